@@ -1,0 +1,159 @@
+"""Administrative districts: ORP and POÚ in both code systems (ČSÚ and RÚIAN).
+
+ORP and POÚ have two official code systems: ČSÚ (ORP 4 digits, e.g. Židlochovice 6221; POÚ 5
+digits, e.g. 62211) and RÚIAN (ORP Židlochovice 1376, POÚ 2801).  The crosswalk ships with the
+package (``coverage_app/data/orp_kody.csv`` and ``pou_kody.csv``, public codelists).  Obec codes are
+the same in both systems and are the only join key; names are never used to join.
+
+A district is named by a *spec*: ``ORP:6221``, ``ORP:1376``, ``POU:81142``, ``POÚ:3468``, a bare
+code, a name (``Židlochovice``, ``ORP Židlochovice``, ``POÚ Město Albrechtice``) or a list of obce
+(``OBCE:584282;583031``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+import pandas as pd
+
+from coverage_app.codelists import normalize_text
+from coverage_app.errors import DataError
+
+__all__ = ["DistrictSpec", "orp_codes", "pou_codes", "parse_district_spec", "to_csu_orp", "to_csu_pou",
+           "district_mask"]
+
+Level = Literal["ORP", "POU", "OBCE"]
+
+
+@lru_cache(maxsize=1)
+def orp_codes() -> pd.DataFrame:
+    """ORP codelist: ``kod_orp_csu``, ``kod_orp_ruian``, ``nazev_orp``, ``kod_kraje_nuts3``, ``kraj``."""
+    with resources.files("coverage_app.data").joinpath("orp_kody.csv").open(encoding="utf-8") as fh:
+        return pd.read_csv(fh, dtype=str)
+
+
+@lru_cache(maxsize=1)
+def pou_codes() -> pd.DataFrame:
+    """POÚ codelist: ``kod_pou_csu``, ``kod_pou_ruian``, ``nazev_pou``, ``kod_orp_csu``, ``kod_orp_ruian``."""
+    with resources.files("coverage_app.data").joinpath("pou_kody.csv").open(encoding="utf-8") as fh:
+        return pd.read_csv(fh, dtype=str)
+
+
+def to_csu_orp(code: str) -> str | None:
+    """ČSÚ code of an ORP given in either system (``"1376"`` → ``"6221"``); ``None`` if unknown."""
+    code = str(code).strip()
+    o = orp_codes()
+    if code in set(o["kod_orp_csu"]):
+        return code
+    hit = o.loc[o["kod_orp_ruian"] == code, "kod_orp_csu"]
+    return hit.iloc[0] if len(hit) else None
+
+
+def to_csu_pou(code: str) -> str | None:
+    """ČSÚ code of a POÚ given in either system (``"3468"`` → ``"81142"``); ``None`` if unknown."""
+    code = str(code).strip()
+    p = pou_codes()
+    if code in set(p["kod_pou_csu"]):
+        return code
+    hit = p.loc[p["kod_pou_ruian"] == code, "kod_pou_csu"]
+    return hit.iloc[0] if len(hit) else None
+
+
+@dataclass(frozen=True)
+class DistrictSpec:
+    """A resolved district: level, ČSÚ code, RÚIAN code and official name."""
+
+    level: Level
+    code: str
+    ruian_code: str
+    name: str
+    obce: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """``ORP Židlochovice``, ``POÚ Město Albrechtice`` or ``vybrané obce``."""
+        if self.level == "OBCE":
+            return self.name or "vybrané obce"
+        return f"{'ORP' if self.level == 'ORP' else 'POÚ'} {self.name}"
+
+    @property
+    def key(self) -> str:
+        """Canonical spec string, e.g. ``ORP:6221``."""
+        if self.level == "OBCE":
+            return "OBCE:" + ";".join(self.obce)
+        return f"{self.level}:{self.code}"
+
+
+_SPEC_RE = re.compile(r"^\s*(ORP|POU|POÚ|OBCE)\s*[:= ]\s*(.+?)\s*$", re.IGNORECASE)
+
+
+def _orp_spec(csu: str) -> DistrictSpec:
+    row = orp_codes().set_index("kod_orp_csu").loc[csu]
+    return DistrictSpec("ORP", csu, str(row["kod_orp_ruian"]), str(row["nazev_orp"]))
+
+
+def _pou_spec(csu: str) -> DistrictSpec:
+    row = pou_codes().set_index("kod_pou_csu").loc[csu]
+    return DistrictSpec("POU", csu, str(row["kod_pou_ruian"]), str(row["nazev_pou"]))
+
+
+def parse_district_spec(spec: str) -> DistrictSpec:
+    """Resolve a district spec (see module docstring) against the shipped codelists.
+
+    Raises :class:`DataError` (Czech message) when the spec is unknown or ambiguous.
+    """
+    raw = str(spec).strip()
+    if not raw:
+        raise DataError.single("", None, None, "err.bad_district_spec", value=spec)
+    m = _SPEC_RE.match(raw)
+    level = None
+    value = raw
+    if m:
+        level = m.group(1).upper().replace("Ú", "U")
+        value = m.group(2)
+    if level == "OBCE":
+        codes = tuple(c for c in re.split(r"[;,\s]+", value) if c)
+        if not codes or not all(c.isdigit() and len(c) == 6 for c in codes):
+            raise DataError.single("", None, None, "err.bad_district_spec", value=spec)
+        return DistrictSpec("OBCE", "", "", "", codes)
+    if value.isdigit():
+        if level in (None, "ORP"):
+            csu = to_csu_orp(value)
+            if csu:
+                return _orp_spec(csu)
+        if level in (None, "POU"):
+            csu = to_csu_pou(value)
+            if csu:
+                return _pou_spec(csu)
+        raise DataError.single("", None, None, "err.unknown_district", value=spec)
+    norm = normalize_text(value)
+    # "ORP Zidlochovice" / "POU Mesto Albrechtice" without a colon
+    m2 = re.match(r"^(orp|pou)\s+(.+)$", norm)
+    if m2 and level is None:
+        level = m2.group(1).upper()
+        norm = m2.group(2)
+    orp_hits = [] if level == "POU" else [
+        c for c, n in zip(orp_codes()["kod_orp_csu"], orp_codes()["nazev_orp"]) if normalize_text(n) == norm]
+    pou_hits = [] if level == "ORP" else [
+        c for c, n in zip(pou_codes()["kod_pou_csu"], pou_codes()["nazev_pou"]) if normalize_text(n) == norm]
+    if len(orp_hits) == 1:
+        return _orp_spec(orp_hits[0])
+    if not orp_hits and len(pou_hits) == 1:
+        return _pou_spec(pou_hits[0])
+    if len(orp_hits) + len(pou_hits) > 1:
+        matches = ", ".join([f"ORP:{c}" for c in orp_hits] + [f"POU:{c}" for c in pou_hits])
+        raise DataError.single("", None, None, "err.ambiguous_district", value=spec, matches=matches)
+    raise DataError.single("", None, None, "err.unknown_district", value=spec)
+
+
+def district_mask(obce: pd.DataFrame, spec: DistrictSpec) -> pd.Series:
+    """Boolean mask of the obce (normalised table with ČSÚ ``kod_orp``/``kod_pou``) in ``spec``."""
+    if spec.level == "ORP":
+        return obce["kod_orp"].astype(str) == spec.code
+    if spec.level == "POU":
+        return obce["kod_pou"].astype(str) == spec.code
+    return obce["kod_obce"].astype(str).isin(set(spec.obce))

@@ -1,0 +1,623 @@
+"""Command line: ``coverage-app demo | serve | validate | import | analyze | print | export | data | template``.
+
+The commands only call the library; every problem with the user's data or options ends with a
+Czech message naming the file, row and column, and exit code 1 — never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from coverage_app.errors import DataError, Problem, Report
+from coverage_app.i18n import register, t
+
+register({
+    "cli.error": {"cs": "Chyba", "en": "Error"},
+    "cli.bad_option": {"cs": "chybný parametr: {detail}", "en": "bad option: {detail}"},
+    "cli.validate_ok": {"cs": "{file}: v pořádku ({what}, {rows} řádků)", "en": "{file}: OK ({what}, {rows} rows)"},
+    "cli.validate_summary": {"cs": "Nalezeno chyb: {errors}, upozornění: {warnings}.",
+                             "en": "Errors found: {errors}, warnings: {warnings}."},
+    "cli.unknown_file_kind": {
+        "cs": "nelze poznat, co soubor obsahuje (obce, obyvatelstvo, služby, registr MPSV, adresní body, "
+              "silnice, rychlosti, normy nebo vlastní druhy)",
+        "en": "cannot tell what the file holds (municipalities, population, services, MPSV registry, "
+              "address points, roads, speeds, norms or custom kinds)"},
+    "cli.written": {"cs": "Zapsáno: {path}", "en": "Written: {path}"},
+    "cli.analysis_done": {
+        "cs": "{district}: {obce} obcí, {kinds} druhů služeb, {gaps} mezer; dojezd {method}.",
+        "en": "{district}: {obce} obce, {kinds} kinds of service, {gaps} gaps; travel {method}."},
+    "cli.estimate_note": {
+        "cs": "Bez silniční sítě: dojezdy jsou odhad (vzdušná vzdálenost × {detour} při {speed} km/h).",
+        "en": "No road network: travel times are an estimate (straight line × {detour} at {speed} km/h)."},
+    "cli.starting": {"cs": "Spouštím aplikaci na http://{host}:{port} (ukončíte Ctrl+C)",
+                     "en": "Starting the app at http://{host}:{port} (stop with Ctrl+C)"},
+    "kind.municipalities": {"cs": "obce", "en": "municipalities"},
+    "kind.population": {"cs": "obyvatelstvo", "en": "population"},
+    "kind.services": {"cs": "služby (šablona)", "en": "services (template)"},
+    "kind.rpss": {"cs": "registr poskytovatelů MPSV", "en": "MPSV registry"},
+    "kind.codelist": {"cs": "číselník registru", "en": "registry codelist"},
+    "kind.addresses": {"cs": "adresní body RÚIAN", "en": "RÚIAN address points"},
+    "kind.roads": {"cs": "silnice", "en": "roads"},
+    "kind.speeds": {"cs": "tabulka rychlostí", "en": "speed table"},
+    "kind.norms": {"cs": "normy", "en": "norms"},
+    "kind.custom_kinds": {"cs": "vlastní druhy služeb", "en": "custom kinds"},
+})
+
+
+def _fail(problems: list[Problem] | DataError, lang: str = "cs") -> None:
+    items = problems.problems if isinstance(problems, DataError) else problems
+    for p in items:
+        click.echo(p.format(lang), err=True)
+    raise SystemExit(1)
+
+
+def _lang() -> str:
+    return os.environ.get("COVERAGE_APP_LANG", "cs")
+
+
+class _Group(click.Group):
+    """A group whose errors are reported in Czech with exit code 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DataError as exc:
+            _fail(exc, _lang())
+        except click.exceptions.Exit:
+            raise
+        except click.UsageError:
+            raise
+        except (OSError, ValueError) as exc:
+            click.echo(f"{t('cli.error', _lang())}: {exc}", err=True)
+            raise SystemExit(1) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="coverage-app")
+def cli() -> None:
+    """Dostupnost sociálních služeb v ORP a POÚ (Czech social-services coverage)."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``coverage-app`` console script."""
+    try:
+        cli.main(args=argv, prog_name="coverage-app", standalone_mode=False)
+    except click.exceptions.Abort:
+        raise SystemExit(1) from None
+    except click.UsageError as exc:
+        click.echo(t("cli.bad_option", _lang(), detail=exc.format_message()), err=True)
+        if exc.ctx is not None:
+            click.echo(exc.ctx.get_usage(), err=True)
+        raise SystemExit(1) from None
+    except click.exceptions.Exit as exc:
+        raise SystemExit(exc.exit_code) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# demo / serve
+# ---------------------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _run_streamlit(env_extra: dict[str, str], host: str, port: int | None, headless: bool) -> None:
+    from coverage_app.app import APP_ENTRY
+
+    port = port or 8501
+    env = dict(os.environ, **env_extra)
+    env.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+    cmd = [sys.executable, "-m", "streamlit", "run", str(APP_ENTRY), "--server.address", host,
+           "--server.port", str(port), "--server.headless", "true" if headless else "false",
+           "--browser.gatherUsageStats", "false", "--server.enableStaticServing", "true",
+           "--global.developmentMode", "false"]
+    click.echo(t("cli.starting", _lang(), host=host, port=port), err=True)
+    raise SystemExit(subprocess.call(cmd, env=env))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresa serveru.")
+@click.option("--port", type=int, default=None, help="Port (výchozí 8501).")
+@click.option("--headless/--browser", default=False, help="Neotevírat prohlížeč.")
+def demo(host: str, port: int | None, headless: bool) -> None:
+    """Spustí aplikaci na vestavěných ukázkových datech (fiktivní služby)."""
+    _run_streamlit({"COVERAGE_APP_DEMO": "1"}, host, port, headless)
+
+
+@cli.command()
+@click.option("--project", "project", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Projektový GeoPackage (coverage-app import).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=None)
+@click.option("--headless/--browser", default=False)
+def serve(project: Path, host: str, port: int | None, headless: bool) -> None:
+    """Spustí aplikaci na datech uživatele (projektový GeoPackage)."""
+    from coverage_app.io.project import load_project
+
+    load_project(project)  # refuse a broken file before starting the server
+    _run_streamlit({"COVERAGE_APP_PROJECT": str(project.resolve())}, host, port, headless)
+
+
+# ---------------------------------------------------------------------------------------------
+# validate
+# ---------------------------------------------------------------------------------------------
+def detect_file_kind(path: Path) -> str | None:
+    """What an input file holds: ``municipalities``, ``population``, ``services``, ``rpss``,
+    ``codelist``, ``addresses``, ``roads``, ``speeds``, ``norms``, ``custom_kinds`` (or ``None``)."""
+    from coverage_app.io.tables import find_column, read_table
+
+    suffix = "".join(path.suffixes[-2:]).lower() if path.name.lower().endswith((".osm.pbf", ".osm.bz2")) else path.suffix.lower()
+    if suffix in (".osm", ".pbf", ".osm.pbf", ".osm.bz2", ".o5m"):
+        return "roads"
+    if suffix == ".json":
+        import json
+
+        try:
+            head = path.read_text(encoding="utf-8", errors="replace")[:200_000]
+        except OSError:
+            return None
+        if '"polozky"' in head and "druhSocialniSluzby" in head:
+            return "rpss"
+        if '"polozky"' in head:
+            return "codelist"
+        if '"FeatureCollection"' in head or '"features"' in head:
+            return _vector_kind(path)
+        try:
+            json.loads(head)
+        except ValueError:
+            return "rpss" if "polozky" in head else None
+        return None
+    if suffix in (".gpkg", ".geojson", ".shp", ".zip", ".fgb", ".gml"):
+        if suffix == ".zip" and _zip_has_adr(path):
+            return "addresses"
+        return _vector_kind(path)
+    if suffix not in (".csv", ".xlsx", ".xlsm", ".txt"):
+        return None
+    try:
+        table = read_table(path, expected_columns=1)
+    except DataError:
+        return "services" if suffix == ".csv" else None
+    cols = list(table.frame.columns)
+    norm = {c.lower() for c in cols}
+    if find_column(cols, ("Kód ADM",)) and find_column(cols, ("Souřadnice Y",)):
+        return "addresses"
+    if find_column(cols, ("id_sluzby", "service_id")) or (find_column(cols, ("druh",)) and find_column(cols, ("forma",))):
+        return "services"
+    if find_column(cols, ("vekova_skupina",)) and find_column(cols, ("id",)) and find_column(cols, ("nazev",)):
+        return "custom_kinds"
+    if find_column(cols, ("na_1000", "per_1000")):
+        return "norms"
+    if {"hodnota"} <= norm and (norm & {"vuzemi_kod", "uzemi_kod"}):
+        return "population"
+    from coverage_app.io.municipalities import MUNICIPALITY_COLUMNS
+
+    has_code = find_column(cols, MUNICIPALITY_COLUMNS["kod_obce"]) is not None
+    has_xy = (find_column(cols, MUNICIPALITY_COLUMNS["lat"]) and find_column(cols, MUNICIPALITY_COLUMNS["lon"])) or (
+        find_column(cols, MUNICIPALITY_COLUMNS["x"]) and find_column(cols, MUNICIPALITY_COLUMNS["y"]))
+    if has_code and has_xy:
+        return "municipalities"
+    if has_code:
+        return "population"
+    if len(cols) == 2:
+        return "speeds"
+    return None
+
+
+def _zip_has_adr(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return any(n.lower().endswith("_adr.csv") for n in zf.namelist()[:50])
+    except zipfile.BadZipFile:
+        return False
+
+
+def _vector_kind(path: Path) -> str | None:
+    import pyogrio
+
+    from coverage_app.io.municipalities import MUNICIPALITY_COLUMNS
+    from coverage_app.io.tables import find_column
+
+    try:
+        layers = pyogrio.list_layers(path)
+        for name, gtype in layers:
+            info = pyogrio.read_info(path, layer=name)
+            fields = list(info["fields"])
+            if find_column(fields, MUNICIPALITY_COLUMNS["kod_obce"]):
+                return "municipalities"
+            if gtype and "LineString" in str(gtype):
+                return "roads"
+    except Exception:
+        return None
+    return None
+
+
+def _validate_one(path: Path, kind: str, context: dict, warnings: Report) -> int:
+    """Read one file with its reader; returns the number of records (raises DataError)."""
+    if kind == "municipalities":
+        from coverage_app.io.municipalities import read_municipalities
+
+        obce = read_municipalities(path)
+        context["municipalities"] = obce
+        return len(obce)
+    if kind == "custom_kinds":
+        from coverage_app.io.services import read_custom_kinds
+
+        context["kinds"] = read_custom_kinds(path, context.get("kinds"))
+        return len(context["kinds"].custom)
+    if kind == "services":
+        from coverage_app.io.services import read_services
+
+        services = read_services(path, kinds=context.get("kinds"), warnings=warnings)
+        obce = context.get("municipalities")
+        if obce is not None:
+            known = set(obce["kod_obce"])
+            for r in services.sites.itertuples():
+                if r.kod_obce and r.kod_obce not in known:
+                    warnings.add(path.name, getattr(r, "source_row", None), "kod_obce", "err.unknown_obec_code",
+                                 severity="warning", value=r.kod_obce)
+        return len(services.sites)
+    if kind == "norms":
+        from coverage_app.settings import read_norms
+
+        return len(read_norms(path, context.get("kinds")))
+    if kind == "population":
+        from coverage_app.io.population import read_population
+
+        return len(read_population(path))
+    if kind == "rpss":
+        from coverage_app.io.rpss import read_rpss
+
+        return len(read_rpss(path))
+    if kind == "codelist":
+        from coverage_app.io.rpss import read_codelist
+
+        return len(read_codelist(path))
+    if kind == "addresses":
+        from coverage_app.io.addresses import read_address_points
+
+        return len(read_address_points(path))
+    if kind == "speeds":
+        from coverage_app.io.roads import read_speed_table
+
+        return len(read_speed_table(path))
+    if kind == "roads":
+        from coverage_app.io.roads import load_roads
+
+        graph = load_roads(path, road_speeds=context.get("speeds"))
+        return int(graph.n_nodes)
+    raise ValueError(kind)
+
+
+_ORDER = ("custom_kinds", "speeds", "municipalities", "population", "codelist", "addresses", "norms", "services",
+          "rpss", "roads")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(["cs", "en"]), default="cs", show_default=True, help="Jazyk hlášení.")
+def validate(files: tuple[Path, ...], lang: str) -> None:
+    """Zkontroluje vstupní soubory a vypíše každý problém (soubor, řádek, sloupec).
+
+    Pozná obce, obyvatelstvo, šablonu služeb, registr MPSV (rpss.json), adresní body RÚIAN,
+    silnice, tabulku rychlostí, normy a vlastní druhy. Končí kódem 1, je-li nalezena chyba.
+    """
+    problems: list[Problem] = []
+    warnings = Report()
+    context: dict = {}
+    kinds: dict[Path, str | None] = {}
+    for f in files:
+        if not f.exists():
+            problems.append(Problem.make(f.name, None, None, "err.file_not_found"))
+            continue
+        kinds[f] = detect_file_kind(f)
+        if kinds[f] is None:
+            problems.append(Problem.make(f.name, None, None, "cli.unknown_file_kind"))
+    for f in sorted(kinds, key=lambda p: _ORDER.index(kinds[p]) if kinds[p] in _ORDER else 99):
+        kind = kinds[f]
+        if kind is None:
+            continue
+        if kind == "speeds":
+            from coverage_app.io.roads import read_speed_table
+
+            try:
+                context["speeds"] = read_speed_table(f)
+                click.echo(t("cli.validate_ok", lang, file=f.name, what=t(f"kind.{kind}", lang),
+                             rows=len(context["speeds"])))
+            except DataError as exc:
+                problems.extend(exc.problems)
+            continue
+        try:
+            n = _validate_one(f, kind, context, warnings)
+            click.echo(t("cli.validate_ok", lang, file=f.name, what=t(f"kind.{kind}", lang), rows=n))
+        except DataError as exc:
+            problems.extend(exc.problems)
+    for p in warnings.problems:
+        click.echo(p.format(lang), err=True)
+    for p in problems:
+        click.echo(p.format(lang), err=True)
+    n_err = sum(1 for p in problems if p.severity == "error")
+    click.echo(t("cli.validate_summary", lang, errors=n_err, warnings=len(warnings.problems)), err=True)
+    if n_err:
+        raise SystemExit(1)
+
+
+# ---------------------------------------------------------------------------------------------
+# import
+# ---------------------------------------------------------------------------------------------
+def _path_opt(*names: str, multiple: bool = False, required: bool = False, help: str = ""):
+    return click.option(*names, type=click.Path(exists=False, dir_okay=False, path_type=Path), multiple=multiple,
+                        required=required, help=help)
+
+
+def _exists(path: Path | None) -> None:
+    if path is not None and not path.exists():
+        raise DataError.single(path.name, None, None, "err.file_not_found")
+
+
+def load_inputs(*, municipalities: Path, population: Path | None, points: Path | None, services: tuple[Path, ...],
+                custom_kinds: Path | None, addresses: tuple[Path, ...], age_shares: Path | None,
+                registry_codelists: Path | None = None, warnings: Report | None = None):
+    """Read the user's files into (obce table with population, Services); shared by import and analyze."""
+    from coverage_app.codelists import KindCatalog
+    from coverage_app.io.municipalities import read_municipalities
+    from coverage_app.io.services import read_custom_kinds, read_services
+    from coverage_app.locate import expand_service_areas, locate_sites
+    from coverage_app.model import District
+
+    for p in (municipalities, population, points, custom_kinds, age_shares, *services, *addresses):
+        _exists(p)
+    obce = read_municipalities(municipalities)
+    if points is not None:
+        pts = read_municipalities(points).set_index("kod_obce")
+        rp = pts.geometry.representative_point()
+        px = obce["kod_obce"].map(pts["x"].fillna(rp.x))
+        py = obce["kod_obce"].map(pts["y"].fillna(rp.y))
+        obce["x"] = px.where(px.notna(), obce["x"])
+        obce["y"] = py.where(py.notna(), obce["y"])
+    shares = None
+    if age_shares is not None:
+        from coverage_app.io.population import read_age_shares
+
+        shares = read_age_shares(age_shares)
+    full = District(obce.drop(columns=["source_row"], errors="ignore"), name="all")
+    if population is not None:
+        from coverage_app.io.population import read_population
+
+        full = full.with_population(read_population(population), source=population.name, age_shares=shares)
+    elif shares is not None:
+        full = full.with_population(full.obce.set_index("kod_obce")[["population"]], age_shares=shares)
+    obce_all = full.obce
+    kinds = KindCatalog()
+    if registry_codelists is not None:
+        from coverage_app.io.rpss import read_codelist_items
+
+        kinds.apply_registry_codelist(read_codelist_items(registry_codelists))
+    if custom_kinds is not None:
+        kinds = read_custom_kinds(custom_kinds, kinds)
+    address_points = None
+    if addresses:
+        from coverage_app.io.addresses import read_address_points
+
+        address_points = read_address_points(list(addresses) if len(addresses) > 1 else addresses[0])
+    merged = None
+    for path in services:
+        if path.suffix.lower() == ".json":
+            from coverage_app.io.rpss import read_rpss
+
+            part = read_rpss(path, kinds=kinds)
+        else:
+            part = read_services(path, kinds=kinds, warnings=warnings)
+        kinds = part.kinds
+        merged = part if merged is None else merged.concat(part)
+    if merged is None:
+        from coverage_app.model import empty_services
+
+        merged = empty_services(kinds)
+    merged = locate_sites(merged, obce_all, address_points, warnings=warnings)
+    merged = expand_service_areas(merged, obce_all)
+    return obce_all, merged, shares
+
+
+@cli.command(name="import")
+@_path_opt("--municipalities", required=True, help="Obce: GPKG, GeoJSON, SHP (i ZIP) nebo CSV.")
+@_path_opt("--points", help="Definiční body obcí (výchozí body pro dojezd).")
+@_path_opt("--population", help="Obyvatelstvo: ČSÚ (dlouhý formát) nebo jednoduchá tabulka.")
+@_path_opt("--age-shares", help="Podíly věkových skupin pro odhad, kde chybí data podle věku.")
+@_path_opt("--services", multiple=True, required=True, help="Služby: šablona CSV/XLSX nebo rpss.json (opakovatelné).")
+@_path_opt("--previous-services", multiple=True, help="Předchozí stav služeb pro srovnání období.")
+@_path_opt("--custom-kinds", help="Vlastní druhy (navazující služby).")
+@_path_opt("--registry-codelist", help="Číselník druhů registru (druhy-socialni-sluzby.json).")
+@_path_opt("--addresses", multiple=True, help="Adresní body RÚIAN (CSV nebo ZIP; opakovatelné).")
+@_path_opt("--roads", help="Silnice: OSM PBF/XML nebo liniová vrstva.")
+@_path_opt("--road-speeds", help="Tabulka rychlostí (třída silnice, km/h) pro liniovou vrstvu.")
+@_path_opt("--norms", help="Normy: druh, na_1000, jednotka, vekova_skupina, zdroj.")
+@click.option("--district", default="", help="Výchozí obvod, např. ORP:6221, POU:81142, ORP:1376.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Výstupní projekt .gpkg")
+def import_(municipalities, points, population, age_shares, services, previous_services, custom_kinds,
+            registry_codelist, addresses, roads, road_speeds, norms, district, out) -> None:
+    """Načte soubory uživatele do jednoho projektového GeoPackage."""
+    import json
+
+    from coverage_app.admin import parse_district_spec
+    from coverage_app.io.project import Project, save_project
+    from coverage_app.settings import read_norms
+
+    if out.suffix.lower() != ".gpkg":
+        raise click.BadParameter(t("err.unknown_format", _lang(), ext=out.suffix, expected=".gpkg"),
+                                 param_hint="--out")
+    spec = parse_district_spec(district).key if district else ""
+    warnings = Report()
+    obce, svc, shares = load_inputs(municipalities=municipalities, population=population, points=points,
+                                    services=services, custom_kinds=custom_kinds, addresses=addresses,
+                                    age_shares=age_shares, registry_codelists=registry_codelist, warnings=warnings)
+    previous = None
+    if previous_services:
+        _, previous, _ = load_inputs(municipalities=municipalities, population=None, points=points,
+                                     services=previous_services, custom_kinds=custom_kinds, addresses=addresses,
+                                     age_shares=None, registry_codelists=registry_codelist)
+        previous.snapshot = ", ".join(p.name for p in previous_services)
+    svc.snapshot = ", ".join(p.name for p in services)
+    road_lines = None
+    if roads is not None:
+        _exists(roads)
+        road_lines = _road_lines(roads, road_speeds)
+    norm_list = read_norms(norms, svc.kinds) if norms is not None else ()
+    meta = {"district": spec, "population_source": population.name if population else municipalities.name,
+            "municipalities_source": municipalities.name}
+    if shares:
+        meta["age_shares"] = json.dumps(shares)
+    if roads is not None:
+        meta["roads_source"] = roads.name
+    project = Project(obce, svc, previous, road_lines, norm_list, {}, meta)
+    if spec:
+        project.district(spec)  # the district must exist in the data
+    save_project(project, out)
+    for p in warnings.problems:
+        click.echo(p.format(_lang()), err=True)
+    click.echo(t("cli.written", _lang(), path=out))
+
+
+def _road_lines(roads: Path, road_speeds: Path | None):
+    from coverage_app.io import roads as roads_io
+
+    name = roads.name.lower()
+    if name.endswith(roads_io.OSM_EXTENSIONS):
+        return roads_io.read_osm(roads)
+    speeds = roads_io.read_speed_table(road_speeds) if road_speeds is not None else None
+    return roads_io.read_road_lines(roads, speeds=speeds)
+
+
+# ---------------------------------------------------------------------------------------------
+# analyze
+# ---------------------------------------------------------------------------------------------
+@cli.command()
+@_path_opt("--municipalities", help="Obce: GPKG, GeoJSON, SHP (i ZIP) nebo CSV.")
+@_path_opt("--points", help="Definiční body obcí.")
+@_path_opt("--population", help="Obyvatelstvo (ČSÚ nebo tabulka).")
+@_path_opt("--age-shares", help="Podíly věkových skupin pro odhad.")
+@_path_opt("--services", multiple=True, help="Služby: šablona CSV/XLSX nebo rpss.json (opakovatelné).")
+@_path_opt("--custom-kinds", help="Vlastní druhy (navazující služby).")
+@_path_opt("--registry-codelist", help="Číselník druhů registru (druhy-socialni-sluzby.json).")
+@_path_opt("--addresses", multiple=True, help="Adresní body RÚIAN.")
+@_path_opt("--roads", help="Silnice: OSM PBF/XML nebo liniová vrstva (jinak odhad).")
+@_path_opt("--road-speeds", help="Tabulka rychlostí: třída silnice, km/h.")
+@_path_opt("--norms", help="Normy uživatele (CSV/XLSX).")
+@click.option("--project", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Projektový GeoPackage místo jednotlivých souborů.")
+@click.option("--demo", is_flag=True, help="Vestavěná ukázková data.")
+@click.option("--district", required=True, help="ORP:6221, ORP:1376, POU:62211, POU:3468, název…")
+@click.option("--mode", type=click.Choice(["car", "walk"]), default="car", show_default=True)
+@click.option("--threshold-min", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              help="Limit dosažitelnosti v minutách.")
+@click.option("--detour-factor", type=click.FloatRange(min=1.0), default=1.3, show_default=True,
+              help="Poměr silniční a vzdušné vzdálenosti (odhad bez silnic).")
+@click.option("--speed-kmh", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Rychlost odhadu bez silnic (km/h; výchozí auto 45, pěšky 4,5).")
+@click.option("--date", "ref_date", default=None, help="Jen služby platné k datu (RRRR-MM-DD).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Výstupní složka.")
+@click.option("--lang", type=click.Choice(["cs", "en"]), default="cs", show_default=True)
+def analyze(municipalities, points, population, age_shares, services, custom_kinds, registry_codelist, addresses,
+            roads, road_speeds, norms, project, demo, district, mode, threshold_min, detour_factor, speed_kmh,
+            ref_date, out, lang) -> None:
+    """Spočítá dostupnost a pokrytí obcí službami a zapíše tabulky, GeoPackage a XLSX.
+
+    Výstup: coverage.csv, coverage_by_form.csv, capacity.csv, gaps.csv, reach_bands.csv,
+    coverage.gpkg a report.xlsx. Při chybě se do složky nic nezapíše.
+    """
+    from coverage_app.coverage import analyze as run_analysis
+    from coverage_app.io.writers import write_analysis
+    from coverage_app.settings import AnalysisSettings, read_norms
+
+    sources = sum(bool(x) for x in (municipalities, project, demo))
+    if sources != 1:
+        raise click.UsageError("zadejte právě jedno z --municipalities, --project, --demo / "
+                               "give exactly one of --municipalities, --project, --demo")
+    if municipalities and not services:
+        raise click.UsageError("chybí --services / --services is missing")
+    if road_speeds and not roads:
+        raise click.UsageError("--road-speeds patří k --roads / --road-speeds needs --roads")
+    day = None
+    if ref_date:
+        try:
+            day = dt.date.fromisoformat(ref_date)
+        except ValueError:
+            raise click.BadParameter(t("err.bad_date", lang, value=ref_date), param_hint="--date") from None
+    warnings = Report()
+    graph = None
+    context = None
+    norm_list: tuple = ()
+    if project:
+        from coverage_app.io.project import load_project
+
+        proj = load_project(project)
+        dist = proj.district(district)
+        svc = proj.services
+        graph = proj.road_graph()
+        context = proj.area_population()
+        norm_list = proj.norms
+    elif demo:
+        from coverage_app.demo import load_demo
+
+        data = load_demo(district)
+        dist, svc = data.district, data.services
+    else:
+        from coverage_app.io.municipalities import load_district
+
+        obce, svc, _ = load_inputs(municipalities=municipalities, population=population, points=points,
+                                   services=services, custom_kinds=custom_kinds, addresses=addresses,
+                                   age_shares=age_shares, registry_codelists=registry_codelist, warnings=warnings)
+        dist = load_district(obce, district, population_source=(population or municipalities).name)
+        dist.source_files = tuple(p.name for p in (municipalities, population) if p)
+        context = obce.set_index("kod_obce")[["population"] + [c for c in obce.columns if str(c).startswith("pop_")]]
+    if roads:
+        _exists(roads)
+        _exists(road_speeds)
+        from coverage_app.reach import build_graph
+
+        graph = build_graph(_road_lines(roads, road_speeds), source=roads.name)
+    if norms:
+        _exists(norms)
+        norm_list = read_norms(norms, svc.kinds)
+    settings = AnalysisSettings(mode=mode, threshold_min=threshold_min, detour_factor=detour_factor,
+                                speed_kmh=speed_kmh, norms=tuple(norm_list), reference_date=day)
+    result = run_analysis(dist, svc, graph, settings, context=context)
+    write_analysis(result, out, lang=lang)
+    for p in warnings.problems:
+        click.echo(p.format(lang), err=True)
+    if result.method == "estimate":
+        p = result.travel.params
+        click.echo(t("cli.estimate_note", lang, detour=p["detour_factor"], speed=p["speed_kmh"]))
+    click.echo(t("cli.analysis_done", lang, district=dist.name, obce=len(dist), kinds=len(result.results),
+                 gaps=len(result.gaps), method=result.method_text(lang)))
+    click.echo(t("cli.written", lang, path=out))
+
+
+# ---------------------------------------------------------------------------------------------
+# template
+# ---------------------------------------------------------------------------------------------
+@cli.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Soubor .csv nebo .xlsx")
+def template(out: Path) -> None:
+    """Zapíše prázdnou šablonu služeb (CSV nebo XLSX s listem vlastních druhů a popisem sloupců)."""
+    from coverage_app.io.services import write_services_template
+
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise click.BadParameter(t("err.unknown_format", _lang(), ext=out.suffix, expected=".csv, .xlsx"),
+                                 param_hint="--out")
+    write_services_template(out, example=False)
+    click.echo(t("cli.written", _lang(), path=out))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

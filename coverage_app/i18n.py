@@ -1,0 +1,195 @@
+"""The one translation table of the project: every text a user reads (UI, messages, headers).
+
+Czech is the first language; English is kept for every key.  Use :func:`t`::
+
+    >>> t("err.missing_column", column="kod_obce")
+    'chybí povinný sloupec „kod_obce“'
+    >>> t("err.missing_column", lang="en", column="kod_obce")
+    'required column "kod_obce" is missing'
+
+Modules may register their own keys with :func:`register` (at import time), so the table stays
+one mapping while each module owns the texts it uses.  A missing key raises ``KeyError`` in tests
+(``COVERAGE_APP_STRICT_I18N=1``) and falls back to the key itself otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+LANGS: tuple[str, ...] = ("cs", "en")
+DEFAULT_LANG = "cs"
+
+TEXTS: dict[str, dict[str, str]] = {
+    # --- location of a problem -------------------------------------------------------------
+    "loc.file": {"cs": "soubor {file}", "en": "file {file}"},
+    "loc.row": {"cs": "řádek {row}", "en": "row {row}"},
+    "loc.column": {"cs": "sloupec „{column}“", "en": 'column "{column}"'},
+    "severity.error": {"cs": "chyba", "en": "error"},
+    "severity.warning": {"cs": "upozornění", "en": "warning"},
+    # --- generic data errors ---------------------------------------------------------------
+    "err.file_not_found": {"cs": "soubor neexistuje", "en": "the file does not exist"},
+    "err.unknown_format": {
+        "cs": "neznámý formát souboru (přípona „{ext}“); očekávám {expected}",
+        "en": 'unknown file format (extension "{ext}"); expected {expected}',
+    },
+    "err.unreadable": {"cs": "soubor nelze přečíst: {detail}", "en": "the file cannot be read: {detail}"},
+    "err.encoding": {
+        "cs": "soubor není v kódování UTF-8 ani Windows-1250 (chybný bajt na pozici {pos})",
+        "en": "the file is neither UTF-8 nor Windows-1250 (bad byte at position {pos})",
+    },
+    "err.delimiter": {
+        "cs": "nelze rozpoznat oddělovač sloupců; hlavička má jediný sloupec „{header}“ "
+        "(použijte čárku nebo středník)",
+        "en": 'cannot recognise the column delimiter; the header is a single column "{header}" '
+        "(use a comma or a semicolon)",
+    },
+    "err.empty_file": {"cs": "soubor neobsahuje žádná data", "en": "the file contains no data"},
+    "err.missing_column": {
+        "cs": "chybí povinný sloupec „{column}“",
+        "en": 'required column "{column}" is missing',
+    },
+    "err.missing_one_of": {
+        "cs": "chybí sloupec; očekávám jeden z: {columns}",
+        "en": "a column is missing; expected one of: {columns}",
+    },
+    "err.missing_value": {"cs": "chybí povinná hodnota", "en": "a required value is missing"},
+    "err.not_a_number": {"cs": "„{value}“ není číslo", "en": '"{value}" is not a number'},
+    "err.not_an_integer": {"cs": "„{value}“ není celé číslo", "en": '"{value}" is not a whole number'},
+    "err.negative": {"cs": "hodnota {value} je záporná", "en": "the value {value} is negative"},
+    "err.bad_date": {
+        "cs": "„{value}“ není datum (očekávám RRRR-MM-DD nebo D. M. RRRR)",
+        "en": '"{value}" is not a date (expected YYYY-MM-DD or D. M. YYYY)',
+    },
+    "err.date_order": {
+        "cs": "datum ukončení {end} je před datem zahájení {start}",
+        "en": "the end date {end} is before the start date {start}",
+    },
+    "err.bad_bool": {
+        "cs": "„{value}“ není ano/ne",
+        "en": '"{value}" is not yes/no',
+    },
+    "err.bad_obec_code": {
+        "cs": "„{value}“ není kód obce (šestimístné číslo, např. 584282)",
+        "en": '"{value}" is not an obec code (six digits, e.g. 584282)',
+    },
+    "err.unknown_obec_code": {
+        "cs": "kód obce {value} není mezi načtenými obcemi",
+        "en": "obec code {value} is not among the loaded municipalities",
+    },
+    "err.duplicate_code": {
+        "cs": "kód {value} se opakuje (už na řádku {first})",
+        "en": "code {value} is repeated (already on row {first})",
+    },
+    "err.outside_czechia": {
+        "cs": "souřadnice ({x}; {y}) leží mimo Českou republiku",
+        "en": "the coordinates ({x}; {y}) lie outside Czechia",
+    },
+    "err.latlon_swapped": {
+        "cs": "souřadnice jsou zřejmě prohozené: lat={lat}, lon={lon} (v Česku je lat 48,5–51,1 a lon 12,0–18,9)",
+        "en": "the coordinates seem swapped: lat={lat}, lon={lon} (in Czechia lat is 48.5–51.1 and lon 12.0–18.9)",
+    },
+    "err.no_geometry": {
+        "cs": "obec nemá polohu (chybí geometrie i souřadnice)",
+        "en": "the obec has no location (no geometry and no coordinates)",
+    },
+    "err.unknown_kind": {
+        "cs": "neznámý druh služby „{value}“ (použijte kód DruhSocialniSluzby/N, paragraf, název "
+        "nebo vlastní druh)",
+        "en": 'unknown kind of service "{value}" (use a DruhSocialniSluzby/N code, a paragraph, '
+        "a name or a custom kind)",
+    },
+    "err.unknown_form": {
+        "cs": "neznámá forma „{value}“ (pob, amb nebo ter)",
+        "en": 'unknown form "{value}" (pob, amb or ter)',
+    },
+    "err.unknown_unit": {
+        "cs": "neznámá jednotka kapacity „{value}“ (luzka, klient, interv, kontakt nebo hovor)",
+        "en": 'unknown capacity unit "{value}" (luzka, klient, interv, kontakt or hovor)',
+    },
+    "err.capacity_without_unit": {
+        "cs": "kapacita je vyplněna, ale chybí její jednotka",
+        "en": "a capacity is given without its unit",
+    },
+    "err.capacity_conflict": {
+        "cs": "služba {service} má u formy {form} v jednotce {unit} dvě různé kapacity ({a} a {b}); "
+        "kapacita patří službě a formě, ne místu — uveďte ji u všech míst stejně",
+        "en": "service {service} has two different capacities ({a} and {b}) for form {form} in unit "
+        "{unit}; capacity belongs to the service and form, not to a site — give the same value at every site",
+    },
+    "err.service_conflict": {
+        "cs": "služba {service} má v různých řádcích různé hodnoty ve sloupci „{column}“ ({a} / {b})",
+        "en": 'service {service} has different values in column "{column}" on different rows ({a} / {b})',
+    },
+    "err.unknown_district": {
+        "cs": "správní obvod „{value}“ nebyl v datech nalezen",
+        "en": 'the district "{value}" was not found in the data',
+    },
+    "err.ambiguous_district": {
+        "cs": "název „{value}“ odpovídá více obvodům ({matches}); zadejte kód",
+        "en": 'the name "{value}" matches several districts ({matches}); give a code',
+    },
+    "err.bad_district_spec": {
+        "cs": "„{value}“ není obvod; zadejte např. ORP:6221, ORP:1376, POU:81142 nebo název",
+        "en": '"{value}" is not a district; give e.g. ORP:6221, ORP:1376, POU:81142 or a name',
+    },
+    "err.bad_json": {
+        "cs": "neplatný JSON: {detail}",
+        "en": "invalid JSON: {detail}",
+    },
+    "err.bad_structure": {
+        "cs": "neočekávaná struktura: {detail}",
+        "en": "unexpected structure: {detail}",
+    },
+    "err.bad_value": {
+        "cs": "neplatná hodnota „{value}“: {detail}",
+        "en": 'invalid value "{value}": {detail}',
+    },
+    "err.option": {
+        "cs": "chybný parametr {option}: {detail}",
+        "en": "bad option {option}: {detail}",
+    },
+    # --- warnings ----------------------------------------------------------------------------
+    "warn.site_at_obec_point": {
+        "cs": "místo nemá kód adresního místa ani souřadnice; umístěno do definičního bodu obce {obec}",
+        "en": "the site has no address-point code and no coordinates; placed at the definition point of obec {obec}",
+    },
+    "warn.address_code_not_found": {
+        "cs": "kód adresního místa {value} nebyl v adresních bodech RÚIAN nalezen; umístěno do bodu obce {obec}",
+        "en": "address-point code {value} was not found among the RÚIAN address points; placed at the point of obec {obec}",
+    },
+    "warn.no_capacity": {
+        "cs": "služba nemá uvedenou kapacitu",
+        "en": "the service has no capacity given",
+    },
+    "warn.age_estimated": {
+        "cs": "věkové skupiny jsou odhadnuty z podílu ({share}), nejsou to data ČSÚ",
+        "en": "age bands are estimated from a share ({share}), they are not ČSÚ data",
+    },
+    "warn.row_without_coordinates": {
+        "cs": "řádek nemá souřadnice a byl vynechán",
+        "en": "the row has no coordinates and was skipped",
+    },
+}
+
+
+def register(texts: Mapping[str, Mapping[str, str]]) -> None:
+    """Add keys to the table (each must give every language in :data:`LANGS`)."""
+    for key, val in texts.items():
+        missing = [lang for lang in LANGS if lang not in val]
+        if missing:
+            raise ValueError(f"i18n key {key!r} lacks {missing}")
+        if key in TEXTS and dict(TEXTS[key]) != dict(val):
+            raise ValueError(f"i18n key {key!r} registered twice with different texts")
+        TEXTS[key] = dict(val)
+
+
+def t(key: str, lang: str = DEFAULT_LANG, /, **params: object) -> str:
+    """Translate ``key`` into ``lang`` (``"cs"`` or ``"en"``) and fill ``params`` in."""
+    entry = TEXTS.get(key)
+    if entry is None:
+        if os.environ.get("COVERAGE_APP_STRICT_I18N"):
+            raise KeyError(key)
+        return key
+    text = entry.get(lang) or entry[DEFAULT_LANG]
+    return text.format(**params) if params else text

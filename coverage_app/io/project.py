@@ -1,0 +1,258 @@
+"""The project GeoPackage: one file that the app and every command read.
+
+``coverage-app import`` writes it from the user's files; ``coverage-app serve --project``,
+``analyze --project`` and ``print --project`` read it.  Layers (EPSG:5514):
+
+* ``obce`` — all loaded obce with codes, names, population and age bands (polygons or points);
+* ``sluzby``, ``mista``, ``kapacity`` — services, sites (points) and capacities;
+* ``predchozi_sluzby``, ``predchozi_mista``, ``predchozi_kapacity`` — an earlier snapshot for
+  the period comparison (optional);
+* ``vlastni_druhy`` — custom kinds; ``normy`` — user norms; ``scenare`` — saved what-if
+  scenarios (JSON); ``silnice`` — road lines with speeds (optional); ``meta`` — key/value facts
+  (default district, population source, age shares, snapshot labels, creation time).
+
+The file is written to a temporary name and renamed, so a failed import never leaves a broken
+project behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+
+from coverage_app.codelists import KindCatalog
+from coverage_app.errors import DataError
+from coverage_app.io.municipalities import load_district
+from coverage_app.model import CRS, District, Services
+from coverage_app.settings import Norm
+
+__all__ = ["Project", "save_project", "load_project", "PROJECT_LAYERS"]
+
+PROJECT_LAYERS = ("obce", "sluzby", "mista", "kapacity", "predchozi_sluzby", "predchozi_mista",
+                  "predchozi_kapacity", "vlastni_druhy", "normy", "scenare", "silnice", "meta")
+
+
+@dataclass
+class Project:
+    """Everything loaded for one planning area.
+
+    Attributes
+    ----------
+    municipalities : GeoDataFrame
+        All loaded obce (may be more than one district), normalised, with population columns.
+    services : Services
+    previous_services : Services or None
+        An earlier snapshot for the period comparison.
+    roads : GeoDataFrame or None
+        Road lines with ``speed_car_kmh``, ``speed_walk_kmh``, ``car_allowed``, ``walk_allowed``,
+        ``oneway`` (see :func:`coverage_app.reach.build_graph`).
+    norms : tuple of Norm
+    scenarios : dict of name → JSON-able scenario
+    meta : dict of str → str
+    """
+
+    municipalities: gpd.GeoDataFrame
+    services: Services
+    previous_services: Services | None = None
+    roads: gpd.GeoDataFrame | None = None
+    norms: tuple[Norm, ...] = ()
+    scenarios: dict[str, dict] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)
+    _graph: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def default_district(self) -> str:
+        """District spec stored at import (``ORP:6221``…), or ``""``."""
+        return self.meta.get("district", "")
+
+    def district(self, spec: str | None = None) -> District:
+        """The :class:`~coverage_app.model.District` for a spec (default: the stored one)."""
+        spec = spec or self.default_district
+        if not spec:
+            raise DataError.single("", None, None, "err.bad_district_spec", value="")
+        shares = json.loads(self.meta["age_shares"]) if self.meta.get("age_shares") else None
+        d = load_district(self.municipalities, spec, population_source=self.meta.get("population_source", ""))
+        if shares and d.age_is_estimated:
+            d.age_shares = shares
+        return d
+
+    def road_graph(self):
+        """The road graph built from :attr:`roads` (cached), or ``None`` without roads."""
+        if self.roads is None or len(self.roads) == 0:
+            return None
+        if self._graph is None:
+            from coverage_app.reach import build_graph
+
+            self._graph = build_graph(self.roads, source=self.meta.get("roads_source", "silnice"))
+        return self._graph
+
+    def area_population(self) -> pd.DataFrame:
+        """Population columns of all loaded obce, indexed by obec code (for service-area denominators)."""
+        cols = ["population"] + [c for c in self.municipalities.columns if str(c).startswith("pop_")]
+        return pd.DataFrame(self.municipalities.set_index("kod_obce")[cols])
+
+
+def _services_frames(services: Services) -> dict[str, pd.DataFrame]:
+    sv = services.services.copy()
+    for c in ("target_groups", "service_area"):
+        sv[c] = sv[c].map(lambda v: ";".join(v))
+    for c in ("valid_from", "valid_to"):
+        sv[c] = sv[c].map(lambda d: d.isoformat() if d else "")
+    st = services.sites.copy()
+    st = st.drop(columns=[c for c in st.columns if c not in ("geometry",) and c.startswith("_")])
+    return {"services": sv, "sites": st, "capacities": services.capacities.copy()}
+
+
+def _kinds_frame(kinds: KindCatalog) -> pd.DataFrame:
+    return pd.DataFrame([{"id": k.id, "nazev": k.name_cs, "nazev_en": k.name_en, "formy": ";".join(k.forms),
+                          "jednotky": ";".join(k.units), "vekova_skupina": k.target_band,
+                          "pracovni_skupiny": ";".join(k.working_groups)} for k in kinds.custom],
+                        columns=["id", "nazev", "nazev_en", "formy", "jednotky", "vekova_skupina",
+                                 "pracovni_skupiny"])
+
+
+def save_project(project: Project, path: str | Path) -> Path:
+    """Write the project GeoPackage (atomically: temporary file, then rename)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.stem}.tmp.gpkg")
+    if tmp.exists():
+        tmp.unlink()
+    try:
+        obce = project.municipalities.copy()
+        obce.to_file(tmp, layer="obce", driver="GPKG", engine="pyogrio")
+        for prefix, services in (("", project.services), ("predchozi_", project.previous_services)):
+            if services is None:
+                continue
+            frames = _services_frames(services)
+            pyogrio.write_dataframe(frames["services"], tmp, layer=f"{prefix}sluzby")
+            sites = frames["sites"]
+            if len(sites):
+                gpd.GeoDataFrame(sites, geometry="geometry", crs=CRS).to_file(
+                    tmp, layer=f"{prefix}mista", driver="GPKG", engine="pyogrio")
+            else:
+                pyogrio.write_dataframe(pd.DataFrame(sites.drop(columns="geometry")), tmp, layer=f"{prefix}mista")
+            pyogrio.write_dataframe(frames["capacities"], tmp, layer=f"{prefix}kapacity")
+        kinds = _kinds_frame(project.services.kinds)
+        if project.previous_services is not None:
+            prev = _kinds_frame(project.previous_services.kinds)
+            kinds = pd.concat([kinds, prev[~prev["id"].isin(kinds["id"])]], ignore_index=True)
+        if len(kinds):
+            pyogrio.write_dataframe(kinds, tmp, layer="vlastni_druhy")
+        if project.norms:
+            pyogrio.write_dataframe(pd.DataFrame([{
+                "druh": n.kind, "na_1000": n.per_1000, "jednotka": n.unit, "vekova_skupina": n.band or "",
+                "forma": n.form or "", "zdroj": n.source} for n in project.norms]), tmp, layer="normy")
+        if project.scenarios:
+            pyogrio.write_dataframe(pd.DataFrame([{"nazev": k, "json": json.dumps(v, ensure_ascii=False)}
+                                                  for k, v in project.scenarios.items()]), tmp, layer="scenare")
+        if project.roads is not None and len(project.roads):
+            project.roads.to_crs(CRS).to_file(tmp, layer="silnice", driver="GPKG", engine="pyogrio")
+        meta = dict(project.meta)
+        meta.setdefault("created", dt.datetime.now().isoformat(timespec="seconds"))
+        meta["snapshot"] = project.services.snapshot
+        if project.previous_services is not None:
+            meta["previous_snapshot"] = project.previous_services.snapshot
+        pyogrio.write_dataframe(pd.DataFrame({"key": list(meta), "value": [str(v) for v in meta.values()]}),
+                                tmp, layer="meta")
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def _read(path: Path, layer: str, layers: set[str], geometry: bool = False):
+    if layer not in layers:
+        return None
+    if geometry:
+        return gpd.read_file(path, layer=layer, engine="pyogrio")
+    return pyogrio.read_dataframe(path, layer=layer, read_geometry=False)
+
+
+def _str_cols(frame: pd.DataFrame, cols) -> pd.DataFrame:
+    for c in cols:
+        if c in frame:
+            frame[c] = frame[c].map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else
+                                    (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)))
+    return frame
+
+
+def _services_from(path: Path, layers: set[str], prefix: str, kinds: KindCatalog, snapshot: str) -> Services | None:
+    sv = _read(path, f"{prefix}sluzby", layers)
+    if sv is None:
+        return None
+    sv = _str_cols(sv, ("service_id", "provider_ico", "phone", "email", "web", "hours", "description",
+                        "service_name", "provider_name", "source", "kind", "target_groups", "service_area",
+                        "valid_from", "valid_to"))
+    sv["fictional"] = sv["fictional"].astype(bool)
+    st = _read(path, f"{prefix}mista", layers, geometry=True)
+    if st is None or "geometry" not in st:
+        st = gpd.GeoDataFrame(st if st is not None else pd.DataFrame(), geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
+    st = _str_cols(st, ("service_id", "site_id", "site_name", "form", "kod_obce", "obec_name", "street",
+                        "house_number", "orientation_number", "psc", "address_code", "location_method"))
+    st["secret_address"] = st["secret_address"].astype(bool) if "secret_address" in st else False
+    cp = _read(path, f"{prefix}kapacity", layers)
+    cp = _str_cols(cp if cp is not None else pd.DataFrame(columns=["service_id", "form", "unit", "capacity"]),
+                   ("service_id", "form", "unit"))
+    return Services(sv, st, cp, kinds, snapshot=snapshot, source_files=(path.name,))
+
+
+def load_project(path: str | Path) -> Project:
+    """Read a project GeoPackage written by :func:`save_project`.
+
+    Raises :class:`DataError` (Czech message) when the file is missing or not a project.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataError.single(path.name, None, None, "err.file_not_found")
+    try:
+        layers = {str(name) for name, _ in pyogrio.list_layers(path)}
+    except Exception as exc:
+        raise DataError.single(path.name, None, None, "err.unreadable", detail=str(exc).splitlines()[0]) from None
+    missing = [x for x in ("obce", "sluzby", "meta") if x not in layers]
+    if missing:
+        raise DataError.single(path.name, None, missing[0], "err.missing_column", column=missing[0])
+    meta_df = _read(path, "meta", layers)
+    meta = dict(zip(meta_df["key"].astype(str), meta_df["value"].astype(str)))
+    obce = gpd.read_file(path, layer="obce", engine="pyogrio")
+    obce = _str_cols(obce, ("kod_obce", "kod_pou", "kod_orp", "nazev_obce", "nazev_pou", "nazev_orp"))
+    if "age_estimated" in obce:
+        obce["age_estimated"] = obce["age_estimated"].astype(bool)
+    kinds = KindCatalog()
+    kf = _read(path, "vlastni_druhy", layers)
+    if kf is not None:
+        for r in kf.fillna("").itertuples():
+            kinds.add_custom(str(r.id), str(r.nazev), str(r.nazev_en) or None,
+                             forms=[f for f in str(r.formy).split(";") if f] or ["amb"],
+                             units=[u for u in str(r.jednotky).split(";") if u] or ["klient"],
+                             target_band=str(r.vekova_skupina) or "total",
+                             working_groups=[w for w in str(r.pracovni_skupiny).split(";") if w])
+    services = _services_from(path, layers, "", kinds, meta.get("snapshot", ""))
+    previous = _services_from(path, layers, "predchozi_", kinds, meta.get("previous_snapshot", ""))
+    norms: tuple[Norm, ...] = ()
+    nf = _read(path, "normy", layers)
+    if nf is not None:
+        norms = tuple(Norm(str(r.druh), float(r.na_1000), str(r.jednotka), str(r.vekova_skupina or "") or None,
+                           str(r.forma or "") or None, str(r.zdroj or "")) for r in nf.fillna("").itertuples())
+    scenarios: dict[str, dict] = {}
+    sf = _read(path, "scenare", layers)
+    if sf is not None:
+        scenarios = {str(r.nazev): json.loads(r.json) for r in sf.itertuples()}
+    roads = _read(path, "silnice", layers, geometry=True)
+    return Project(obce, services, previous, roads, norms, scenarios, meta)
+
+
+def update_scenarios(path: str | Path, scenarios: Mapping[str, dict]) -> None:
+    """Replace the saved scenarios of a project file (other layers untouched)."""
+    project = load_project(path)
+    project.scenarios = dict(scenarios)
+    save_project(project, path)

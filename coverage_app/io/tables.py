@@ -1,0 +1,171 @@
+"""Reading tabular files the way Czech offices produce them.
+
+CSV files come in UTF-8 (with or without BOM) or Windows-1250, separated by commas, semicolons
+or tabs; spreadsheets come as XLSX.  :func:`read_table` returns every cell as text together with
+the spreadsheet row number of each record (header = row 1), so that readers can report problems
+precisely.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from coverage_app.errors import DataError
+
+__all__ = ["Table", "read_table", "decode_bytes", "find_column", "parse_number"]
+
+_DELIMITERS = (";", ",", "\t", "|")
+
+
+@dataclass
+class Table:
+    """Cells of a table as text.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        All cells as ``str`` (empty string for a blank cell), columns as in the header
+        (surrounding white space removed).
+    rows : list of int
+        Spreadsheet row number of each record (header = 1).
+    file : str
+        Name of the file (for messages).
+    encoding, delimiter : str
+        What was detected (``"xlsx"`` for spreadsheets).
+    """
+
+    frame: pd.DataFrame
+    rows: list[int]
+    file: str
+    encoding: str = "utf-8"
+    delimiter: str = ","
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def decode_bytes(data: bytes, file: str) -> tuple[str, str]:
+    """Decode UTF-8 (BOM allowed) or Windows-1250; raise :class:`DataError` otherwise."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf_error = exc
+    try:
+        return data.decode("cp1250"), "cp1250"
+    except UnicodeDecodeError:
+        raise DataError.single(file, None, None, "err.encoding", pos=utf_error.start) from None
+
+
+def _sniff_delimiter(header: str) -> str:
+    counts = {d: 0 for d in _DELIMITERS}
+    in_quotes = False
+    for ch in header:
+        if ch == '"':
+            in_quotes = not in_quotes
+        elif not in_quotes and ch in counts:
+            counts[ch] += 1
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def read_table(path: str | Path, *, sheet: str | int | None = 0, display_name: str | None = None,
+               expected_columns: int = 2) -> Table:
+    """Read a CSV (UTF-8/Windows-1250; ``,`` ``;`` or tab) or an XLSX sheet as text cells.
+
+    Parameters
+    ----------
+    path : path
+        The file.
+    sheet : str or int, optional
+        Sheet of an XLSX workbook (default the first).
+    display_name : str, optional
+        Name used in messages (default the file name).
+    expected_columns : int
+        A CSV whose header has fewer columns than this is refused as having a wrong delimiter.
+    """
+    path = Path(path)
+    name = display_name or path.name
+    if not path.exists():
+        raise DataError.single(name, None, None, "err.file_not_found")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        try:
+            frame = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False, engine="openpyxl")
+        except Exception as exc:  # openpyxl raises many types
+            raise DataError.single(name, None, None, "err.unreadable", detail=str(exc)) from None
+        frame = frame.fillna("")
+        frame.columns = [str(c).strip() for c in frame.columns]
+        frame = frame.map(lambda v: str(v).strip())
+        blank = (frame == "").all(axis=1)
+        frame = frame[~blank]
+        rows = [int(i) + 2 for i in frame.index]
+        frame = frame.reset_index(drop=True)
+        return Table(frame, rows, name, "xlsx", "")
+    if suffix not in (".csv", ".txt", ".tsv", ""):
+        raise DataError.single(name, None, None, "err.unknown_format", ext=suffix, expected="CSV, XLSX")
+    text, encoding = decode_bytes(path.read_bytes(), name)
+    return read_csv_text(text, name, encoding=encoding, expected_columns=expected_columns)
+
+
+def read_csv_text(text: str, name: str, *, encoding: str = "utf-8", expected_columns: int = 2) -> Table:
+    """Parse CSV text (see :func:`read_table`)."""
+    lines = text.splitlines()
+    first = next((ln for ln in lines if ln.strip()), "")
+    if not first:
+        raise DataError.single(name, None, None, "err.empty_file")
+    delimiter = _sniff_delimiter(first)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header: list[str] | None = None
+    records: list[list[str]] = []
+    rows: list[int] = []
+    start = 1
+    for rec in reader:
+        line = start
+        start = reader.line_num + 1
+        if header is None:
+            if not any(c.strip() for c in rec):
+                continue
+            header = [c.strip() for c in rec]
+            continue
+        if not any(c.strip() for c in rec):
+            continue
+        records.append([c.strip() for c in rec])
+        rows.append(line)
+    if header is None:
+        raise DataError.single(name, None, None, "err.empty_file")
+    if len(header) < expected_columns:
+        raise DataError.single(name, 1, None, "err.delimiter", header=first.strip()[:80])
+    width = len(header)
+    fixed = [(r + [""] * width)[:width] for r in records]
+    frame = pd.DataFrame(fixed, columns=header, dtype=object)
+    return Table(frame, rows, name, encoding, delimiter)
+
+
+def find_column(columns: list[str] | pd.Index, candidates: tuple[str, ...]) -> str | None:
+    """First column whose name matches one of ``candidates`` (case-insensitive, diacritics ignored)."""
+    from coverage_app.codelists import normalize_text
+
+    norm = {normalize_text(c).replace(" ", "_"): c for c in columns}
+    for cand in candidates:
+        hit = norm.get(normalize_text(cand).replace(" ", "_"))
+        if hit is not None:
+            return hit
+    return None
+
+
+def parse_number(value: str) -> float | None:
+    """A number written the Czech or the English way (``1 234,5`` or ``1234.5``); ``None`` if blank.
+
+    Raises ``ValueError`` when the text is not a number.
+    """
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+    if not text:
+        return None
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    return float(text)

@@ -1,0 +1,242 @@
+"""Writing analysis results: CSV tables, a GeoPackage for QGIS and an XLSX report with Czech headers.
+
+Everything is written into a temporary folder first and moved into the output folder only when
+all files are complete, so a failure never leaves half-written results behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from coverage_app.i18n import register, t
+from coverage_app.model import CRS
+
+__all__ = ["write_analysis", "atomic_output_dir", "czech_headers", "OUTPUT_FILES"]
+
+#: Files written by :func:`write_analysis`.
+OUTPUT_FILES: tuple[str, ...] = ("coverage.csv", "coverage_by_form.csv", "capacity.csv", "gaps.csv",
+                                 "reach_bands.csv", "coverage.gpkg", "report.xlsx")
+
+register({
+    "col.municipality_code": {"cs": "kód obce", "en": "obec code"},
+    "col.municipality_name": {"cs": "obec", "en": "obec"},
+    "col.service_kind": {"cs": "druh služby (kód)", "en": "kind of service (code)"},
+    "col.kind_name": {"cs": "druh služby", "en": "kind of service"},
+    "col.target_band": {"cs": "cílová věková skupina", "en": "target age band"},
+    "col.target_population": {"cs": "cílová populace (osob)", "en": "target population (people)"},
+    "col.nearest_service_id": {"cs": "nejbližší služba (id)", "en": "nearest service (id)"},
+    "col.nearest_site_id": {"cs": "nejbližší místo (id)", "en": "nearest site (id)"},
+    "col.nearest_site_name": {"cs": "nejbližší místo", "en": "nearest site"},
+    "col.nearest_form": {"cs": "forma nejbližšího místa", "en": "form of the nearest site"},
+    "col.travel_time_min": {"cs": "dojezd (min)", "en": "travel time (min)"},
+    "col.distance_km": {"cs": "vzdálenost (km)", "en": "distance (km)"},
+    "col.time_band": {"cs": "časové pásmo (min)", "en": "time band (min)"},
+    "col.reachable": {"cs": "dosažitelné v limitu", "en": "reachable within threshold"},
+    "col.field_covered": {"cs": "v působnosti terénní služby", "en": "in a field service's area"},
+    "col.field_basis": {"cs": "působnost (uvedená / odhadnutá)", "en": "service area (declared / assumed)"},
+    "col.field_services": {"cs": "terénní služby (id)", "en": "field services (ids)"},
+    "col.e2sfca_per_1000": {"cs": "dostupná kapacita E2SFCA na 1000", "en": "E2SFCA capacity per 1000"},
+    "col.e2sfca_unit": {"cs": "jednotka E2SFCA", "en": "E2SFCA unit"},
+    "col.field_capacity_per_1000": {"cs": "kapacita terénních služeb na 1000", "en": "field capacity per 1000"},
+    "col.field_unit": {"cs": "jednotka terénní kapacity", "en": "field capacity unit"},
+    "col.gap": {"cs": "mezera", "en": "gap"},
+    "col.gap_reason": {"cs": "důvod", "en": "reason"},
+    "col.reason": {"cs": "důvod", "en": "reason"},
+    "col.rank": {"cs": "pořadí", "en": "rank"},
+    "col.age_estimated": {"cs": "věk odhadnut", "en": "age estimated"},
+    "col.method": {"cs": "metoda", "en": "method"},
+    "col.form": {"cs": "forma", "en": "form"},
+    "col.capacity_unit": {"cs": "jednotka kapacity", "en": "capacity unit"},
+    "col.total_capacity": {"cs": "registrovaná kapacita", "en": "registered capacity"},
+    "col.n_services": {"cs": "počet služeb", "en": "services"},
+    "col.n_sites": {"cs": "počet míst", "en": "sites"},
+    "col.capacity_per_1000": {"cs": "kapacita na 1000", "en": "capacity per 1000"},
+    "col.attributed_capacity": {"cs": "kapacita připadající na území", "en": "capacity attributed to the area"},
+    "col.attributed_per_1000": {"cs": "připadající kapacita na 1000", "en": "attributed capacity per 1000"},
+    "col.norm_per_1000": {"cs": "norma na 1000", "en": "norm per 1000"},
+    "col.norm_source": {"cs": "zdroj normy", "en": "source of the norm"},
+    "col.below_norm": {"cs": "pod normou", "en": "below the norm"},
+    "col.n_obce": {"cs": "počet obcí", "en": "obce"},
+    "col.reachable_kinds": {"cs": "druhů v dosahu", "en": "kinds within reach"},
+    "col.gaps": {"cs": "mezer", "en": "gaps"},
+    "col.population": {"cs": "obyvatel", "en": "population"},
+    "sheet.coverage": {"cs": "Pokrytí obcí", "en": "Coverage"},
+    "sheet.by_form": {"cs": "Pokrytí podle forem", "en": "Coverage by form"},
+    "sheet.capacity": {"cs": "Kapacity", "en": "Capacity"},
+    "sheet.gaps": {"cs": "Mezery", "en": "Gaps"},
+    "sheet.bands": {"cs": "Časová pásma", "en": "Time bands"},
+    "sheet.about": {"cs": "O analýze", "en": "About"},
+    "about.district": {"cs": "Území", "en": "Area"},
+    "about.created": {"cs": "Vytvořeno", "en": "Created"},
+    "about.method": {"cs": "Výpočet dojezdu", "en": "Travel times"},
+    "about.mode": {"cs": "Doprava", "en": "Mode"},
+    "about.threshold": {"cs": "Limit dosažitelnosti (min)", "en": "Reachability threshold (min)"},
+    "about.zones": {"cs": "Pásma E2SFCA (min: váha)", "en": "E2SFCA zones (min: weight)"},
+    "about.population": {"cs": "Obyvatelstvo", "en": "Population"},
+    "about.norms": {"cs": "Normy (zadané uživatelem)", "en": "Norms (user-set)"},
+    "about.fictional": {"cs": "Pozor", "en": "Note"},
+    "about.fictional_text": {"cs": "data obsahují smyšlené (fiktivní) služby", "en": "the data contain fictional services"},
+    "about.sources": {"cs": "Vstupní soubory", "en": "Input files"},
+    "mode.car": {"cs": "autem", "en": "by car"},
+    "mode.walk": {"cs": "pěšky", "en": "on foot"},
+    "layer.obce": {"cs": "obce", "en": "obce"},
+})
+
+
+def czech_headers(frame: pd.DataFrame, lang: str = "cs") -> pd.DataFrame:
+    """The table with translated column headers (unknown columns keep their name)."""
+    return frame.rename(columns={c: t(f"col.{c}", lang) if f"col.{c}" in _known() else c for c in frame.columns})
+
+
+def _known() -> set[str]:
+    from coverage_app.i18n import TEXTS
+
+    return set(TEXTS)
+
+
+class atomic_output_dir:
+    """Context manager: a temporary folder whose files move into ``target`` on success.
+
+    >>> with atomic_output_dir("out") as tmp:          # doctest: +SKIP
+    ...     (tmp / "a.csv").write_text("…")
+    """
+
+    def __init__(self, target: str | Path):
+        self.target = Path(target)
+        self.tmp: Path | None = None
+
+    def __enter__(self) -> Path:
+        parent = self.target.resolve().parent
+        parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.", dir=parent))
+        return self.tmp
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        assert self.tmp is not None
+        try:
+            if exc_type is None:
+                self.target.mkdir(parents=True, exist_ok=True)
+                for f in sorted(self.tmp.iterdir()):
+                    os.replace(f, self.target / f.name)
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _bool_text(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    out = frame.copy()
+    yes, no = ("ano", "ne") if lang == "cs" else ("yes", "no")
+    for c in out.columns:
+        if out[c].dtype == bool:
+            out[c] = out[c].map({True: yes, False: no})
+    return out
+
+
+def write_analysis(analysis, out_dir: str | Path, *, lang: str = "cs",
+                   extra: dict[str, Callable[[Path], None]] | None = None) -> list[Path]:
+    """Write all tables of an :class:`~coverage_app.coverage.Analysis` into ``out_dir``.
+
+    Files: ``coverage.csv``, ``coverage_by_form.csv``, ``capacity.csv``, ``gaps.csv``,
+    ``reach_bands.csv`` (UTF-8, machine-readable English headers, ``true``/``false``),
+    ``coverage.gpkg`` (layers ``obce``, ``coverage``, ``gaps``, ``sites`` in EPSG:5514) and
+    ``report.xlsx`` (Czech headers, one sheet per table, and a sheet about the analysis).
+    Nothing is written into ``out_dir`` unless every file was produced.
+    """
+    coverage = analysis.coverage
+    tables = {
+        "coverage.csv": coverage,
+        "coverage_by_form.csv": analysis.coverage_by_form,
+        "capacity.csv": analysis.capacity,
+        "gaps.csv": analysis.gaps,
+        "reach_bands.csv": analysis.reach_bands,
+    }
+    with atomic_output_dir(out_dir) as tmp:
+        for name, frame in tables.items():
+            frame.to_csv(tmp / name, index=False, encoding="utf-8")
+        _write_gpkg(analysis, tmp / "coverage.gpkg")
+        _write_xlsx(analysis, tables, tmp / "report.xlsx", lang)
+        for name, fn in (extra or {}).items():
+            fn(tmp / name)
+        written = [Path(out_dir) / f.name for f in tmp.iterdir()]
+    return sorted(written)
+
+
+def _write_gpkg(analysis, path: Path) -> None:
+    obce = analysis.district.obce
+    geo = obce[["kod_obce", "nazev_obce", "population", "age_estimated", "geometry"]].rename(
+        columns={"kod_obce": "municipality_code", "nazev_obce": "municipality_name"})
+    cov = analysis.coverage
+    if len(cov):
+        summary = cov.groupby("municipality_code").agg(
+            reachable_kinds=("reachable", "sum"), field_kinds=("field_covered", "sum"), gaps=("gap", "sum"))
+        geo = geo.merge(summary, left_on="municipality_code", right_index=True, how="left")
+    layers = {"obce": gpd.GeoDataFrame(geo, geometry="geometry", crs=CRS)}
+    shapes = obce.set_index("kod_obce").geometry
+    if len(cov):
+        layers["coverage"] = gpd.GeoDataFrame(cov.copy(), geometry=cov["municipality_code"].map(shapes).values,
+                                              crs=CRS)
+        gaps = analysis.gaps
+        if len(gaps):
+            layers["gaps"] = gpd.GeoDataFrame(gaps.copy(), geometry=gaps["municipality_code"].map(shapes).values,
+                                              crs=CRS)
+    sites = analysis.services.table()
+    sites = sites[sites.geometry.notna()].copy()
+    for c in ("target_groups", "service_area"):
+        sites[c] = sites[c].map(lambda v: ";".join(v))
+    for c in ("valid_from", "valid_to"):
+        sites[c] = sites[c].map(lambda d: d.isoformat() if d else "")
+    sites = sites.drop(columns=[c for c in ("source_row",) if c in sites])
+    layers["sites"] = sites
+    for name, layer in layers.items():
+        layer.to_file(path, layer=name, driver="GPKG", engine="pyogrio")
+
+
+def _about_rows(analysis, lang: str) -> list[tuple[str, str]]:
+    s = analysis.settings
+    rows = [
+        (t("about.district", lang), analysis.district.name),
+        (t("about.created", lang), dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
+        (t("about.method", lang), analysis.method_text(lang)),
+        (t("about.mode", lang), t(f"mode.{s.mode}", lang)),
+        (t("about.threshold", lang), f"{s.threshold_min:g}"),
+        (t("about.zones", lang), ", ".join(f"≤{u:g}: {w:g}" for u, w in s.e2sfca_zones)),
+        (t("about.population", lang), analysis.district.describe_population(lang)),
+    ]
+    for n in s.norms:
+        rows.append((t("about.norms", lang), f"{n.kind}: {n.per_1000:g} {n.unit} / 1000 ({n.band or ''}) {n.source}"))
+    if analysis.services.services["fictional"].any():
+        rows.append((t("about.fictional", lang), t("about.fictional_text", lang)))
+    files = tuple(analysis.district.source_files) + tuple(analysis.services.source_files)
+    if files:
+        rows.append((t("about.sources", lang), ", ".join(files)))
+    return rows
+
+
+def _write_xlsx(analysis, tables: dict[str, pd.DataFrame], path: Path, lang: str) -> None:
+    sheets = [
+        ("sheet.gaps", tables["gaps.csv"]),
+        ("sheet.coverage", tables["coverage.csv"]),
+        ("sheet.capacity", tables["capacity.csv"]),
+        ("sheet.bands", tables["reach_bands.csv"]),
+        ("sheet.by_form", tables["coverage_by_form.csv"]),
+    ]
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        about = pd.DataFrame(_about_rows(analysis, lang), columns=["", " "])
+        for key, frame in sheets:
+            name = t(key, lang)[:31]
+            czech_headers(_bool_text(frame, lang), lang).to_excel(xw, sheet_name=name, index=False)
+            ws = xw.sheets[name]
+            ws.freeze_panes = "A2"
+            for col in ws.columns:
+                width = max(len(str(c.value or "")) for c in list(col)[:200])
+                ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 60)
+        about.to_excel(xw, sheet_name=t("sheet.about", lang)[:31], index=False, header=False)
+        xw.sheets[t("sheet.about", lang)[:31]].column_dimensions["A"].width = 32
+        xw.sheets[t("sheet.about", lang)[:31]].column_dimensions["B"].width = 100
