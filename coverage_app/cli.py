@@ -181,11 +181,10 @@ def detect_file_kind(path: Path) -> str | None:
         return _vector_kind(path)
     if suffix not in (".csv", ".xlsx", ".xlsm", ".txt"):
         return None
-    try:
-        table = read_table(path, expected_columns=1)
-    except DataError:
-        return "services" if suffix == ".csv" else None
+    table = read_table(path, expected_columns=1)
     cols = list(table.frame.columns)
+    if len(cols) == 1 and suffix != ".xlsx":
+        raise DataError.single(path.name, 1, None, "err.delimiter", header=str(cols[0])[:80])
     norm = {c.lower() for c in cols}
     if find_column(cols, ("Kód ADM",)) and find_column(cols, ("Souřadnice Y",)):
         return "addresses"
@@ -319,7 +318,11 @@ def validate(files: tuple[Path, ...], lang: str) -> None:
         if not f.exists():
             problems.append(Problem.make(f.name, None, None, "err.file_not_found"))
             continue
-        kinds[f] = detect_file_kind(f)
+        try:
+            kinds[f] = detect_file_kind(f)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
         if kinds[f] is None:
             problems.append(Problem.make(f.name, None, None, "cli.unknown_file_kind"))
     for f in sorted(kinds, key=lambda p: _ORDER.index(kinds[p]) if kinds[p] in _ORDER else 99):

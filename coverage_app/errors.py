@@ -51,6 +51,7 @@ class Problem:
         row: int | None,
         column: str | None,
         code: str,
+        /,
         severity: Severity = "error",
         **params: object,
     ) -> "Problem":
@@ -108,10 +109,10 @@ class DataError(Exception):
 
     @classmethod
     def single(
-        cls, file: str | Path | None, row: int | None, column: str | None, code: str, **params: object
+        cls, file: str | Path | None, row: int | None, column: str | None, code: str, /, **params: object
     ) -> "DataError":
         """A data error with one problem."""
-        return cls([Problem.make(file, row, column, code, **params)])
+        return cls([Problem.make(file, row, column, code, "error", **params)])
 
     def format(self, lang: str = "cs") -> str:
         """All problems, one per line."""
@@ -130,6 +131,7 @@ class Report:
         row: int | None,
         column: str | None,
         code: str,
+        /,
         severity: Severity = "error",
         **params: object,
     ) -> None:

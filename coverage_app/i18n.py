@@ -38,6 +38,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "cs": "soubor není v kódování UTF-8 ani Windows-1250 (chybný bajt na pozici {pos})",
         "en": "the file is neither UTF-8 nor Windows-1250 (bad byte at position {pos})",
     },
+    "err.encoding_utf16": {
+        "cs": "soubor je v kódování UTF-16 (Unicode text); uložte jej jako CSV v UTF-8 nebo Windows-1250",
+        "en": "the file is UTF-16 (Unicode text); save it as CSV in UTF-8 or Windows-1250",
+    },
     "err.delimiter": {
         "cs": "nelze rozpoznat oddělovač sloupců; hlavička má jediný sloupec „{header}“ "
         "(použijte čárku nebo středník)",

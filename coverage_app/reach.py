@@ -103,8 +103,10 @@ DEFAULT_SNAP_TOLERANCE_M: float = 1.0
 #: artefacts and unconnected fragments; snapping a point to one would make it unreachable.
 DEFAULT_MAIN_COMPONENT_SHARE: float = 0.05
 
-# Rows of origins processed together when route lengths are reconstructed (bounds temporaries).
+# Origins × nodes searched in one multi-source Dijkstra call (bounds memory: 12 bytes each), and
+# in one pointer-doubling block (small enough to stay in the CPU cache).
 _CHUNK_ELEMENTS = 1 << 24
+_DOUBLING_ELEMENTS = 1 << 20
 
 register(
     {
@@ -343,7 +345,7 @@ class RoadGraph:
         tree, ids = self._cache[key]
         if xy.shape[0] == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        dist, pos = tree.query(xy)
+        dist, pos = tree.query(xy, workers=-1)
         return ids[pos].astype(np.int64), np.asarray(dist, dtype=float)
 
     # -- internals used by the router ------------------------------------------------------
@@ -578,8 +580,9 @@ def _tree_lengths(graph: RoadGraph, mode: Mode, dist: np.ndarray, pred: np.ndarr
     while active.size:
         up = anc[active]
         acc[active] += acc[up]  # right-hand sides are evaluated before the writes: a synchronous step
-        anc[active] = anc[up]
-        active = active[anc[active] >= 0]
+        nxt = anc[up]
+        anc[active] = nxt
+        active = active[nxt >= 0]
     out = acc.reshape(k, n)
     out[~np.isfinite(dist)] = np.nan
     return out
@@ -756,7 +759,9 @@ class Router:
             dist = np.atleast_2d(dist)
             pred = np.atleast_2d(pred)
             out_min[s : s + step] = dist
-            out_km[s : s + step] = _tree_lengths(g, self.mode, dist, pred)
+            sub = max(1, _DOUBLING_ELEMENTS // max(n, 1))  # smaller blocks stay in cache
+            for r in range(0, dist.shape[0], sub):
+                out_km[s + r : s + r + sub] = _tree_lengths(g, self.mode, dist[r : r + sub], pred[r : r + sub])
         return out_min, out_km
 
     def matrix(self, dest_xy: Any) -> TravelMatrix:
@@ -892,30 +897,19 @@ def travel_to_points(source: TravelMatrix | Router, new_dest_xy: Any) -> TravelM
 # ------------------------------------------------------------------------------------------
 
 
-def _disc_hulls(ax: np.ndarray, ay: np.ndarray, ra: np.ndarray, bx: np.ndarray, by: np.ndarray,
-                rb: np.ndarray, quad: int = 6) -> np.ndarray:
-    """Convex hulls of pairs of discs (a tapered buffer of each segment), vectorised."""
-    k = 4 * quad
-    ang = np.linspace(0.0, 2 * np.pi, k, endpoint=False)
-    grow = 1.0 / np.cos(np.pi / k)  # circumscribed polygon: the whole disc is inside
-    c, s = grow * np.cos(ang), grow * np.sin(ang)
-    pa = np.stack([ax[:, None] + ra[:, None] * c, ay[:, None] + ra[:, None] * s], axis=-1)
-    pb = np.stack([bx[:, None] + rb[:, None] * c, by[:, None] + rb[:, None] * s], axis=-1)
-    pts = np.concatenate([pa, pb], axis=1).reshape(-1, 2)
-    idx = np.repeat(np.arange(ax.size), 2 * k)
-    mp = shapely.multipoints(pts, indices=idx)
-    return shapely.convex_hull(mp)
-
-
-def _remove_small_holes(geom: shapely.Geometry, min_area_m2: float) -> shapely.Geometry:
-    if geom.is_empty or min_area_m2 <= 0:
-        return geom
-    polys = shapely.get_parts(geom)
-    out = []
-    for p in polys:
-        holes = [r for r in p.interiors if shapely.Polygon(r).area >= min_area_m2]
-        out.append(shapely.Polygon(p.exterior, holes))
-    return shapely.union_all(out) if len(out) > 1 else out[0]
+def _rings_to_geometry(points: list[np.ndarray], offsets: list[np.ndarray], min_hole_m2: float) -> shapely.Geometry:
+    """Polygons from contourpy ``OuterOffset`` output (first ring outer, the rest holes)."""
+    polys = []
+    for pts, off in zip(points, offsets):
+        rings = [pts[a:b] for a, b in zip(off[:-1], off[1:]) if b - a >= 4]
+        if not rings:
+            continue
+        holes = [r for r in rings[1:] if shapely.Polygon(r).area >= min_hole_m2]
+        polys.append(shapely.Polygon(rings[0], holes))
+    if not polys:
+        return shapely.Polygon()
+    geom = shapely.make_valid(shapely.MultiPolygon(polys) if len(polys) > 1 else polys[0])
+    return shapely.union_all(shapely.get_parts(geom)) if geom.geom_type == "GeometryCollection" else geom
 
 
 def isochrones(
@@ -928,23 +922,21 @@ def isochrones(
     detour_factor: float = DEFAULT_DETOUR_FACTOR,
     speed_kmh: float | None = None,
     access_speed_kmh: float | None = None,
-    min_width_m: float = 30.0,
-    simplify_m: float = 10.0,
+    resolution_m: float = 50.0,
+    max_cells: int = 1_000_000,
 ) -> gpd.GeoDataFrame:
-    """Areas within T minutes of a site, one polygon row per T (EPSG:5514).
+    """Areas from which a site is reached within T minutes, one polygon row per T (EPSG:5514).
 
-    With a graph the area is built to agree with :func:`travel_matrix`: a point belongs to the
-    T-minute area when it can reach a node (at the access speed, straight) and then the site
-    along the roads within T.  For every road edge reached in time, the part that can be
-    covered is cut at the remaining time (partial edges), and around it the area reachable
-    off-road in the time left — a tapered band, wide where time is left and narrowing to
-    ``min_width_m`` at the cut; the bands and a disc around the site (direct trips) are
-    unioned.  Bands are not widened along motorways/speed roads, which are entered only at
-    junctions.  Every origin that :func:`travel_matrix` places within T minutes of the site lies
-    inside the polygon (up to ``simplify_m``), except a direct trip (see :meth:`Router.matrix`)
-    longer than twice the site's snapping distance; a point may be inside although its own
-    nearest node is slower (the area takes the best node, the matrix the nearest one).  Holes
-    smaller than 1 km² are filled (map noise).
+    With a graph the area is the contour of a *travel-time surface* that follows the rules of
+    :func:`travel_matrix` exactly: one search from the site gives the network time of every
+    node; a point's time is its straight leg to its nearest usable node at the access speed plus
+    that node's time (or the direct straight trip when the point is close to the site).  The
+    surface is evaluated on a grid (``resolution_m``) and contoured with marching squares
+    (contourpy), so the map and the travel-time table agree up to about one grid cell: an obec
+    shown inside the 30-minute area has at most ~30 minutes in the table.  The areas follow the
+    roads (wide where they are fast), leave out land whose nearest road is slow to reach (across
+    a river without a bridge, beside a motorway without an exit), and keep holes larger than four
+    grid cells.
 
     Without a graph: a circle of radius ``speed × T / detour`` (the ``"estimate"`` method).
 
@@ -960,22 +952,23 @@ def isochrones(
     direction : {"to_site", "from_site"}, default "to_site"
         ``"to_site"``: clients travel to the site (ambulatory and residential services) — the
         search runs on the reversed car graph, so one-way streets are used in the right
-        direction; ``"from_site"``: staff travel from the site (field services).  Identical
-        for walking.
+        direction, as in ``travel_matrix(points, [site])``; ``"from_site"``: staff travel from
+        the site (field services), as in ``travel_matrix([site], points)``.  Identical on foot.
     detour_factor, speed_kmh : float
         For the estimate (no graph); defaults as in :func:`travel_matrix`.
     access_speed_kmh : float, optional
-        Off-road speed, km/h (default car 30, walk 4).
-    min_width_m : float, default 30
-        Minimum half-width of a band along a reached road, metres (keeps the road visible).
-    simplify_m : float, default 10
-        Tolerance of the final simplification, metres.
+        Speed of the snapping legs, km/h (default car 30, walk 4).
+    resolution_m : float, default 50
+        Grid cell, metres; coarsened automatically so that the grid has at most ``max_cells``.
+    max_cells : int, default 1 000 000
+        Bound on the grid size (memory ~50 bytes per cell).
 
     Returns
     -------
     GeoDataFrame
         Columns ``minutes``, ``mode``, ``method``, ``direction``, ``geometry`` (Polygon or
-        MultiPolygon), CRS EPSG:5514, rows in increasing ``minutes``.
+        MultiPolygon, empty when nothing is reached), CRS EPSG:5514, rows in increasing
+        ``minutes``.
     """
     mode = _check_mode(mode)
     if direction not in ("to_site", "from_site"):
@@ -993,42 +986,44 @@ def isochrones(
         for t in ts:
             radius = speed * t / 60.0 / detour * 1000.0
             rows.append({"minutes": t, "mode": mode, "method": "estimate", "direction": direction,
-                         "geometry": shapely.Point(sx, sy).buffer(radius, quad_segs=16)})
+                         "geometry": shapely.Point(sx, sy).buffer(radius, quad_segs=32)})
         return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
 
+    import contourpy  # a dependency of matplotlib; only isochrones need it
+
     v_acc = _positive("access_speed_kmh", access_speed_kmh, ACCESS_SPEED_KMH[mode])
+    res = _positive("resolution_m", resolution_m, 50.0)
     m_per_min = v_acc * 1000.0 / 60.0
     node, snap = graph.nearest_node(site, mode=mode)
-    leg = float(snap[0]) / m_per_min
+    snap_s = float(snap[0])
+    leg = snap_s / m_per_min
     mat = graph.minutes(mode) if (direction == "from_site" or mode == "walk") else graph._transposed(mode)
     tmax = max(ts)
-    dist = dijkstra(mat, directed=True, indices=int(node[0]), limit=max(tmax - leg, 0.0))
-    dist = np.asarray(dist, dtype=float) + leg
-    coo = mat.tocoo()
-    eu, ev, et = coo.row, coo.col, coo.data
-    entry = graph.snappable(mode)  # off-road access only at main-component entry nodes
+    dist = np.asarray(dijkstra(mat, directed=True, indices=int(node[0]), limit=max(tmax - leg, 0.0)), float) + leg
+
+    # extent: every point within tmax is within (tmax - t_node) * access speed of a reached node,
+    # or within tmax * access speed of the site (direct trips)
+    reached = np.flatnonzero(graph.snappable(mode) & (dist < tmax))
+    r = (tmax - dist[reached]) * m_per_min
+    r_site = tmax * m_per_min
+    xmin = min(float(np.min(graph.x[reached] - r, initial=np.inf)), sx - r_site)
+    xmax = max(float(np.max(graph.x[reached] + r, initial=-np.inf)), sx + r_site)
+    ymin = min(float(np.min(graph.y[reached] - r, initial=np.inf)), sy - r_site)
+    ymax = max(float(np.max(graph.y[reached] + r, initial=-np.inf)), sy + r_site)
+    res = max(res, float(np.sqrt((xmax - xmin) * (ymax - ymin) / max(int(max_cells), 1))))
+    xs = np.arange(xmin - 2 * res, xmax + 2 * res, res)
+    ys = np.arange(ymin - 2 * res, ymax + 2 * res, res)
+    gx, gy = np.meshgrid(xs, ys)
+    cells = np.column_stack([gx.ravel(), gy.ravel()])
+    cnode, cdist = graph.nearest_node(cells, mode=mode)
+    tgrid = dist[cnode] + cdist / m_per_min
+    straight = np.hypot(cells[:, 0] - sx, cells[:, 1] - sy)
+    direct = straight <= cdist + snap_s
+    tgrid = np.where(direct, np.minimum(tgrid, straight / m_per_min), tgrid)
+    z = np.where(np.isfinite(tgrid), tgrid, 1e9).reshape(gy.shape)
+    gen = contourpy.contour_generator(xs, ys, z, fill_type=contourpy.FillType.OuterOffset)
     for t in ts:
-        parts: list[shapely.Geometry] = []
-        # direct trips near the site (see Router.matrix): off-network surroundings of the site
-        r_site = min(t * m_per_min, 2.0 * float(snap[0]))
-        parts.extend(_disc_hulls(np.array([sx]), np.array([sy]), np.array([max(r_site, min_width_m)]),
-                                 np.array([sx]), np.array([sy]), np.array([max(r_site, min_width_m)]), quad=16))
-        sel = dist[eu] < t
-        if sel.any():
-            a, b, te = eu[sel], ev[sel], et[sel]
-            rem_a = t - dist[a]
-            frac = np.minimum(1.0, rem_a / te)
-            ex = graph.x[a] + frac * (graph.x[b] - graph.x[a])
-            ey = graph.y[a] + frac * (graph.y[b] - graph.y[a])
-            rem_e = np.maximum(rem_a - frac * te, 0.0)
-            wide_a = entry[a]
-            wide_e = entry[a] & entry[b]
-            ra = np.maximum(np.where(wide_a, rem_a * m_per_min, 0.0), min_width_m)
-            re_ = np.maximum(np.where(wide_e, rem_e * m_per_min, 0.0), min_width_m)
-            parts.extend(_disc_hulls(graph.x[a], graph.y[a], ra, ex, ey, re_))
-        geom = shapely.union_all(np.asarray(parts, dtype=object))
-        geom = _remove_small_holes(geom, 1e6)
-        if simplify_m > 0:
-            geom = shapely.simplify(geom, simplify_m, preserve_topology=True)
+        pts, offs = gen.filled(-1.0, float(t))
+        geom = _rings_to_geometry(pts, offs, 4.0 * res * res)
         rows.append({"minutes": t, "mode": mode, "method": "road", "direction": direction, "geometry": geom})
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)

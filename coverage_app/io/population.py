@@ -207,7 +207,7 @@ def parse_age_label(label: object) -> AgeGroup | None:
     return None
 
 
-_CODE_7700 = re.compile(r"^4[01](\d{4})([67])[01](\d{4})\d{3}$")
+_CODE_7700 = re.compile(r"^4\d(\d{4})([67])\d(\d{4})\d{3}$")
 
 
 def parse_age_code(code: object) -> AgeGroup | None:

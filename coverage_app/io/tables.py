@@ -19,7 +19,7 @@ from coverage_app.errors import DataError
 
 __all__ = ["Table", "read_table", "decode_bytes", "find_column", "parse_number"]
 
-_DELIMITERS = (";", ",", "\t", "|")
+_DELIMITERS = (";", ",", "\t")
 
 
 @dataclass
@@ -49,16 +49,35 @@ class Table:
         return len(self.frame)
 
 
+_CZECH_LETTERS = set("áčďéěíňóřšťúůýžÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ")
+
+
 def decode_bytes(data: bytes, file: str) -> tuple[str, str]:
-    """Decode UTF-8 (BOM allowed) or Windows-1250; raise :class:`DataError` otherwise."""
+    """Decode UTF-8 (BOM allowed), Windows-1250 or ISO-8859-2; raise :class:`DataError` otherwise.
+
+    UTF-16/32 and binary files (NUL bytes) are refused with a message that says how to save the
+    file.  Between the two single-byte Czech encodings the one giving more Czech letters wins.
+    """
+    if b"\x00" in data[:65536]:
+        pos = data.index(b"\x00")
+        raise DataError.single(file, None, None, "err.encoding_utf16" if data[:2] in (b"\xff\xfe", b"\xfe\xff")
+                               or pos < 4 else "err.encoding", pos=pos)
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
         utf_error = exc
-    try:
-        return data.decode("cp1250"), "cp1250"
-    except UnicodeDecodeError:
-        raise DataError.single(file, None, None, "err.encoding", pos=utf_error.start) from None
+    best: tuple[int, str, str] | None = None
+    for enc in ("cp1250", "iso-8859-2"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        score = sum(ch in _CZECH_LETTERS for ch in text)
+        if best is None or score > best[0]:
+            best = (score, text, enc)
+    if best is None:
+        raise DataError.single(file, None, None, "err.encoding", pos=utf_error.start)
+    return best[1], best[2]
 
 
 def _sniff_delimiter(header: str) -> str:

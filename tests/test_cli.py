@@ -1,0 +1,184 @@
+"""The command line: validate, analyze, import, template — as a user runs them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pyogrio
+import pytest
+
+from coverage_app.cli import main
+
+GOOD = ("id_sluzby,nazev_sluzby,druh,forma,kapacita,jednotka_kapacity,kod_obce,lat,lon\n"
+        "S1,Domov,DruhSocialniSluzby/13,pob,20,luzka,584282,49.04,16.62\n")
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process like the console script; returns (exit code, stdout, stderr)."""
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.mark.parametrize("name,content,encoding,expect", [
+    ("oddelovac.csv", GOOD.replace(",", "|"), "utf-8", ["oddelovac.csv", "řádek 1", "oddělovač"]),
+    ("kodovani.csv", GOOD, "utf-16", ["kodovani.csv", "UTF-16"]),
+    ("sloupec.csv", GOOD.replace("druh,", "typ,"), "utf-8", ["sloupec.csv", "řádek 1", "sloupec „druh“",
+                                                             "chybí povinný sloupec"]),
+    ("druh.csv", GOOD.replace("DruhSocialniSluzby/13", "domov důchodců"), "utf-8",
+     ["druh.csv", "řádek 2", "sloupec „druh“", "neznámý druh služby"]),
+    ("kapacita.csv", GOOD.replace(",20,", ",-20,"), "utf-8", ["kapacita.csv", "řádek 2", "sloupec „kapacita“",
+                                                              "záporná"]),
+    ("mimo.csv", GOOD.replace("49.04,16.62", "52.52,13.40"), "utf-8", ["mimo.csv", "řádek 2", "sloupec „lat“",
+                                                                      "mimo Českou republiku"]),
+    ("prohozene.csv", GOOD.replace("49.04,16.62", "16.62,49.04"), "utf-8",
+     ["prohozene.csv", "řádek 2", "sloupec „lat“", "prohozené"]),
+    ("obce.csv", "kod_obce,nazev,lat,lon\n584282,Židlochovice,16.6188,49.0395\n", "utf-8",
+     ["obce.csv", "řádek 2", "sloupec „lat“", "prohozené"]),
+])
+def test_validate_refuses_malformed_files(tmp_path, capsys, name, content, encoding, expect):
+    path = tmp_path / name
+    path.write_bytes(content.encode(encoding))
+    code, out, err = run(capsys, "validate", str(path))
+    assert code == 1
+    for text in expect:
+        assert text in err, err
+    assert "Traceback" not in err + out
+
+
+def test_validate_accepts_good_files_and_reports_each_kind(tmp_path, capsys, demo):
+    from coverage_app.demo import demo_paths
+
+    paths = demo_paths()
+    code, out, err = run(capsys, "validate", str(paths["municipalities"]), str(paths["custom_kinds"]),
+                         str(paths["services"]))
+    assert code == 0, err
+    assert "obce_seed_districts.csv: v pořádku (obce, 83 řádků)" in out
+    assert "demo_sluzby.csv: v pořádku (služby (šablona)" in out
+
+
+def test_validate_reports_every_problem_at_once(tmp_path, capsys):
+    path = tmp_path / "sluzby.csv"
+    path.write_text(GOOD + "S2,X,nic,xyz,-1,luzka,584282,49.04,16.62\n", encoding="utf-8")
+    code, _, err = run(capsys, "validate", str(path), "--lang", "en")
+    assert code == 1
+    assert "row 3" in err and "unknown kind" in err and "unknown form" in err and "negative" in err
+
+
+def test_console_script_prints_no_traceback(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text(GOOD.replace("DruhSocialniSluzby/13", "???"), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "coverage_app.cli", "validate", str(path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr and "řádek 2" in proc.stderr
+
+
+def test_bad_options_end_with_exit_code_1(tmp_path, capsys):
+    code, _, err = run(capsys, "analyze", "--demo", "--district", "ORP:6221", "--threshold-min", "-5",
+                       "--out", str(tmp_path / "o"))
+    assert code == 1 and "chybný parametr" in err
+    assert not (tmp_path / "o").exists()
+    code, _, err = run(capsys, "analyze", "--demo", "--district", "ORP:0000", "--out", str(tmp_path / "o"))
+    assert code == 1 and "obvod" in err and not (tmp_path / "o").exists()
+
+
+def test_analyze_demo_writes_every_output_and_says_estimate(tmp_path, capsys):
+    out_dir = tmp_path / "out"
+    code, out, err = run(capsys, "analyze", "--demo", "--district", "ORP:6221", "--out", str(out_dir))
+    assert code == 0, err
+    assert "odhad" in out
+    for f in ("coverage.csv", "capacity.csv", "gaps.csv", "coverage.gpkg", "report.xlsx", "coverage_by_form.csv"):
+        assert (out_dir / f).exists(), f
+    cov = pd.read_csv(out_dir / "coverage.csv", dtype={"municipality_code": str})
+    for col in ("municipality_code", "municipality_name", "service_kind", "target_population", "nearest_service_id",
+                "nearest_site_name", "travel_time_min", "distance_km", "reachable", "field_covered",
+                "e2sfca_per_1000", "gap", "method"):
+        assert col in cov.columns
+    assert set(cov["method"]) == {"estimate"}
+    assert len(cov) == 24 * cov["service_kind"].nunique()
+    cap = pd.read_csv(out_dir / "capacity.csv")
+    for col in ("service_kind", "form", "capacity_unit", "total_capacity", "target_population", "capacity_per_1000"):
+        assert col in cap.columns
+    stac = cap[(cap["service_kind"] == "DruhSocialniSluzby/10")].iloc[0]
+    assert stac["total_capacity"] == 24  # two sites, one capacity
+    assert set(cap["capacity_unit"]) <= {"luzka", "klient", "interv", "kontakt", "hovor"}
+    gaps = pd.read_csv(out_dir / "gaps.csv")
+    assert gaps["target_population"].is_monotonic_decreasing and gaps["reason"].notna().all()
+    layers = {n for n, _ in pyogrio.list_layers(out_dir / "coverage.gpkg")}
+    assert {"obce", "coverage", "gaps", "sites"} <= layers
+    xlsx = pd.ExcelFile(out_dir / "report.xlsx")
+    assert "Mezery" in xlsx.sheet_names and "O analýze" in xlsx.sheet_names
+    assert "dojezd (min)" in pd.read_excel(xlsx, "Pokrytí obcí").columns
+
+
+def test_failed_analysis_leaves_nothing_half_written(tmp_path, capsys):
+    bad = tmp_path / "sluzby.csv"
+    bad.write_text(GOOD.replace(",20,", ",-20,"), encoding="utf-8")
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "keep.txt").write_text("x")
+    from coverage_app.demo import demo_paths
+
+    code, _, err = run(capsys, "analyze", "--municipalities", str(demo_paths()["municipalities"]),
+                       "--services", str(bad), "--district", "ORP:6221", "--out", str(out_dir))
+    assert code == 1 and "záporná" in err
+    assert sorted(p.name for p in out_dir.iterdir()) == ["keep.txt"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+
+
+def test_template_command(tmp_path, capsys):
+    code, _, _ = run(capsys, "template", "--out", str(tmp_path / "s.xlsx"))
+    assert code == 0 and (tmp_path / "s.xlsx").exists()
+    code, _, err = run(capsys, "template", "--out", str(tmp_path / "s.txt"))
+    assert code == 1
+
+
+def test_import_then_analyze_project(tmp_path, capsys):
+    from coverage_app.demo import demo_paths
+
+    p = demo_paths()
+    project = tmp_path / "projekt.gpkg"
+    code, _, err = run(capsys, "import", "--municipalities", str(p["municipalities"]), "--services", str(p["services"]),
+                       "--custom-kinds", str(p["custom_kinds"]), "--previous-services", str(p["services_previous"]),
+                       "--district", "ORP:1376", "--out", str(project))
+    assert code == 0, err
+    from coverage_app.io.project import load_project
+
+    proj = load_project(project)
+    assert proj.default_district == "ORP:6221"
+    assert len(proj.services.services) == 24 and proj.previous_services is not None
+    code, out, err = run(capsys, "analyze", "--project", str(project), "--district", "POU:81142",
+                         "--out", str(tmp_path / "o"))
+    assert code == 0, err
+    cov = pd.read_csv(tmp_path / "o" / "coverage.csv", dtype={"municipality_code": str})
+    assert cov["municipality_code"].nunique() == 9
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("district,n_obce", [("ORP:6221", 24), ("POU:81142", 9)])
+def test_analyze_on_real_data_with_arccr_roads(tmp_path, capsys, realdata, district, n_obce):
+    from coverage_app.demo import demo_paths
+
+    out_dir = tmp_path / "out"
+    code, out, err = run(capsys, "analyze",
+                         "--municipalities", str(realdata("covidvobcich", "obce_polygony_cr.gpkg")),
+                         "--services", str(demo_paths()["services"]),
+                         "--custom-kinds", str(demo_paths()["custom_kinds"]),
+                         "--roads", str(realdata("districts", "target_silnice_arccr.gpkg")),
+                         "--road-speeds", str(demo_paths()["services"].parent / "rychlosti_silnic_arccr.csv"),
+                         "--district", district, "--out", str(out_dir))
+    assert code == 0, err
+    cov = pd.read_csv(out_dir / "coverage.csv", dtype={"municipality_code": str})
+    assert cov["municipality_code"].nunique() == n_obce
+    assert set(cov["method"]) == {"road"}
+    # every obec reaches the nearest site of a common kind along roads
+    os_ = cov[cov["service_kind"] == "DruhSocialniSluzby/1"]
+    assert os_["travel_time_min"].notna().all()
+    assert (os_["distance_km"] > 0).any()
