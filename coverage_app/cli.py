@@ -20,6 +20,9 @@ from coverage_app.i18n import register, t
 
 register({
     "cli.error": {"cs": "Chyba", "en": "Error"},
+    "cli.unexpected": {
+        "cs": "Neočekávaná chyba ({kind}: {detail}). Spusťte znovu s COVERAGE_APP_DEBUG=1 a pošlete výpis vývojářům.",
+        "en": "Unexpected error ({kind}: {detail}). Run again with COVERAGE_APP_DEBUG=1 and send the output to the developers."},
     "cli.bad_option": {"cs": "chybný parametr: {detail}", "en": "bad option: {detail}"},
     "cli.validate_ok": {"cs": "{file}: v pořádku ({what}, {rows} řádků)", "en": "{file}: OK ({what}, {rows} rows)"},
     "cli.validate_summary": {"cs": "Nalezeno chyb: {errors}, upozornění: {warnings}.",
@@ -76,6 +79,11 @@ class _Group(click.Group):
             raise
         except (OSError, ValueError) as exc:
             click.echo(f"{t('cli.error', _lang())}: {exc}", err=True)
+            raise SystemExit(1) from None
+        except Exception as exc:  # an unexpected fault: a message, not a traceback
+            if os.environ.get("COVERAGE_APP_DEBUG"):
+                raise
+            click.echo(t("cli.unexpected", _lang(), kind=type(exc).__name__, detail=exc), err=True)
             raise SystemExit(1) from None
 
 
@@ -527,11 +535,13 @@ def _road_lines(roads: Path, road_speeds: Path | None):
 @click.option("--speed-kmh", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Rychlost odhadu bez silnic (km/h; výchozí auto 45, pěšky 4,5).")
 @click.option("--date", "ref_date", default=None, help="Jen služby platné k datu (RRRR-MM-DD).")
+@click.option("--compare-with", "compare_with", type=click.Choice(["kraj", "cr"]), multiple=True,
+              help="Kapacita na 1000 také za kraj / celou ČR (z načtených obcí a služeb, např. celého registru).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Výstupní složka.")
 @click.option("--lang", type=click.Choice(["cs", "en"]), default="cs", show_default=True)
 def analyze(municipalities, points, population, age_shares, services, custom_kinds, registry_codelist, addresses,
             roads, road_speeds, norms, project, demo, district, mode, threshold_min, detour_factor, speed_kmh,
-            ref_date, out, lang) -> None:
+            ref_date, compare_with, out, lang) -> None:
     """Spočítá dostupnost a pokrytí obcí službami a zapíše tabulky, GeoPackage a XLSX.
 
     Výstup: coverage.csv, coverage_by_form.csv, capacity.csv, gaps.csv, reach_bands.csv,
@@ -594,15 +604,87 @@ def analyze(municipalities, points, population, age_shares, services, custom_kin
     settings = AnalysisSettings(mode=mode, threshold_min=threshold_min, detour_factor=detour_factor,
                                 speed_kmh=speed_kmh, norms=tuple(norm_list), reference_date=day)
     result = run_analysis(dist, svc, graph, settings, context=context)
+    if compare_with:
+        from coverage_app.admin import orp_codes
+
+        pop_all = context if context is not None else dist.obce.set_index("kod_obce")[
+            ["population"] + [c for c in dist.obce.columns if str(c).startswith("pop_")]]
+        from coverage_app.model import District as _District
+
+        all_obce = (obce if not (project or demo) else (proj.municipalities if project else data.municipalities))
+        all_obce = _District(all_obce.drop(columns=["source_row"], errors="ignore")).obce
+        for label in compare_with:
+            if label == "cr":
+                codes = all_obce["kod_obce"]
+            else:
+                kraj_of = orp_codes().set_index("kod_orp_csu")["kod_kraje_nuts3"]
+                kraj = kraj_of.get(str(dist.obce["kod_orp"].iloc[0]), "")
+                codes = all_obce.loc[all_obce["kod_orp"].astype(str).map(kraj_of) == kraj, "kod_obce"]
+            pops = all_obce.set_index("kod_obce")[["population"] + [c for c in all_obce.columns
+                                                                    if str(c).startswith("pop_")]]
+            result.compare_with(label, svc, pops, codes)
     write_analysis(result, out, lang=lang)
     for p in warnings.problems:
         click.echo(p.format(lang), err=True)
     if result.method == "estimate":
+        from coverage_app.coverage import _fmt_dec
+
         p = result.travel.params
-        click.echo(t("cli.estimate_note", lang, detour=p["detour_factor"], speed=p["speed_kmh"]))
+        click.echo(t("cli.estimate_note", lang, detour=_fmt_dec(p["detour_factor"], lang),
+                     speed=_fmt_dec(p["speed_kmh"], lang)))
     click.echo(t("cli.analysis_done", lang, district=dist.name, obce=len(dist), kinds=len(result.results),
                  gaps=len(result.gaps), method=result.method_text(lang)))
     click.echo(t("cli.written", lang, path=out))
+
+
+# ---------------------------------------------------------------------------------------------
+# compare (two periods)
+# ---------------------------------------------------------------------------------------------
+@cli.command()
+@_path_opt("--municipalities", required=True, help="Obce: GPKG, GeoJSON, SHP (i ZIP) nebo CSV.")
+@_path_opt("--population", help="Obyvatelstvo (ČSÚ nebo tabulka).")
+@_path_opt("--old", "old", multiple=True, required=True, help="Služby v dřívějším období (šablona nebo rpss.json).")
+@_path_opt("--new", "new", multiple=True, required=True, help="Služby v novějším období.")
+@_path_opt("--custom-kinds", help="Vlastní druhy.")
+@_path_opt("--addresses", multiple=True, help="Adresní body RÚIAN.")
+@_path_opt("--roads", help="Silnice (jinak odhad).")
+@_path_opt("--road-speeds", help="Tabulka rychlostí.")
+@click.option("--district", required=True, help="ORP:6221, POU:81142, …")
+@click.option("--mode", type=click.Choice(["car", "walk"]), default="car", show_default=True)
+@click.option("--threshold-min", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Výstupní složka.")
+def compare(municipalities, population, old, new, custom_kinds, addresses, roads, road_speeds, district, mode,
+            threshold_min, out) -> None:
+    """Porovná dvě období: nové, ukončené a změněné služby a změnu pokrytí obcí.
+
+    Výstup: new_services.csv, ended_services.csv, changed_services.csv, coverage_change.csv.
+    """
+    from coverage_app.io.municipalities import load_district
+    from coverage_app.io.writers import atomic_output_dir
+    from coverage_app.scenario import compare_periods
+    from coverage_app.settings import AnalysisSettings
+
+    obce, svc_new, _ = load_inputs(municipalities=municipalities, population=population, points=None, services=new,
+                                   custom_kinds=custom_kinds, addresses=addresses, age_shares=None)
+    _, svc_old, _ = load_inputs(municipalities=municipalities, population=population, points=None, services=old,
+                                custom_kinds=custom_kinds, addresses=addresses, age_shares=None)
+    dist = load_district(obce, district)
+    graph = None
+    if roads:
+        from coverage_app.reach import build_graph
+
+        _exists(roads)
+        graph = build_graph(_road_lines(roads, road_speeds), source=roads.name)
+    context = obce.set_index("kod_obce")[["population"] + [c for c in obce.columns if str(c).startswith("pop_")]]
+    pc = compare_periods(svc_old, svc_new, dist, graph, AnalysisSettings(mode=mode, threshold_min=threshold_min),
+                         context=context)
+    with atomic_output_dir(out) as tmp:
+        pc.new.to_csv(tmp / "new_services.csv", index=False)
+        pc.ended.to_csv(tmp / "ended_services.csv", index=False)
+        pc.changed.to_csv(tmp / "changed_services.csv", index=False)
+        pc.coverage_delta.to_csv(tmp / "coverage_change.csv", index=False)
+    click.echo(pc.summary(_lang()).to_string(index=False, header=False))
+    click.echo(t("cli.written", _lang(), path=out))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -229,6 +229,15 @@ class Analysis:
     results: dict[str, KindResult]
     area_population: pd.DataFrame | None = None
     unplaced_sites: pd.DataFrame = field(default_factory=pd.DataFrame)
+    reference_capacity: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def compare_with(self, label: str, services: Services, population: pd.DataFrame, codes: Iterable[str]) -> None:
+        """Add a larger area's capacity per 1000 (e.g. ``kraj``, ``cr``) beside the district's.
+
+        ``services`` should cover that whole area (e.g. the national registry file); the
+        ``capacity`` table then has ``per_1000_<label>`` and ``ratio_to_<label>`` columns.
+        """
+        self.reference_capacity[label] = area_capacity(services, population, codes, self.settings)
 
     @property
     def method(self) -> str:
@@ -261,8 +270,12 @@ class Analysis:
 
     @property
     def capacity(self) -> pd.DataFrame:
-        """One row per kind × form × capacity unit over the district (:data:`CAPACITY_COLUMNS`)."""
-        return self._concat("capacity", CAPACITY_COLUMNS)
+        """One row per kind × form × capacity unit over the district (:data:`CAPACITY_COLUMNS`),
+        with a larger area's level beside it for every :meth:`compare_with`."""
+        out = self._concat("capacity", CAPACITY_COLUMNS)
+        for label, other in self.reference_capacity.items():
+            out = compare_capacity(out, other, label)
+        return out
 
     @property
     def reach_bands(self) -> pd.DataFrame:
@@ -643,7 +656,7 @@ def compute_kind(analysis: Analysis, kind: str) -> KindResult:
     by_form = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
     # -- district capacity ---------------------------------------------------------------------
-    capacity = _capacity_table(analysis, kind, kname, band, pop, caps, ksites, areas, area_pop)
+    capacity = _capacity_table(set(district.codes), s, kind, kname, band, pop, caps, ksites, areas, area_pop)
 
     # -- population by travel-time band --------------------------------------------------------
     labels = [time_band_label(b - 1e-9, s.bands_min) for b in s.bands_min] + [f"{_num(s.bands_min[-1])}+"]
@@ -671,8 +684,8 @@ def _e2sfca_for(caps: pd.DataFrame, sites: gpd.GeoDataFrame, tmin_cols: np.ndarr
     return e2sfca(pop, supply, minutes, settings)
 
 
-def _capacity_table(analysis: Analysis, kind: str, kname: str, band: str, pop: pd.Series, caps: pd.DataFrame,
-                    ksites: gpd.GeoDataFrame, areas: Mapping[str, tuple[str, ...]],
+def _capacity_table(codes: set[str], s: AnalysisSettings, kind: str, kname: str, band: str, pop: pd.Series,
+                    caps: pd.DataFrame, ksites: gpd.GeoDataFrame, areas: Mapping[str, tuple[str, ...]],
                     area_pop: pd.Series | None) -> pd.DataFrame:
     """Registered capacity of one kind in the district by form × unit.
 
@@ -681,8 +694,6 @@ def _capacity_table(analysis: Analysis, kind: str, kname: str, band: str, pop: p
     ``attributed_capacity`` scales a field service's capacity by the share of its area's target
     population living in the district (when the population of the whole area is known).
     """
-    codes = set(analysis.district.codes)
-    s = analysis.settings
     total_pop = float(pop.sum())
     rows = []
     site_obce = ksites.groupby(["service_id", "form"])["kod_obce"].agg(lambda x: set(x))
@@ -724,13 +735,52 @@ def _capacity_table(analysis: Analysis, kind: str, kname: str, band: str, pop: p
     return pd.DataFrame(rows, columns=list(CAPACITY_COLUMNS))
 
 
-def compare_capacity(district_capacity: pd.DataFrame, other: pd.DataFrame, label: str) -> pd.DataFrame:
-    """District capacity per 1000 beside another area's (e.g. the kraj), per kind × form × unit.
+def area_capacity(services: Services, population: pd.DataFrame, codes: Iterable[str],
+                  settings: AnalysisSettings | None = None) -> pd.DataFrame:
+    """Registered capacity per 1000 over any area (e.g. the kraj or Czechia), per kind × form × unit.
 
-    Both tables come from :attr:`Analysis.capacity` (of the district and of the larger area).
+    Parameters
+    ----------
+    services : Services
+        Services of the larger area (e.g. the national registry file).
+    population : DataFrame
+        Indexed by obec code with ``population`` and ``pop_<band>`` columns (all obce loaded).
+    codes : iterable of str
+        Obce of the area.
+
+    Counting is the same as for the district's ``capacity`` table (a service × form once; field
+    services by declared area); travel is not needed.
+    """
+    from coverage_app.codelists import base_bands_of
+
+    settings = settings or AnalysisSettings()
+    codes = [c for c in dict.fromkeys(str(c) for c in codes) if c in population.index]
+    sv = services.services.set_index("service_id")
+    frames = []
+    for kind in services.kinds_present():
+        kobj = services.kinds.get(kind)
+        band = settings.band_of(kind, services.kinds)
+        cols = ["population"] if band == "total" else [b.column for b in base_bands_of(band)]
+        pop_all = population[cols].astype(float).sum(axis=1)
+        pop = pop_all.loc[codes]
+        ids = set(sv.index[sv["kind"] == kind])
+        caps = services.capacities[services.capacities["service_id"].isin(ids)]
+        ksites = services.sites[services.sites["service_id"].isin(ids)]
+        areas = {sid: tuple(sv.loc[sid, "service_area"]) for sid in ids if len(sv.loc[sid, "service_area"])}
+        frames.append(_capacity_table(set(codes), settings, kind, kobj.name_cs if kobj else kind, band, pop, caps,
+                                      ksites, areas, pop_all))
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(CAPACITY_COLUMNS))
+
+
+def compare_capacity(district_capacity: pd.DataFrame, other: pd.DataFrame, label: str) -> pd.DataFrame:
+    """District capacity per 1000 beside another area's (e.g. ``kraj``, ``cr``), per kind × form × unit.
+
+    Adds ``per_1000_<label>`` and ``ratio_to_<label>`` (district / area; 1 = the same level).
     """
     key = ["service_kind", "form", "capacity_unit"]
     right = other[key + ["capacity_per_1000"]].rename(columns={"capacity_per_1000": f"per_1000_{label}"})
     out = district_capacity.merge(right, on=key, how="left")
-    out[f"ratio_to_{label}"] = out["capacity_per_1000"] / out[f"per_1000_{label}"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out[f"ratio_to_{label}"] = (out["capacity_per_1000"] / out[f"per_1000_{label}"]).round(3)
     return out

@@ -12,8 +12,14 @@ which one produced it:
     No road data: straight-line distance × a detour factor (:data:`DEFAULT_DETOUR_FACTOR`)
     at an average door-to-door speed (:data:`ESTIMATE_SPEED_KMH`).
 
+Main entry points: :func:`travel_matrix` (origins × destinations), :class:`Router` /
+:func:`travel_to_points` (cached per-origin results: a new or moved site is a look-up, not a
+new search — the what-if engine's path) and :func:`isochrones` (areas within 15/30/45 minutes,
+drawn from the same rules as the matrix).
+
 The module is pure (no Streamlit, no file access); shortest paths run in compiled code
-(:func:`scipy.sparse.csgraph.dijkstra`), never in Python loops.
+(:func:`scipy.sparse.csgraph.dijkstra`, one multi-source call), route lengths are summed along
+the fastest-path tree by vectorised pointer doubling, never in Python loops over nodes.
 
 Examples
 --------
@@ -44,6 +50,7 @@ __all__ = [
     "ACCESS_SPEED_KMH",
     "CRS",
     "DEFAULT_DETOUR_FACTOR",
+    "DEFAULT_MAIN_COMPONENT_SHARE",
     "DEFAULT_SNAP_TOLERANCE_M",
     "ESTIMATE_SPEED_KMH",
     "MODES",
@@ -190,7 +197,10 @@ def _as_xy(points: Any) -> np.ndarray:
         return np.column_stack([shapely.get_x(pts), shapely.get_y(pts)]).astype(float)
     if isinstance(points, shapely.Geometry):
         points = [points]
-    arr_obj = np.asarray(points, dtype=object) if not isinstance(points, np.ndarray) else points
+    try:
+        arr_obj = np.asarray(points, dtype=object) if not isinstance(points, np.ndarray) else points
+    except ValueError as exc:  # ragged input
+        raise DataError.single(None, None, None, "err.reach_bad_points", detail=str(exc)) from None
     if arr_obj.dtype == object and arr_obj.size and isinstance(arr_obj.ravel()[0], shapely.Geometry):
         geoms = arr_obj.ravel()
         return _as_xy(gpd.GeoSeries(geoms, crs=CRS))
@@ -221,7 +231,7 @@ def _straight_km(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 # ------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(eq=False)
 class RoadGraph:
     """A routable road network in EPSG:5514.
 
@@ -593,7 +603,7 @@ def _tree_lengths(graph: RoadGraph, mode: Mode, dist: np.ndarray, pred: np.ndarr
 # ------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(eq=False)
 class TravelMatrix:
     """Travel times and route lengths from origins (rows) to destinations (columns).
 

@@ -397,7 +397,7 @@ def run_scenario(baseline: Analysis, scenario: Scenario) -> Analysis:
     sites["col"] = cols
     travel = baseline.travel.with_destinations(np.array(new_xy, dtype=float)) if new_xy else baseline.travel
     result = Analysis(baseline.district, services, baseline.settings, travel, sites, dict(baseline.results),
-                      baseline.area_population, baseline.unplaced_sites)
+                      baseline.area_population, baseline.unplaced_sites, dict(baseline.reference_capacity))
     present = set(services.kinds_present())
     for kind in list(result.results):
         if kind not in present:

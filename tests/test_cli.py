@@ -182,3 +182,31 @@ def test_analyze_on_real_data_with_arccr_roads(tmp_path, capsys, realdata, distr
     os_ = cov[cov["service_kind"] == "DruhSocialniSluzby/1"]
     assert os_["travel_time_min"].notna().all()
     assert (os_["distance_km"] > 0).any()
+
+
+def test_compare_two_periods(tmp_path, capsys):
+    from coverage_app.demo import demo_paths
+
+    p = demo_paths()
+    code, out, err = run(capsys, "compare", "--municipalities", str(p["municipalities"]),
+                         "--old", str(p["services_previous"]), "--new", str(p["services"]),
+                         "--custom-kinds", str(p["custom_kinds"]), "--district", "ORP:6221",
+                         "--out", str(tmp_path / "cmp"))
+    assert code == 0, err
+    new = pd.read_csv(tmp_path / "cmp" / "new_services.csv")
+    assert set(new["service_id"]) == {"Z-NZDM-01", "Z-STD-01"}
+    assert (tmp_path / "cmp" / "coverage_change.csv").exists()
+
+
+def test_compare_with_larger_area(tmp_path, capsys, realdata):
+    code, out, err = run(capsys, "analyze", "--municipalities", str(realdata("covidvobcich", "obce_polygony_cr.gpkg")),
+                         "--services", str(__import__("coverage_app.demo", fromlist=["x"]).demo_paths()["services"]),
+                         "--custom-kinds", str(__import__("coverage_app.demo", fromlist=["x"]).demo_paths()[
+                             "custom_kinds"]),
+                         "--district", "ORP:6221", "--compare-with", "kraj", "--out", str(tmp_path / "o"))
+    assert code == 0, err
+    cap = pd.read_csv(tmp_path / "o" / "capacity.csv")
+    assert {"per_1000_kraj", "ratio_to_kraj"} <= set(cap.columns)
+    ds = cap[(cap["service_kind"] == "DruhSocialniSluzby/13")].iloc[0]
+    # the same beds over the whole Jihomoravský kraj's 65+ population: a much lower level
+    assert ds["per_1000_kraj"] < ds["capacity_per_1000"] / 10

@@ -187,7 +187,9 @@ def test_download_district_and_load_it(server, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     result = download_district("ORP:6221", cache, _sources(base), progress=False, today=TODAY)
     assert result.obce == ("582859", "583031", "584282")
-    assert set(result.files) == {"municipalities", "population", "rpss", "codelists", "addresses"}
+    assert set(result.files) == {"municipalities", "municipalities_all", "population", "rpss", "codelists",
+                                 "addresses"}
+    assert len(read_municipalities(result.files["municipalities_all"])) == len(OBCE)
     assert len(result.fetched) == 7 and result.reused == []
     assert "staženo 7 souborů" in result.summary()
     # the readers load the district's files

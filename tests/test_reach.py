@@ -6,8 +6,6 @@ so the expected minutes and km below are plain sums of edge lengths / speeds.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -24,22 +22,6 @@ from coverage_app.reach import (
     travel_matrix,
     travel_to_points,
 )
-
-REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
-TARGET_ROADS = REALDATA / "districts" / "target_silnice_arccr.gpkg"
-ALL_ROADS = REALDATA / "rczechia" / "silnice_arccr.gpkg"
-OBCE = REALDATA / "covidvobcich" / "obce_polygony_cr.gpkg"
-
-
-@pytest.fixture(autouse=True)
-def _strict_i18n(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COVERAGE_APP_STRICT_I18N", "1")
-
-
-def _need_realdata() -> None:
-    if not (TARGET_ROADS.exists() and ALL_ROADS.exists() and OBCE.exists()):
-        pytest.skip(f"real data not found in {REALDATA} (../shared/realdata next to the repository)")
-
 
 def lines(*rows: tuple) -> gpd.GeoDataFrame:
     """Road lines from ``(coords, car_kmh, oneway[, walk_allowed[, entry_allowed]])`` rows."""
@@ -479,13 +461,14 @@ def test_graph_pickles_without_caches(square: RoadGraph) -> None:
 
 
 @pytest.fixture(scope="module")
-def zidlochovice():  # noqa: ANN201
-    _need_realdata()
+def zidlochovice(realdata):  # noqa: ANN001, ANN201
+    """ArcČR roads of the target districts + the 24 obce of ORP Židlochovice (skips without data)."""
     from coverage_app.io.roads import load_roads
 
-    obce = gpd.read_file(OBCE)
+    obce = gpd.read_file(realdata("covidvobcich", "obce_polygony_cr.gpkg"))
     z = obce[obce["KOD_ORP"].astype(int) == 6221].to_crs("EPSG:5514")
-    return load_roads(TARGET_ROADS), z.representative_point().reset_index(drop=True), z
+    roads = load_roads(realdata("districts", "target_silnice_arccr.gpkg"))
+    return roads, z.representative_point().reset_index(drop=True), z
 
 
 @pytest.mark.realdata
@@ -543,11 +526,11 @@ def test_zidlochovice_isochrones_hold_the_obce_within_reach(zidlochovice) -> Non
 
 
 @pytest.mark.realdata
-def test_whole_arccr_loads_into_one_graph(zidlochovice) -> None:  # noqa: ANN001
+def test_whole_arccr_loads_into_one_graph(zidlochovice, realdata) -> None:  # noqa: ANN001
     from coverage_app.io.roads import load_roads
 
     _, pts, _ = zidlochovice
-    g = load_roads(ALL_ROADS)
+    g = load_roads(realdata("rczechia", "silnice_arccr.gpkg"))
     assert g.n_nodes > 80_000
     assert len(np.unique(g.car_component)) == 1  # ArcČR 500 is one network
     m = travel_matrix(pts, pts, g, mode="car")

@@ -26,12 +26,6 @@ from coverage_app.io.roads import (
 from coverage_app.reach import travel_matrix
 
 REPO = Path(__file__).resolve().parents[1]
-REALDATA = REPO.parent / "shared" / "realdata"
-
-
-@pytest.fixture(autouse=True)
-def _strict_i18n(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COVERAGE_APP_STRICT_I18N", "1")
 
 
 def codes(exc: pytest.ExceptionInfo[DataError]) -> list[tuple[int | None, str | None, str]]:
@@ -434,13 +428,10 @@ def test_geofabrik_style_lines_with_oneway(tmp_path: Path) -> None:
 
 
 @pytest.mark.realdata
-@pytest.mark.parametrize("name, rows", [("rczechia/silnice_arccr.gpkg", 18_979),
-                                        ("districts/target_silnice_arccr.gpkg", 2_396)])
-def test_real_arccr_roads_read_with_the_default_table(name: str, rows: int) -> None:
-    path = REALDATA / name
-    if not path.exists():
-        pytest.skip(f"real data not found: {path} (../shared/realdata next to the repository)")
-    out = read_road_lines(path)
+@pytest.mark.parametrize("name, rows", [(("rczechia", "silnice_arccr.gpkg"), 18_979),
+                                        (("districts", "target_silnice_arccr.gpkg"), 2_396)])
+def test_real_arccr_roads_read_with_the_default_table(realdata, name: tuple[str, str], rows: int) -> None:  # noqa: ANN001
+    out = read_road_lines(realdata(*name))
     assert len(out) == rows and out.crs.equals("EPSG:5514")
     assert set(out["road_class"]) <= set(ARCCR_SPEEDS_KMH)
     assert out["car_allowed"].all()

@@ -391,9 +391,11 @@ class DownloadResult:
     obce : tuple of str
         Obec codes of the district.
     files : dict of str to Path
-        ``municipalities`` (GPKG), ``population`` (ČSÚ CSV subset), ``rpss`` (registry subset),
-        ``codelists`` (folder), ``addresses`` (zip of the obce's address-point CSVs) — those of
-        the steps run.
+        ``municipalities`` (GPKG of the district's obce), ``municipalities_all`` (the ČÚZK
+        ``OBCE_P.shp`` of the whole state, in state mode — to place sites outside the district),
+        ``population`` (ČSÚ CSV subset), ``rpss`` (registry subset), ``codelists`` (folder),
+        ``addresses`` (zip of the address-point CSVs of the district's obce and of the obce of
+        its services' sites) — those of the steps run.
     fetched, reused : list of str
         URLs downloaded now / taken from the cache.
     population_source : str
@@ -456,7 +458,8 @@ def download_district(
         Obec codes of the district when already known (needed for ``boundaries_mode="obce"``
         with an ORP/POÚ spec; otherwise they come from the ČÚZK state file).
     steps : iterable of str
-        Any of ``"boundaries"``, ``"population"``, ``"registry"``, ``"addresses"``.
+        Any of ``"boundaries"``, ``"population"``, ``"registry"``, ``"addresses"``.  The
+        boundaries are fetched anyway when the obce of the district are not known otherwise.
     force : bool
         Download again even when the cache is fresh.
     today : date, optional
@@ -519,6 +522,8 @@ def download_district(
         target = district_dir / "obce.gpkg"
         part.drop(columns=["source_row"], errors="ignore").to_file(target, layer="obce", driver="GPKG")
         result.files["municipalities"] = target
+        if src.boundaries_mode == "state":
+            result.files["municipalities_all"] = layer
     result.obce = known
     keep = set(known)
 
@@ -553,7 +558,11 @@ def download_district(
             date = default_address_date(today, months_back=2)
             archive = get(src.addresses.format(date=date), raw / "ruian" / f"{date}_OB_ADR_csv.zip", "addresses")
         target = district_dir / f"{date}_OB_ADR_csv.zip"
-        _subset_addresses(archive, target, keep)
+        wanted = set(keep)
+        if "rpss" in result.files:
+            # sites of the district's services that lie outside it are placed too
+            wanted |= _registry_obce(result.files["rpss"])
+        _subset_addresses(archive, target, wanted)
         result.files["addresses"] = target
     return result
 
@@ -630,6 +639,21 @@ def _subset_rpss(source: Path, target: Path, obce: set[str]) -> None:
     with tmp.open("w", encoding="utf-8") as fh:
         json.dump({"polozky": kept}, fh, ensure_ascii=False)
     os.replace(tmp, target)
+
+
+def _registry_obce(path: Path) -> set[str]:
+    """Obec codes of all facilities in a registry file."""
+    from coverage_app.io.rpss import RegistryCodelists, _obec_of, iter_registry_items
+
+    cl = RegistryCodelists()
+    out: set[str] = set()
+    for _n, item in iter_registry_items(path):
+        for z in (item.get("zarizeni") or []) if isinstance(item, Mapping) else []:
+            if isinstance(z, Mapping) and isinstance(z.get("adresa"), Mapping):
+                code = _obec_of(z["adresa"], cl)[0]
+                if code:
+                    out.add(code)
+    return out
 
 
 def _subset_addresses(source: Path, target: Path, obce: set[str]) -> None:

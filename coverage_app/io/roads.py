@@ -431,7 +431,7 @@ def read_osm(
             limit, source = parsed, "maxspeed"
         else:
             limit, source = limits.get(hw, np.nan), "default"
-        if not car or not np.isfinite(limit):
+        if not car or not np.isfinite(limit) or limit <= 0:
             car = False
         speed_car = limit * car_speed_factor if car else np.nan
         rows.append((hw, name, maxspeed, _oneway(ow, hw, junction), limit,
@@ -634,7 +634,8 @@ def read_road_lines(
     ------
     DataError
         File missing or unreadable, no class column, non-line geometries, classes missing from
-        the table (each value named with its column and first segment number), bad CSV table.
+        the table (each value named with its column; the row is the number of its first
+        feature, 1 = the first feature of the layer), bad CSV table.
     """
     p = _exists(path)
     if speeds is None:
@@ -643,7 +644,15 @@ def read_road_lines(
         table = read_speed_table(speeds)
     else:
         table = speeds
-    lookup = {_norm(k): float(v) for k, v in table.items()}
+    lookup: dict[str, float] = {}
+    for k, v in table.items():
+        try:
+            speed = float(v)
+        except (TypeError, ValueError):
+            raise DataError.single(None, None, None, "err.not_a_number", value=v) from None
+        if not (0 <= speed <= 200):
+            raise DataError.single(None, None, None, "err.roads_speed_range", value=v)
+        lookup[_norm(k)] = speed
     try:
         gdf = gpd.read_file(p, layer=layer) if layer is not None else gpd.read_file(p)
     except Exception as exc:  # pyogrio raises DataSourceError & co.
@@ -678,7 +687,9 @@ def read_road_lines(
         report.add(p.name, int(feature_no[np.flatnonzero(missing.to_numpy())[0]]), class_column,
                    "err.roads_missing_class", count=int(missing.sum()),
                    first=int(feature_no[np.flatnonzero(missing.to_numpy())[0]]))
-    keys = raw.where(~missing, "").astype(str).map(_norm)
+    raw_str = raw.where(~missing, "").astype(str)
+    uniq = pd.unique(raw_str)
+    keys = raw_str.map(dict(zip(uniq, map(_norm, uniq))))
     unknown = ~missing & ~keys.isin(list(lookup))
     if unknown.any():
         sub = pd.DataFrame({"key": keys[unknown], "value": raw[unknown].astype(str), "pos": np.flatnonzero(unknown)})

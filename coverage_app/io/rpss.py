@@ -56,7 +56,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,7 +72,7 @@ from coverage_app.codelists import (
     resolve_target_group,
 )
 from coverage_app.errors import DataError, Report
-from coverage_app.i18n import register
+from coverage_app.i18n import register, t
 from coverage_app.model import CRS, Services
 
 __all__ = [
@@ -556,7 +555,7 @@ def read_rpss(
     sites: list[dict[str, Any]] = []
     caps: list[dict[str, Any]] = []
     first_item: dict[str, int] = {}
-    source = f"MPSV rpss ({name})"
+    source = t("label.rpss_source", "cs", file=name)
     for n, item in iter_registry_items(path, name):
         if not isinstance(item, Mapping):
             report.add(name, n, None, "err.rpss_not_object")
