@@ -479,9 +479,14 @@ def import_(municipalities, points, population, age_shares, services, previous_s
         previous.snapshot = ", ".join(p.name for p in previous_services)
     svc.snapshot = ", ".join(p.name for p in services)
     road_lines = None
+    tol = None
     if roads is not None:
         _exists(roads)
-        road_lines = _road_lines(roads, road_speeds)
+        _exists(road_speeds)
+        from coverage_app.io.project import Project as _P
+
+        home = _P(obce, svc, meta={"district": spec}).district() if spec else None
+        road_lines, tol = _road_lines(roads, road_speeds, home)
     norm_list = read_norms(norms, svc.kinds) if norms is not None else ()
     meta = {"district": spec, "population_source": population.name if population else municipalities.name,
             "municipalities_source": municipalities.name}
@@ -489,6 +494,7 @@ def import_(municipalities, points, population, age_shares, services, previous_s
         meta["age_shares"] = json.dumps(shares)
     if roads is not None:
         meta["roads_source"] = roads.name
+        meta["roads_snap_tolerance_m"] = str(tol)
     project = Project(obce, svc, previous, road_lines, norm_list, {}, meta)
     if spec:
         project.district(spec)  # the district must exist in the data
@@ -498,14 +504,31 @@ def import_(municipalities, points, population, age_shares, services, previous_s
     click.echo(t("cli.written", _lang(), path=out))
 
 
-def _road_lines(roads: Path, road_speeds: Path | None):
+def _road_lines(roads: Path, road_speeds: Path | None, district=None):
+    """Road lines with speeds and the snapping tolerance that suits the file (0 m for OSM).
+
+    For OSM files only the ways within about 30 km of the district are read.
+    """
     from coverage_app.io import roads as roads_io
 
-    name = roads.name.lower()
-    if name.endswith(roads_io.OSM_EXTENSIONS):
-        return roads_io.read_osm(roads)
+    if roads_io._is_osm(roads):
+        bbox = None
+        if district is not None:
+            x0, y0, x1, y1 = district.to_wgs84().total_bounds
+            bbox = (x0 - 0.4, y0 - 0.27, x1 + 0.4, y1 + 0.27)
+        limits = roads_io.read_speed_table(road_speeds) if road_speeds is not None else None
+        return roads_io.read_osm(roads, bbox=bbox, default_limits=limits), 0.0
     speeds = roads_io.read_speed_table(road_speeds) if road_speeds is not None else None
-    return roads_io.read_road_lines(roads, speeds=speeds)
+    return roads_io.read_road_lines(roads, speeds=speeds), roads_io.DEFAULT_SNAP_TOLERANCE_M
+
+
+def _road_graph(roads: Path, road_speeds: Path | None, district=None):
+    from coverage_app.reach import build_graph
+
+    _exists(roads)
+    _exists(road_speeds)
+    lines, tol = _road_lines(roads, road_speeds, district)
+    return build_graph(lines, snap_tolerance_m=tol, source=roads.name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -593,11 +616,7 @@ def analyze(municipalities, points, population, age_shares, services, custom_kin
         dist.source_files = tuple(p.name for p in (municipalities, population) if p)
         context = obce.set_index("kod_obce")[["population"] + [c for c in obce.columns if str(c).startswith("pop_")]]
     if roads:
-        _exists(roads)
-        _exists(road_speeds)
-        from coverage_app.reach import build_graph
-
-        graph = build_graph(_road_lines(roads, road_speeds), source=roads.name)
+        graph = _road_graph(roads, road_speeds, dist)
     if norms:
         _exists(norms)
         norm_list = read_norms(norms, svc.kinds)
@@ -669,12 +688,7 @@ def compare(municipalities, population, old, new, custom_kinds, addresses, roads
     _, svc_old, _ = load_inputs(municipalities=municipalities, population=population, points=None, services=old,
                                 custom_kinds=custom_kinds, addresses=addresses, age_shares=None)
     dist = load_district(obce, district)
-    graph = None
-    if roads:
-        from coverage_app.reach import build_graph
-
-        _exists(roads)
-        graph = build_graph(_road_lines(roads, road_speeds), source=roads.name)
+    graph = _road_graph(roads, road_speeds, dist) if roads else None
     context = obce.set_index("kod_obce")[["population"] + [c for c in obce.columns if str(c).startswith("pop_")]]
     pc = compare_periods(svc_old, svc_new, dist, graph, AnalysisSettings(mode=mode, threshold_min=threshold_min),
                          context=context)

@@ -136,6 +136,14 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - name of the base class
         type(self).counter[self.path] += 1
+        if self.path == "/broken/rpss.json":  # the connection drops after 10 of 1000 bytes
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b'{"polozky"')
+            self.wfile.flush()
+            self.close_connection = True
+            return
         rng = self.headers.get("Range")
         path = Path(self.translate_path(self.path))
         if rng and rng.startswith("bytes=") and path.is_file():
@@ -278,6 +286,17 @@ def test_interrupted_download_is_resumed(server, server_root: Path, tmp_path: Pa
     (dest.parent / "rpss.json.part").write_bytes(data[:1000])
     path, downloaded = fetch(f"{base}/mpsv/rpss.json", dest, tmp_path, progress=False)
     assert downloaded and path.read_bytes() == data
+
+
+def test_broken_transfer_keeps_the_part_for_resuming(server, tmp_path: Path) -> None:
+    base, _ = server
+    dest = tmp_path / "raw" / "rpss.json"
+    with pytest.raises(DataError) as info:
+        fetch(f"{base}/broken/rpss.json", dest, tmp_path, progress=False)
+    assert info.value.problems[0].code == "err.download_incomplete"
+    assert "naváže se" in info.value.format("cs")
+    assert not dest.exists()
+    assert (dest.parent / "rpss.json.part").read_bytes() == b'{"polozky"'
 
 
 def test_sources_from_toml_json_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -216,6 +216,15 @@ def test_wide_exact_bands_are_not_estimated_and_xlsx_works(tmp_path: Path) -> No
     assert pop.loc["584282", "pop_80p"] == 50
 
 
+def test_rest_inside_one_band_is_exact(tmp_path: Path) -> None:
+    path = tmp_path / "obce.csv"
+    path.write_text("kod_obce;obyvatel;0-4;5-14;15-24;25-64;65-79\n584282;1000;50;100;100;550;150\n",
+                    encoding="utf-8")
+    pop = read_population(path)
+    assert pop.loc["584282", "pop_80p"] == 50
+    assert not pop.loc["584282", "age_estimated"]
+
+
 def test_sum_mismatch_is_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "obce.csv"
     path.write_text("kod_obce;obyvatel;0-14;15-64;65+\n584282;1000;100;600;200\n", encoding="utf-8")

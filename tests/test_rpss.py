@@ -127,8 +127,13 @@ def test_unknown_kind_from_codelist_or_left_out_with_warning(codelists) -> None:
     with_cl = read_rpss(MINI, codelists, active_on=DAY)
     assert "DruhSocialniSluzby/90" in with_cl.kinds
     assert with_cl.kinds["DruhSocialniSluzby/90"].name_cs.startswith("podpora pečujících")
+    with pytest.raises(DataError) as info:
+        read_rpss(MINI, active_on=DAY)
+    p = info.value.problems[0]
+    assert (p.code, p.row, p.column) == ("err.rpss_unknown_kind", 6, "druhSocialniSluzby")
+    assert "DruhSocialniSluzby/90" in info.value.format("cs") and "druhy-socialni-sluzby.json" in p.message("cs")
     warnings = Report()
-    without = read_rpss(MINI, active_on=DAY, warnings=warnings)
+    without = read_rpss(MINI, active_on=DAY, warnings=warnings, unknown_kinds="skip")
     assert "9100006" not in set(without.services["service_id"])
     unknown = [p for p in warnings.problems if p.code == "warn.rpss_unknown_kind"]
     assert len(unknown) == 1 and unknown[0].row == 6 and unknown[0].column == "druhSocialniSluzby"
@@ -140,6 +145,7 @@ def test_filters_obce_kraje_kinds_and_bbox(codelists) -> None:
     assert "9100007" not in set(district.services["service_id"])
     assert len(district) == 5
     zlin = read_rpss(MINI, codelists, kraje=["CZ072"])
+    assert read_rpss(MINI, kraje=["Zlínský kraj"]).services["service_id"].tolist() == ["9100007"]
     assert list(zlin.services["service_id"]) == ["9100007"]
     assert list(read_rpss(MINI, codelists, kraje=["Kraj/141"]).services["service_id"]) == ["9100007"]
     homes = read_rpss(MINI, codelists, only_kinds=["§ 49"])

@@ -38,6 +38,7 @@ import csv
 import dataclasses
 import datetime as dt
 import hashlib
+import http.client
 import io
 import json
 import os
@@ -359,7 +360,10 @@ def fetch(url: str, dest: str | Path, cache_dir: str | Path, *, max_age_days: fl
                     out.write(chunk)
                     got += len(chunk)
                     bar.update(len(chunk))
-        except (OSError, socket.timeout) as exc:
+        except http.client.IncompleteRead:
+            raise DataError.single(url, None, None, "err.download_incomplete", url=url, got=got,
+                                   total=total if total is not None else "?") from None
+        except (OSError, http.client.HTTPException) as exc:
             raise _network_error(url, exc, timeout) from None
         finally:
             bar.close()

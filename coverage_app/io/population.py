@@ -423,8 +423,7 @@ def _groups_to_bands_complete(groups: dict[AgeGroup, np.ndarray], total: np.ndar
     estimated = np.zeros(n, dtype=bool)
     est_bands: set[str] = set()
     covered = np.zeros(n)
-    for group, values in groups.items():
-        vals = values
+    for group, vals in groups.items():
         covered = covered + vals
         w, est = _band_weights([group], shares)
         for band, wb in zip(BASE_AGE_BANDS, w):
@@ -441,12 +440,14 @@ def _groups_to_bands_complete(groups: dict[AgeGroup, np.ndarray], total: np.ndar
         if rest_iv:
             vals = np.clip(np.nan_to_num(rest, nan=0.0), 0.0, None)
             mismatch = rest < -0.5
-            w, _ = _band_weights(rest_iv, shares)
+            w, est = _band_weights(rest_iv, shares)
             for band, wb in zip(BASE_AGE_BANDS, w):
                 if wb > 0:
                     out[band.column] = out[band.column] + vals * wb
-                    est_bands.add(band.code)
-            estimated |= vals > 0
+                    if est:
+                        est_bands.add(band.code)
+            if est:
+                estimated |= vals > 0
         else:
             mismatch = np.abs(rest) > 0.5
     return _BandResult(out, estimated, [b.code for b in BASE_AGE_BANDS if b.code in est_bands], mismatch)

@@ -92,7 +92,8 @@ class Project:
         if self._graph is None:
             from coverage_app.reach import build_graph
 
-            self._graph = build_graph(self.roads, source=self.meta.get("roads_source", "silnice"))
+            tol = float(self.meta.get("roads_snap_tolerance_m", "1.0") or 1.0)
+            self._graph = build_graph(self.roads, snap_tolerance_m=tol, source=self.meta.get("roads_source", "silnice"))
         return self._graph
 
     def area_population(self) -> pd.DataFrame:

@@ -45,7 +45,9 @@ Design decisions
   tuple ``registry_kraje`` for information.
 * **Unknown kinds.** With the registry codelist ``druhy-socialni-sluzby.json`` every registry
   kind is known (:meth:`KindCatalog.apply_registry_codelist` adds the missing ones).  Without
-  it, a service of a kind the built-in list does not know is left out with a warning naming it.
+  it, a kind the built-in list does not know makes the reader refuse the file with a problem
+  that names the kind and says to load the codelist (never a crash, never a silent loss);
+  ``unknown_kinds="skip"`` leaves such services out with a warning each instead.
 * **Size.** The national file (> 30 MB, ~100 MB in 2026) is decoded item by item from a
   buffered stream; filters (``obce``, ``kraje``, ``only_kinds``, ``active_on``) are applied
   to each item as it is read, so only the kept services are ever converted.
@@ -107,6 +109,14 @@ register({
               "(načtěte číselník druhy-socialni-sluzby.json z registru)",
         "en": 'kind "{value}" is not in the codelist of kinds; the service was left out '
               "(load the registry codelist druhy-socialni-sluzby.json)",
+    },
+    "err.rpss_unknown_kind": {
+        "cs": "druh služby „{value}“ není v číselníku druhů (poprvé u položky {first}, celkem {count}×); "
+              "načtěte číselník druhy-socialni-sluzby.json z registru, nebo takové služby vynechte "
+              "(unknown_kinds=\"skip\")",
+        "en": 'kind "{value}" is not in the codelist of kinds (first at item {first}, {count}× in all); '
+              'load the registry codelist druhy-socialni-sluzby.json, or leave such services out '
+              '(unknown_kinds="skip")',
     },
     "warn.rpss_unknown_form": {
         "cs": "neznámá forma „{value}“; forma byla vynechána",
@@ -468,6 +478,7 @@ def read_rpss(
     address_points: pd.DataFrame | None = None,
     municipalities: pd.DataFrame | None = None,
     snapshot: str | None = None,
+    unknown_kinds: str = "error",
     display_name: str | None = None,
     warnings: Report | None = None,
 ) -> Services:
@@ -504,6 +515,10 @@ def read_rpss(
         Obce with ``kod_obce``, ``x``, ``y`` (EPSG:5514) for sites without an address point.
     snapshot : str, optional
         Label of the data snapshot (default: the file's modification date).
+    unknown_kinds : {"error", "skip"}
+        What to do with services of a kind neither the catalog nor the kinds codelist knows:
+        refuse the file with one problem per unknown kind (default), or leave those services
+        out with a warning each.
     display_name : str, optional
         File name used in messages.
     warnings : Report, optional
@@ -551,6 +566,9 @@ def read_rpss(
     if bbox_5514 is not None and address_points is None and municipalities is None:
         raise DataError.single(name, None, None, "err.rpss_bbox_needs_points")
 
+    if unknown_kinds not in ("error", "skip"):
+        raise DataError.single("", None, None, "err.option", option="unknown_kinds", detail="error, skip")
+    unknown: dict[str, list[int]] = {}
     services: list[dict[str, Any]] = []
     sites: list[dict[str, Any]] = []
     caps: list[dict[str, Any]] = []
@@ -584,7 +602,8 @@ def read_rpss(
             report.add(name, n, "druhSocialniSluzby", "err.missing_value")
             continue
         if kind is None:
-            if warnings is not None:
+            unknown.setdefault(kind_raw, []).append(n)
+            if unknown_kinds == "skip" and warnings is not None:
                 warnings.add(name, n, "druhSocialniSluzby", "warn.rpss_unknown_kind", severity="warning",
                              value=kind_raw)
             continue
@@ -597,6 +616,10 @@ def read_rpss(
             warnings.add(name, n, "zarizeni", "warn.rpss_no_sites", severity="warning")
         services.append(rec)
         sites.extend(site_rows)
+    if unknown_kinds == "error":
+        for kind_raw, items in unknown.items():
+            report.add(name, items[0], "druhSocialniSluzby", "err.rpss_unknown_kind", value=kind_raw,
+                       first=items[0], count=len(items))
     report.raise_if_errors()
 
     site_frame = pd.DataFrame(sites)

@@ -331,7 +331,7 @@ def _styles(fonts: _Fonts) -> dict[str, ParagraphStyle]:
         "h2": ParagraphStyle("h2", parent=base, fontName=fonts.bold, fontSize=10, leading=13, spaceBefore=6,
                              spaceAfter=2),
         "note": ParagraphStyle("note", parent=base, fontName=fonts.italic, fontSize=7.6, leading=9.6),
-        "index": ParagraphStyle("index", parent=base, fontSize=7.8, leading=9.8, leftIndent=6, firstLineIndent=-6),
+        "index": ParagraphStyle("index", parent=base, fontSize=7.6, leading=9.3, leftIndent=6, firstLineIndent=-6),
         "phone_big": ParagraphStyle("phone_big", parent=base, fontName=fonts.bold, fontSize=17, leading=20,
                                     alignment=TA_CENTER),
         "centre_small": ParagraphStyle("centre_small", parent=base, fontSize=7.2, leading=8.8, alignment=TA_CENTER),
@@ -389,8 +389,8 @@ def _card(e: pd.Series, fill: str, fonts: _Fonts, st: dict[str, ParagraphStyle],
         ("LEFTPADDING", (0, 0), (0, 0), 0),
         ("LEFTPADDING", (1, 0), (1, 0), 2),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ("TOPPADDING", (0, 0), (-1, -1), 3.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#8c8c8c")),
     ]))
     return KeepTogether([table])
@@ -482,30 +482,32 @@ def _story(district: District, entries: pd.DataFrame, *, style: PrintStyle, font
             story.append(Paragraph(escape(t("cat.see_also", lang, numbers="\x00")).replace("\x00", nums), st["note"]))
         story.append(Spacer(1, 4 * mm))
 
-    # index of obce
-    index_h = (len(district.obce) / 2 + 6) * st["index"].leading + 40
-    story.append(CondPageBreak(min(0.9 * height, index_h)))
-    story.append(Paragraph(escape(t("cat.index.title", lang)), st["h1"]))
-    story.append(Paragraph(escape(t("cat.index.note", lang)), st["note"]))
-    story.append(Spacer(1, 2 * mm))
+    # index of obce (kept on one page when it fits on what is left of the last card page)
+    index: list[Flowable] = [Paragraph(escape(t("cat.index.title", lang)), st["h1"]),
+                             Paragraph(escape(t("cat.index.note", lang)), st["note"]), Spacer(1, 2 * mm)]
     paras = []
     for code, name in sorted(zip(district.obce["kod_obce"], district.obce["nazev_obce"]), key=lambda p: czech_sort_key(p[1])):
         seated = sorted(int(e.number) for e in entries.itertuples() if code in e.site_obce)
         serving = sorted(int(e.number) for e in entries.itertuples()
                          if code in e.area_codes and code not in e.site_obce)
-        items = [(n, True) for n in seated] + [(n, False) for n in serving]
-        items.sort()
+        items = sorted([(n, True) for n in seated] + [(n, False) for n in serving])
         if items:
             nums = ", ".join(f"<b>{_num(n, fonts)}</b>" if bold else _num(n, fonts) for n, bold in items)
         else:
             nums = escape(t("cat.index.none", lang))
         paras.append(Paragraph(f"{escape(str(name))}: {nums}", st["index"]))
-    story.append(BalancedColumns(paras, nCols=2, spaceBefore=0, innerPadding=6, leftPadding=0, rightPadding=0))
+    col_w = (width - 6) / 2
+    rows_h = sum(p.wrap(col_w, height)[1] for p in paras) / 2 + 2 * st["index"].leading
+    index.append(BalancedColumns(paras, nCols=2, spaceBefore=0, innerPadding=6, leftPadding=0, rightPadding=0))
     secret = entries[entries["secret"]]
     if len(secret):
-        story.append(Spacer(1, 3 * mm))
         nums = ", ".join(_num(n, fonts) for n in secret["number"])
-        story.append(Paragraph(escape(t("cat.index.secret", lang, numbers="\x00")).replace("\x00", nums), st["base"]))
+        index += [Spacer(1, 3 * mm),
+                  Paragraph(escape(t("cat.index.secret", lang, numbers="\x00")).replace("\x00", nums), st["base"])]
+    need = rows_h + sum(f.wrap(width, height)[1] for f in index if not isinstance(f, BalancedColumns)) + 6
+    story.append(CondPageBreak(min(0.95 * height, need)))
+    story.append(Spacer(1, 2 * mm))
+    story.extend(index)
 
     # notes pages to make the booklet a multiple of four
     for _ in range(notes_pages):

@@ -1,0 +1,661 @@
+"""What the app does besides drawing widgets: loading data, filters, login, downloads, what-if helpers.
+
+Nothing here imports Streamlit, so every function is testable without a browser; the pages
+only call these functions, the engine (:mod:`coverage_app.coverage`, :mod:`coverage_app.scenario`)
+and the map module (:mod:`coverage_app.maps.interactive`).
+
+Data sources
+    :func:`load_demo_data` (the embedded demo), :func:`load_project_data` (a project GeoPackage
+    from ``coverage-app import``) and :func:`load_uploaded_data` (files uploaded on the Data
+    page).  Each returns an :class:`AppData` whose :attr:`AppData.key` is a hash of the content
+    of the inputs — the app caches every result on it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+import socket
+import tempfile
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from coverage_app.codelists import CAPACITY_UNITS, FORMS, TARGET_GROUPS, resolve_target_group
+from coverage_app.errors import DataError, Problem, Report
+from coverage_app.i18n import t
+from coverage_app.model import CRS, District, Services
+from coverage_app.settings import Norm
+
+__all__ = [
+    "AppData",
+    "UploadResult",
+    "describe_edit",
+    "filter_services",
+    "hash_password",
+    "kinds_for",
+    "load_demo_data",
+    "load_project_data",
+    "load_uploaded_data",
+    "nearest_obec",
+    "osm_reachable",
+    "password_hint",
+    "planner_password_configured",
+    "problems_frame",
+    "table_downloads",
+    "verify_password",
+    "wgs84_to_5514",
+]
+
+DataKind = Literal["demo", "project", "upload"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class AppData:
+    """Everything the app shows, from one source (demo, project file or uploaded files).
+
+    Attributes
+    ----------
+    key : str
+        Hash of the content of the inputs (cache key of every result).
+    label : str
+        What the data is, for the page header ("Ukázková data…", a file name).
+    kind : {"demo", "project", "upload"}
+    municipalities : GeoDataFrame
+        All loaded obce (EPSG:5514), possibly of several districts.
+    services, previous_services : Services
+        The current snapshot and an optional earlier one (period comparison).
+    roads : RoadGraph or None
+        Road graph (travel along roads); ``None`` = straight-line estimate.
+    norms : tuple of Norm
+    scenarios : dict
+        Saved what-if scenarios (name → JSON-able dict).
+    meta : dict
+        Facts of the project file (default district, sources, password hash).
+    project_path : Path or None
+        The project GeoPackage (scenarios are saved into it).
+    warnings : Report
+        Warnings found while reading.
+    population_source : str
+    default_district : str
+        District spec shown first (``ORP:6221``…).
+    """
+
+    key: str
+    label: str
+    kind: DataKind
+    municipalities: gpd.GeoDataFrame
+    services: Services
+    previous_services: Services | None = None
+    roads: object | None = None
+    norms: tuple[Norm, ...] = ()
+    scenarios: dict[str, dict] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)
+    project_path: Path | None = None
+    warnings: Report = field(default_factory=Report)
+    population_source: str = ""
+    default_district: str = ""
+    age_shares: Mapping[str, float] | None = None
+
+    def districts(self) -> dict[str, str]:
+        """District specs the data can show, with labels (the default first)."""
+        if self.kind == "demo":
+            from coverage_app.demo import DEMO_DISTRICTS
+
+            return dict(DEMO_DISTRICTS)
+        obce = self.municipalities
+        out: dict[str, str] = {}
+        orp = obce[obce["kod_orp"].astype(str) != ""].drop_duplicates("kod_orp")
+        for r in orp.sort_values("nazev_orp").itertuples():
+            out[f"ORP:{r.kod_orp}"] = f"ORP {r.nazev_orp or r.kod_orp}"
+        pou = obce[obce["kod_pou"].astype(str) != ""].drop_duplicates("kod_pou")
+        for r in pou.sort_values("nazev_pou").itertuples():
+            out[f"POU:{r.kod_pou}"] = f"POÚ {r.nazev_pou or r.kod_pou}"
+        if self.default_district and self.default_district in out:
+            out = {self.default_district: out[self.default_district],
+                   **{k: v for k, v in out.items() if k != self.default_district}}
+        elif self.default_district:
+            out = {self.default_district: self.default_district, **out}
+        return out
+
+    def public_districts(self) -> dict[str, str]:
+        """Districts of the public page: the demo's two, or the project's default district."""
+        all_ = self.districts()
+        if self.kind == "demo" or not all_:
+            return all_
+        first = next(iter(all_))
+        return {first: all_[first]}
+
+    def district(self, spec: str) -> District:
+        """The :class:`District` for a spec (``ORP:6221``, ``POU:81142``…)."""
+        from coverage_app.io.municipalities import load_district
+
+        d = load_district(self.municipalities, spec, population_source=self.population_source)
+        if self.age_shares and d.age_is_estimated:
+            d.age_shares = dict(self.age_shares)
+        return d
+
+    def area_population(self) -> pd.DataFrame:
+        """Population columns of every loaded obec (denominators of field-service areas)."""
+        obce = self.municipalities
+        cols = ["population"] + [c for c in obce.columns if str(c).startswith("pop_")]
+        return pd.DataFrame(obce.set_index("kod_obce")[cols])
+
+    @property
+    def source_text(self) -> str:
+        """Where the services come from (for map attributions and footers)."""
+        return ", ".join(self.services.source_files) or self.label
+
+
+def _hash_files(paths: Iterable[Path]) -> str:
+    digest = hashlib.sha256()
+    for p in paths:
+        digest.update(p.name.encode())
+        if p.exists():
+            digest.update(p.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def load_demo_data() -> AppData:
+    """The embedded demo: 83 obce of the four seed districts (points) and fictional services."""
+    from coverage_app.demo import demo_paths, load_demo_municipalities, load_demo_services
+
+    paths = demo_paths()
+    report = Report()
+    obce = load_demo_municipalities()
+    services = load_demo_services(obce, warnings=report)
+    previous = load_demo_services(obce, previous=True)
+    return AppData(
+        key="demo-" + _hash_files(paths.values()), label=t("app.data.demo", "cs"), kind="demo",
+        municipalities=obce, services=services, previous_services=previous, warnings=report,
+        population_source="ČSÚ, počet obyvatel k 1. 1. 2020 (demo)", default_district="ORP:6221",
+    )
+
+
+def load_project_data(path: str | Path) -> AppData:
+    """A project GeoPackage written by ``coverage-app import`` (raises :class:`DataError`)."""
+    import json
+
+    from coverage_app.io.project import load_project
+
+    path = Path(path)
+    project = load_project(path)
+    shares = json.loads(project.meta["age_shares"]) if project.meta.get("age_shares") else None
+    return AppData(
+        key="project-" + _hash_files([path]), label=path.name, kind="project",
+        municipalities=project.municipalities, services=project.services,
+        previous_services=project.previous_services, roads=project.road_graph(), norms=project.norms,
+        scenarios=dict(project.scenarios), meta=dict(project.meta), project_path=path,
+        population_source=project.meta.get("population_source", ""), default_district=project.default_district,
+        age_shares=shares,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Uploads (Data page)
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class UploadResult:
+    """Outcome of reading uploaded files: the data (when usable) and every problem found."""
+
+    data: AppData | None
+    problems: list[Problem]
+    kinds: dict[str, str]
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None and not any(p.severity == "error" for p in self.problems)
+
+
+def problems_frame(problems: Sequence[Problem], lang: str = "cs") -> pd.DataFrame:
+    """Problems as a table: file, row, column, severity, message (translated headers)."""
+    rows = [p.as_dict(lang) for p in problems]
+    frame = pd.DataFrame(rows, columns=["file", "row", "column", "severity", "message"])
+    frame["severity"] = frame["severity"].map(lambda s: t(f"severity.{s}", lang))
+    frame["row"] = frame["row"].astype("Int64")
+    return frame.rename(columns={c: t(f"app.col.{c}", lang) for c in frame.columns})
+
+
+def _read_one(path: Path, kind: str, context: dict, warnings: Report) -> None:
+    """Read one uploaded file with its reader (raises :class:`DataError`)."""
+    if kind == "municipalities":
+        from coverage_app.io.municipalities import read_municipalities
+
+        context["municipalities"] = read_municipalities(path)
+    elif kind == "custom_kinds":
+        from coverage_app.io.services import read_custom_kinds
+
+        context["kinds"] = read_custom_kinds(path, context.get("kinds"))
+    elif kind == "services":
+        from coverage_app.io.services import read_services
+
+        read_services(path, kinds=context.get("kinds"), warnings=warnings)
+    elif kind == "rpss":
+        from coverage_app.io.rpss import read_rpss
+
+        read_rpss(path)
+    elif kind == "population":
+        from coverage_app.io.population import read_population
+
+        read_population(path)
+    elif kind == "addresses":
+        from coverage_app.io.addresses import read_address_points
+
+        read_address_points(path)
+    elif kind == "norms":
+        from coverage_app.settings import read_norms
+
+        context["norm_paths"] = context.get("norm_paths", []) + [path]
+        read_norms(path, context.get("kinds"))
+    elif kind == "speeds":
+        from coverage_app.io.roads import read_speed_table
+
+        read_speed_table(path)
+    elif kind == "roads":
+        pass  # read once, when the graph is built
+    elif kind == "codelist":
+        from coverage_app.io.rpss import read_codelist
+
+        read_codelist(path)
+
+
+_READ_ORDER = ("custom_kinds", "speeds", "municipalities", "population", "codelist", "addresses", "norms",
+               "services", "rpss", "roads")
+
+
+def load_uploaded_data(files: Mapping[str, bytes], previous: Mapping[str, bytes] | None = None, *,
+                       district: str = "", lang: str = "cs") -> UploadResult:
+    """Read uploaded files (any mix the command ``coverage-app import`` accepts).
+
+    The kind of every file is recognised from its content (:func:`coverage_app.cli.detect_file_kind`);
+    every file is read by its reader and every problem is collected (file, row, column,
+    message).  When there are no errors and at least the obce and the services are present,
+    the data are assembled as ``coverage-app import`` does.
+    """
+    from coverage_app.cli import detect_file_kind, load_inputs
+
+    problems: list[Problem] = []
+    warnings = Report()
+    digest = hashlib.sha256()
+    with tempfile.TemporaryDirectory(prefix="coverage-app-upload-") as tmp:
+        root = Path(tmp)
+        paths: dict[str, Path] = {}
+        for name, content in sorted(files.items()):
+            safe = Path(name).name or "soubor"
+            p = root / safe
+            p.write_bytes(content)
+            paths[safe] = p
+            digest.update(safe.encode())
+            digest.update(content)
+        prev_paths: list[Path] = []
+        if previous:
+            (root / "predchozi").mkdir()
+            for name, content in sorted(previous.items()):
+                p = root / "predchozi" / (Path(name).name or "soubor")
+                p.write_bytes(content)
+                prev_paths.append(p)
+                digest.update(b"prev:" + p.name.encode())
+                digest.update(content)
+        kinds: dict[str, str] = {}
+        for name, p in paths.items():
+            kind = detect_file_kind(p)
+            if kind is None:
+                problems.append(Problem.make(name, None, None, "app.err.unknown_file"))
+            else:
+                kinds[name] = kind
+        context: dict = {}
+        order = {k: i for i, k in enumerate(_READ_ORDER)}
+        for name, kind in sorted(kinds.items(), key=lambda kv: order.get(kv[1], 99)):
+            try:
+                _read_one(paths[name], kind, context, warnings)
+            except DataError as exc:
+                problems.extend(exc.problems)
+        problems.extend(warnings.problems)
+        by_kind: dict[str, list[Path]] = {}
+        for name, kind in kinds.items():
+            by_kind.setdefault(kind, []).append(paths[name])
+        if "municipalities" not in by_kind:
+            problems.append(Problem.make("", None, None, "app.err.need_municipalities"))
+        if "services" not in by_kind and "rpss" not in by_kind:
+            problems.append(Problem.make("", None, None, "app.err.need_services"))
+        if any(p.severity == "error" for p in problems):
+            return UploadResult(None, problems, kinds)
+        try:
+            build_warnings = Report()
+            obce, services, shares = load_inputs(
+                municipalities=by_kind["municipalities"][0],
+                population=(by_kind.get("population") or [None])[0],
+                points=by_kind["municipalities"][1] if len(by_kind["municipalities"]) > 1 else None,
+                services=tuple(by_kind.get("services", []) + by_kind.get("rpss", [])),
+                custom_kinds=(by_kind.get("custom_kinds") or [None])[0],
+                addresses=tuple(by_kind.get("addresses", [])),
+                age_shares=None,
+                registry_codelists=(by_kind.get("codelist") or [None])[0],
+                warnings=build_warnings,
+            )
+            services.snapshot = ", ".join(p.name for p in by_kind.get("services", []) + by_kind.get("rpss", []))
+            prev_services = None
+            if prev_paths:
+                _, prev_services, _ = load_inputs(
+                    municipalities=by_kind["municipalities"][0], population=None, points=None,
+                    services=tuple(prev_paths), custom_kinds=(by_kind.get("custom_kinds") or [None])[0],
+                    addresses=tuple(by_kind.get("addresses", [])), age_shares=None,
+                    registry_codelists=(by_kind.get("codelist") or [None])[0])
+                prev_services.snapshot = ", ".join(p.name for p in prev_paths)
+            norms: tuple[Norm, ...] = ()
+            if by_kind.get("norms"):
+                from coverage_app.settings import read_norms
+
+                norms = tuple(n for p in by_kind["norms"] for n in read_norms(p, services.kinds))
+            graph = None
+            if by_kind.get("roads"):
+                from coverage_app.io.roads import load_roads, read_speed_table
+
+                speeds = read_speed_table(by_kind["speeds"][0]) if by_kind.get("speeds") else None
+                graph = load_roads(by_kind["roads"][0], road_speeds=speeds)
+        except DataError as exc:
+            return UploadResult(None, problems + list(exc.problems), kinds)
+        problems.extend(build_warnings.problems)
+        spec = district
+        if not spec:
+            orps = [c for c in obce["kod_orp"].astype(str) if c]
+            pous = [c for c in obce["kod_pou"].astype(str) if c]
+            spec = f"ORP:{pd.Series(orps).mode().iloc[0]}" if orps else (
+                f"POU:{pd.Series(pous).mode().iloc[0]}" if pous else "")
+        label = ", ".join(sorted(paths))
+        data = AppData(key="upload-" + digest.hexdigest()[:16], label=label, kind="upload", municipalities=obce,
+                       services=services, previous_services=prev_services, roads=graph, norms=norms,
+                       warnings=Report(list(build_warnings.problems)),
+                       population_source=", ".join(p.name for p in by_kind.get("population", []))
+                       or by_kind["municipalities"][0].name,
+                       default_district=spec, age_shares=shares)
+        return UploadResult(data, problems, kinds)
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters of the planner
+# ---------------------------------------------------------------------------------------------
+def filter_services(services: Services, *, form: str | None = None, target_group: str | None = None) -> Services:
+    """Only services for a target group and only their sites and capacities of one form.
+
+    ``target_group`` is a code of :data:`~coverage_app.codelists.TARGET_GROUPS`; ``form`` is
+    ``pob``, ``amb`` or ``ter``.  ``None`` keeps everything.
+    """
+    out = services
+    if target_group:
+        keep = [r.service_id for r in services.services.itertuples()
+                if target_group in {resolve_target_group(tg) for tg in r.target_groups}]
+        out = out.filter(keep)
+    if form:
+        sites = out.sites[out.sites["form"] == form]
+        caps = out.capacities[out.capacities["form"] == form]
+        ids = set(sites["service_id"]) | set(caps["service_id"])
+        out = Services(out.services[out.services["service_id"].isin(ids)].copy(), sites.copy(), caps.copy(),
+                       out.kinds, snapshot=out.snapshot, source_files=out.source_files)
+    return out
+
+
+def kinds_for(services: Services, working_group: str | None = None) -> list[str]:
+    """Kinds present among the services, in codelist order; only a working group's when given."""
+    present = services.kinds_present()
+    if not working_group:
+        return present
+    wg = {k.id for k in services.kinds.by_working_group(working_group)}
+    return [k for k in present if k in wg]
+
+
+def target_groups_present(services: Services, working_group: str | None = None) -> list[str]:
+    """Target-group codes used by the services (codelist order), of one working group when given."""
+    used = {resolve_target_group(tg) for tgs in services.services["target_groups"] for tg in tgs}
+    return [code for code, g in TARGET_GROUPS.items()
+            if code in used and (not working_group or g.working_group == working_group)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Login
+# ---------------------------------------------------------------------------------------------
+PASSWORD_ENV = "COVERAGE_APP_PLANNER_PASSWORD"
+_PBKDF2 = "pbkdf2_sha256"
+
+
+def hash_password(password: str, *, iterations: int = 240_000, salt: bytes | None = None) -> str:
+    """A salted PBKDF2-SHA256 hash for the project meta key ``planner_password``.
+
+    Format: ``pbkdf2_sha256$<iterations>$<salt, base64>$<hash, base64>``.
+    """
+    salt = salt or secrets.token_bytes(16)
+    dk = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations)
+    return f"{_PBKDF2}${iterations}${base64.b64encode(salt).decode()}${base64.b64encode(dk).decode()}"
+
+
+def _check_hash(password: str, stored: str) -> bool:
+    try:
+        algo, iters, salt_b64, hash_b64 = stored.split("$")
+        if algo != _PBKDF2:
+            return False
+        dk = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), base64.b64decode(salt_b64), int(iters))
+        return hmac.compare_digest(dk, base64.b64decode(hash_b64))
+    except (ValueError, TypeError):
+        return False
+
+
+def planner_password_configured(data: AppData, env: Mapping[str, str] | None = None) -> bool:
+    """Whether a planner can log in at all (a password is set, or this is the demo)."""
+    env = os.environ if env is None else env
+    return bool(env.get(PASSWORD_ENV)) or bool(data.meta.get("planner_password")) or data.kind == "demo"
+
+
+def verify_password(given: str, data: AppData, env: Mapping[str, str] | None = None) -> bool:
+    """Check the planner password (constant-time comparison).
+
+    Order: the environment variable ``COVERAGE_APP_PLANNER_PASSWORD``; the project meta key
+    ``planner_password`` (a :func:`hash_password` hash); in the demo, ``demo``.  Without any of
+    them nobody can log in.
+    """
+    env = os.environ if env is None else env
+    given_b = str(given).encode("utf-8")
+    if env.get(PASSWORD_ENV):
+        return hmac.compare_digest(given_b, env[PASSWORD_ENV].encode("utf-8"))
+    if data.meta.get("planner_password"):
+        return _check_hash(str(given), data.meta["planner_password"])
+    if data.kind == "demo":
+        return hmac.compare_digest(given_b, b"demo")
+    return False
+
+
+def password_hint(data: AppData, lang: str = "cs", env: Mapping[str, str] | None = None) -> str:
+    """What the login page says about the password."""
+    env = os.environ if env is None else env
+    if env.get(PASSWORD_ENV) or data.meta.get("planner_password"):
+        return t("app.login.hint_set", lang)
+    if data.kind == "demo":
+        return t("app.login.hint_demo", lang)
+    return t("app.login.hint_missing", lang, env=PASSWORD_ENV)
+
+
+# ---------------------------------------------------------------------------------------------
+# Online check (OpenStreetMap basemap only when it can load)
+# ---------------------------------------------------------------------------------------------
+def osm_reachable(timeout: float = 1.5, host: str = "tile.openstreetmap.org") -> bool:
+    """Whether the OSM tile server answers a TCP connection within ``timeout`` seconds.
+
+    ``COVERAGE_APP_OFFLINE=1`` forces ``False`` (no attempt).  The check runs in a thread so
+    that a hanging name lookup cannot block the page longer than ``timeout``.
+    """
+    if os.environ.get("COVERAGE_APP_OFFLINE"):
+        return False
+    result: list[bool] = []
+
+    def probe() -> None:
+        try:
+            with socket.create_connection((host, 443), timeout=timeout):
+                result.append(True)
+        except OSError:
+            result.append(False)
+
+    th = threading.Thread(target=probe, daemon=True)
+    th.start()
+    th.join(timeout + 0.2)
+    return bool(result and result[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# Map clicks and what-if helpers
+# ---------------------------------------------------------------------------------------------
+def wgs84_to_5514(lat: float, lon: float) -> tuple[float, float]:
+    """EPSG:4326 latitude/longitude → EPSG:5514 x, y (metres)."""
+    from pyproj import Transformer
+
+    tr = Transformer.from_crs(4326, CRS, always_xy=True)
+    x, y = tr.transform(float(lon), float(lat))
+    return float(x), float(y)
+
+
+def nearest_obec(district: District, x: float, y: float) -> str:
+    """Code of the district's obec whose polygon contains the point, else of the nearest point."""
+    from shapely.geometry import Point
+
+    pt = Point(x, y)
+    obce = district.obce
+    if district.has_polygons:
+        hit = obce[obce.geometry.contains(pt)]
+        if len(hit):
+            return str(hit["kod_obce"].iloc[0])
+    xy = district.xy()
+    i = int(np.argmin((xy[:, 0] - x) ** 2 + (xy[:, 1] - y) ** 2))
+    return str(obce["kod_obce"].iloc[i])
+
+
+def site_options(services: Services, kinds: Sequence[str] | None = None) -> dict[str, str]:
+    """Site id → label ("service – site (obec)") for choosing a site to close or move."""
+    sv = services.services.set_index("service_id")
+    out: dict[str, str] = {}
+    for r in services.sites.drop_duplicates("site_id").itertuples():
+        if r.service_id not in sv.index:
+            continue
+        if kinds and sv.loc[r.service_id, "kind"] not in set(kinds):
+            continue
+        name = sv.loc[r.service_id, "service_name"]
+        site = r.site_name if r.site_name and r.site_name != name else ""
+        out[str(r.site_id)] = f"{name}{' – ' + site if site else ''} ({r.obec_name or r.kod_obce})"
+    return dict(sorted(out.items(), key=lambda kv: kv[1]))
+
+
+def capacity_options(services: Services, kinds: Sequence[str] | None = None, lang: str = "cs") -> dict[str, str]:
+    """``service_id|form|unit`` → label with the current capacity (for changing a capacity)."""
+    sv = services.services.set_index("service_id")
+    out: dict[str, str] = {}
+    for r in services.capacities.itertuples():
+        if r.service_id not in sv.index:
+            continue
+        if kinds and sv.loc[r.service_id, "kind"] not in set(kinds):
+            continue
+        form = FORMS[r.form].name_cs if lang == "cs" else FORMS[r.form].name_en
+        unit = CAPACITY_UNITS[r.unit].short_cs if lang == "cs" else CAPACITY_UNITS[r.unit].short_en
+        out[f"{r.service_id}|{r.form}|{r.unit}"] = (f"{sv.loc[r.service_id, 'service_name']} – {form}: "
+                                                   f"{r.capacity:g} {unit}")
+    return dict(sorted(out.items(), key=lambda kv: kv[1]))
+
+
+def describe_edit(edit: object, services: Services, district: District, lang: str = "cs") -> str:
+    """One line describing a what-if edit (for the list of edits)."""
+    from coverage_app.scenario import AddSite, MoveSite, RemoveService, RemoveSite, Resize, SetServiceArea
+
+    names = dict(zip(district.obce["kod_obce"], district.obce["nazev_obce"]))
+    sv = services.services.set_index("service_id")
+    sites = services.sites.drop_duplicates("site_id").set_index("site_id")
+
+    def service_name(sid: str) -> str:
+        return str(sv.loc[sid, "service_name"]) if sid in sv.index else sid
+
+    def site_name(site_id: str) -> str:
+        if site_id in sites.index:
+            r = sites.loc[site_id]
+            return f"{service_name(str(r['service_id']))} ({r['obec_name'] or r['kod_obce']})"
+        return site_id
+
+    if isinstance(edit, AddSite):
+        kind = services.kinds.get(edit.kind or "")
+        kname = (kind.name_cs if lang == "cs" else kind.name_en) if kind else (edit.kind or "")
+        where = names.get(str(edit.kod_obce), str(edit.kod_obce or ""))
+        if edit.x is not None and edit.y is not None:
+            where = t("app.edit.at_point", lang, obec=where)
+        cap = ""
+        if edit.capacity is not None:
+            unit = CAPACITY_UNITS.get(edit.unit or "")
+            cap = f", {edit.capacity:g} {(unit.short_cs if lang == 'cs' else unit.short_en) if unit else edit.unit or ''}"
+        form = FORMS[edit.form].name_cs if lang == "cs" else FORMS[edit.form].name_en
+        return t("app.edit.add", lang, kind=kname, form=form, where=where, cap=cap,
+                 name=f" „{edit.name}“" if edit.name else "")
+    if isinstance(edit, RemoveSite):
+        return t("app.edit.remove", lang, site=site_name(edit.site_id))
+    if isinstance(edit, RemoveService):
+        return t("app.edit.remove_service", lang, service=service_name(edit.service_id))
+    if isinstance(edit, MoveSite):
+        where = names.get(str(edit.kod_obce), str(edit.kod_obce or ""))
+        return t("app.edit.move", lang, site=site_name(edit.site_id), where=where or t("app.edit.point", lang))
+    if isinstance(edit, Resize):
+        unit = CAPACITY_UNITS[edit.unit]
+        form = FORMS[edit.form].name_cs if lang == "cs" else FORMS[edit.form].name_en
+        return t("app.edit.resize", lang, service=service_name(edit.service_id), form=form,
+                 cap=f"{edit.capacity:g} {unit.short_cs if lang == 'cs' else unit.short_en}")
+    if isinstance(edit, SetServiceArea):
+        return t("app.edit.area", lang, service=service_name(edit.service_id), n=len(edit.obce))
+    return str(edit)
+
+
+def site_changes(baseline_services: Services, scenario_services: Services) -> dict[str, str]:
+    """Site id → ``added``/``removed`` between a baseline and a scenario (for the map)."""
+    a = set(baseline_services.sites["site_id"])
+    b = set(scenario_services.sites["site_id"])
+    out = {s: "added" for s in b - a}
+    out.update({s: "removed" for s in a - b})
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Downloads
+# ---------------------------------------------------------------------------------------------
+def table_downloads(analysis, lang: str = "cs") -> dict[str, bytes]:
+    """The analysis as files for download: CSV tables, the XLSX report and the GeoPackage.
+
+    Keys are file names (``mezery.csv``, ``pokryti.csv``, ``kapacity.csv``, ``report.xlsx``,
+    ``pokryti.gpkg``); written by :func:`coverage_app.io.writers.write_analysis`.
+    """
+    from coverage_app.io.writers import write_analysis
+
+    names = {"gaps.csv": "mezery.csv", "coverage.csv": "pokryti.csv", "capacity.csv": "kapacity.csv",
+             "report.xlsx": "report.xlsx", "coverage.gpkg": "pokryti.gpkg"}
+    with tempfile.TemporaryDirectory(prefix="coverage-app-dl-") as tmp:
+        out = Path(tmp) / "out"
+        write_analysis(analysis, out, lang=lang)
+        return {names[f.name]: f.read_bytes() for f in sorted(out.iterdir()) if f.name in names}
+
+
+def isochrones_for(analysis, site_id: str, roads=None):
+    """Isochrones (the analysis's travel-time bands) of one site, EPSG:5514, or ``None``."""
+    from coverage_app.reach import isochrones
+
+    sites = analysis.sites[analysis.sites["site_id"] == site_id]
+    if sites.empty:
+        return None
+    row = sites.iloc[0]
+    s = analysis.settings
+    direction = "from_site" if row["form"] == "ter" else "to_site"
+    params = analysis.travel.params
+    detour = float(params.get("detour_factor", s.detour_factor))
+    speed = params.get("speed_kmh", s.speed_kmh)
+    return isochrones(roads, (row.geometry.x, row.geometry.y), minutes=s.bands_min, mode=s.mode, direction=direction,
+                      detour_factor=detour, speed_kmh=speed, access_speed_kmh=s.access_speed_kmh)
