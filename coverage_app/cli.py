@@ -282,13 +282,24 @@ def _validate_one(path: Path, kind: str, context: dict, warnings: Report) -> int
 
         return len(read_population(path))
     if kind == "rpss":
-        from coverage_app.io.rpss import read_rpss
+        from coverage_app.io.rpss import CODELIST_FILES, RegistryCodelists, read_rpss
 
-        return len(read_rpss(path))
+        paths = context.get("codelist_paths")
+        if paths:
+            codelists = RegistryCodelists.from_paths(**paths)
+        elif (path.parent / CODELIST_FILES["kinds"]).exists():
+            codelists = RegistryCodelists.from_dir(path.parent)
+        else:
+            codelists = None
+        return len(read_rpss(path, codelists, kinds=context.get("kinds"), warnings=warnings))
     if kind == "codelist":
-        from coverage_app.io.rpss import read_codelist
+        from coverage_app.io.rpss import CODELIST_FILES, read_codelist
 
-        return len(read_codelist(path))
+        n = len(read_codelist(path))
+        key = next((k for k, v in CODELIST_FILES.items() if v == path.name), None)
+        if key in ("kinds", "target_groups", "forms", "obce"):
+            context.setdefault("codelist_paths", {})[key] = path
+        return n
     if kind == "addresses":
         from coverage_app.io.addresses import read_address_points
 
@@ -404,15 +415,28 @@ def load_inputs(*, municipalities: Path, population: Path | None, points: Path |
     if population is not None:
         from coverage_app.io.population import read_population
 
-        full = full.with_population(read_population(population), source=population.name, age_shares=shares)
+        full = full.with_population(read_population(population, age_shares=shares), age_shares=shares)
     elif shares is not None:
         full = full.with_population(full.obce.set_index("kod_obce")[["population"]], age_shares=shares)
     obce_all = full.obce
     kinds = KindCatalog()
-    if registry_codelists is not None:
-        from coverage_app.io.rpss import read_codelist_items
+    codelists = None
+    rpss_files = [p for p in services if p.suffix.lower() == ".json"]
+    if registry_codelists is None and rpss_files:
+        from coverage_app.io.rpss import CODELIST_FILES
 
-        kinds.apply_registry_codelist(read_codelist_items(registry_codelists))
+        for folder in (rpss_files[0].parent, rpss_files[0].parent / "ciselniky", rpss_files[0].parent / "codelists"):
+            if (folder / CODELIST_FILES["kinds"]).exists():
+                registry_codelists = folder
+                break
+    if registry_codelists is not None:
+        from coverage_app.io.rpss import RegistryCodelists
+
+        _exists(registry_codelists)
+        codelists = (RegistryCodelists.from_dir(registry_codelists) if registry_codelists.is_dir()
+                     else RegistryCodelists.from_paths(kinds=registry_codelists))
+        if codelists.kinds:
+            kinds.apply_registry_codelist(codelists.kinds)
     if custom_kinds is not None:
         kinds = read_custom_kinds(custom_kinds, kinds)
     address_points = None
@@ -425,7 +449,7 @@ def load_inputs(*, municipalities: Path, population: Path | None, points: Path |
         if path.suffix.lower() == ".json":
             from coverage_app.io.rpss import read_rpss
 
-            part = read_rpss(path, kinds=kinds)
+            part = read_rpss(path, codelists, kinds=kinds, warnings=warnings)
         else:
             part = read_services(path, kinds=kinds, warnings=warnings)
         kinds = part.kinds
@@ -436,6 +460,7 @@ def load_inputs(*, municipalities: Path, population: Path | None, points: Path |
         merged = empty_services(kinds)
     merged = locate_sites(merged, obce_all, address_points, warnings=warnings)
     merged = expand_service_areas(merged, obce_all)
+    obce_all.attrs["population_source"] = full.population_source
     return obce_all, merged, shares
 
 
@@ -447,7 +472,8 @@ def load_inputs(*, municipalities: Path, population: Path | None, points: Path |
 @_path_opt("--services", multiple=True, required=True, help="Služby: šablona CSV/XLSX nebo rpss.json (opakovatelné).")
 @_path_opt("--previous-services", multiple=True, help="Předchozí stav služeb pro srovnání období.")
 @_path_opt("--custom-kinds", help="Vlastní druhy (navazující služby).")
-@_path_opt("--registry-codelist", help="Číselník druhů registru (druhy-socialni-sluzby.json).")
+@click.option("--registry-codelist", type=click.Path(path_type=Path), default=None,
+              help="Číselníky registru: složka nebo druhy-socialni-sluzby.json (jinak se hledají vedle rpss.json).")
 @_path_opt("--addresses", multiple=True, help="Adresní body RÚIAN (CSV nebo ZIP; opakovatelné).")
 @_path_opt("--roads", help="Silnice: OSM PBF/XML nebo liniová vrstva.")
 @_path_opt("--road-speeds", help="Tabulka rychlostí (třída silnice, km/h) pro liniovou vrstvu.")
@@ -488,7 +514,8 @@ def import_(municipalities, points, population, age_shares, services, previous_s
         home = _P(obce, svc, meta={"district": spec}).district() if spec else None
         road_lines, tol = _road_lines(roads, road_speeds, home)
     norm_list = read_norms(norms, svc.kinds) if norms is not None else ()
-    meta = {"district": spec, "population_source": population.name if population else municipalities.name,
+    meta = {"district": spec, "population_source": obce.attrs.get("population_source") or
+            (population.name if population else municipalities.name),
             "municipalities_source": municipalities.name}
     if shares:
         meta["age_shares"] = json.dumps(shares)
@@ -541,7 +568,8 @@ def _road_graph(roads: Path, road_speeds: Path | None, district=None):
 @_path_opt("--age-shares", help="Podíly věkových skupin pro odhad.")
 @_path_opt("--services", multiple=True, help="Služby: šablona CSV/XLSX nebo rpss.json (opakovatelné).")
 @_path_opt("--custom-kinds", help="Vlastní druhy (navazující služby).")
-@_path_opt("--registry-codelist", help="Číselník druhů registru (druhy-socialni-sluzby.json).")
+@click.option("--registry-codelist", type=click.Path(path_type=Path), default=None,
+              help="Číselníky registru: složka nebo druhy-socialni-sluzby.json (jinak se hledají vedle rpss.json).")
 @_path_opt("--addresses", multiple=True, help="Adresní body RÚIAN.")
 @_path_opt("--roads", help="Silnice: OSM PBF/XML nebo liniová vrstva (jinak odhad).")
 @_path_opt("--road-speeds", help="Tabulka rychlostí: třída silnice, km/h.")
@@ -699,6 +727,64 @@ def compare(municipalities, population, old, new, custom_kinds, addresses, roads
         pc.coverage_delta.to_csv(tmp / "coverage_change.csv", index=False)
     click.echo(pc.summary(_lang()).to_string(index=False, header=False))
     click.echo(t("cli.written", _lang(), path=out))
+
+
+# ---------------------------------------------------------------------------------------------
+# data download
+# ---------------------------------------------------------------------------------------------
+@cli.group()
+def data() -> None:
+    """Oficiální data: stažení do místní mezipaměti."""
+
+
+def _default_cache() -> Path:
+    env = os.environ.get("COVERAGE_APP_CACHE")
+    if env:
+        return Path(env)
+    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return base / "coverage-app"
+
+
+@data.command()
+@click.option("--district", required=True, help="ORP:6221, ORP:1376, POU:81142, název…")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Složka mezipaměti (výchozí ~/.cache/coverage-app nebo COVERAGE_APP_CACHE).")
+@click.option("--sources", "sources_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Soubor TOML/JSON s adresami zdrojů (jinak výchozí oficiální adresy / COVERAGE_APP_SOURCES).")
+@click.option("--step", "steps", type=click.Choice(["boundaries", "population", "registry", "addresses"]),
+              multiple=True, help="Jen některé zdroje (opakovatelné).")
+@click.option("--force", is_flag=True, help="Stáhnout znovu i čerstvé soubory.")
+@click.option("--project", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Po stažení rovnou vytvořit projektový GeoPackage.")
+@click.option("--quiet", is_flag=True, help="Bez ukazatele průběhu.")
+def download(district: str, cache_dir: Path | None, sources_file: Path | None, steps: tuple[str, ...], force: bool,
+             project: Path | None, quiet: bool) -> None:
+    """Stáhne hranice obcí (ČÚZK), obyvatelstvo (ČSÚ), registr poskytovatelů (MPSV) a adresní body
+    (RÚIAN) pro zvolený obvod, když je počítač online."""
+    from coverage_app.io.download import Sources, download_district
+
+    sources = Sources.load(sources_file) if sources_file is not None else None
+    kwargs = {"steps": steps} if steps else {}
+    result = download_district(district, cache_dir or _default_cache(), sources, progress=not quiet,
+                               force=force, **kwargs)
+    for p in result.warnings.problems:
+        click.echo(p.format(_lang()), err=True)
+    click.echo(result.summary(_lang()))
+    for key, path in result.files.items():
+        click.echo(f"  {key}: {path}")
+    if project is not None:
+        files = result.files
+        args = ["import", "--municipalities", str(files.get("municipalities_all") or files["municipalities"]),
+                "--district", result.spec.key, "--out", str(project)]
+        if files.get("population"):
+            args += ["--population", str(files["population"])]
+        if files.get("rpss"):
+            args += ["--services", str(files["rpss"])]
+        if files.get("codelists"):
+            args += ["--registry-codelist", str(files["codelists"])]
+        if files.get("addresses"):
+            args += ["--addresses", str(files["addresses"])]
+        cli.main(args=args, prog_name="coverage-app", standalone_mode=False)
 
 
 # ---------------------------------------------------------------------------------------------

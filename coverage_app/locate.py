@@ -55,6 +55,8 @@ def locate_sites(
     methods = list(sites["location_method"])
     kods = list(sites["kod_obce"])
     obec_names = list(sites["obec_name"])
+    warned: set[str] = set()
+    site_ids = list(sites["site_id"])
     for i, (geom, code, kod) in enumerate(zip(geoms, sites["address_code"], kods)):
         if geom is not None and not geom.is_empty:
             methods[i] = "coordinates" if methods[i] in ("", "none") else methods[i]
@@ -75,14 +77,16 @@ def locate_sites(
             methods[i] = "obec_point"
             if not obec_names[i] and kod in names.index:
                 obec_names[i] = str(names.loc[kod])
-            if warnings is not None:
+            if warnings is not None and site_ids[i] not in warned:
+                warned.add(site_ids[i])
                 code_txt = str(code) if code else ""
                 key = "warn.address_code_not_found" if code_txt and address_points is not None else "warn.site_at_obec_point"
                 warnings.add(src_file, _row(src_rows[i]), "kod_adresniho_mista",
                              key, severity="warning", value=code_txt, obec=f"{kod} {obec_names[i]}".strip())
             continue
         methods[i] = "none"
-        if warnings is not None:
+        if warnings is not None and site_ids[i] not in warned:
+            warned.add(site_ids[i])
             warnings.add(src_file, _row(src_rows[i]), "kod_obce",
                          "warn.site_at_obec_point", severity="warning", obec=kod or "?")
     sites["kod_obce"] = kods

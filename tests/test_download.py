@@ -315,3 +315,42 @@ def test_sources_from_toml_json_and_environment(tmp_path: Path, monkeypatch: pyt
     with pytest.raises(DataError) as info:
         Sources.load(bad)
     assert "neznámé klíče neznamy" in info.value.format("cs")
+
+
+def test_cli_download_then_import_and_analyze(server, tmp_path: Path, capsys) -> None:
+    """`coverage-app data download --project` fetches, imports, and the project analyses."""
+    import json
+
+    from coverage_app.cli import main
+
+    base, _ = server
+    cfg = tmp_path / "zdroje.json"
+    cfg.write_text(json.dumps({
+        "boundaries_state": f"{base}/cuzk/1.zip", "boundaries_obec": f"{base}/cuzk/obec/{{kod_obce}}.zip",
+        "population": f"{base}/csu/sldb2021_vek5_pohlavi.csv", "rpss": f"{base}/mpsv/rpss.json",
+        "codelists_base": f"{base}/mpsv/ciselniky/", "addresses": f"{base}/ruian/{{date}}_OB_ADR_csv.zip",
+        "timeout": 5}), encoding="utf-8")
+    project = tmp_path / "projekt.gpkg"
+
+    def run(*args: str) -> int:
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            return int(exc.code or 0)
+        return 0
+
+    code = run("data", "download", "--district", "ORP:1376", "--cache", str(tmp_path / "cache"),
+               "--sources", str(cfg), "--quiet", "--project", str(project))
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert project.exists()
+    code = run("analyze", "--project", str(project), "--district", "ORP:6221", "--out", str(tmp_path / "o"))
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert (tmp_path / "o" / "coverage.csv").exists()
+    # offline: a refused connection is a Czech message and exit code 1, no traceback
+    cfg.write_text(json.dumps({"boundaries_state": "http://127.0.0.1:9/1.zip", "timeout": 2}), encoding="utf-8")
+    code = run("data", "download", "--district", "ORP:6221", "--cache", str(tmp_path / "cache2"),
+               "--sources", str(cfg), "--quiet")
+    out = capsys.readouterr()
+    assert code == 1 and "nelze stáhnout" in out.err and "Traceback" not in out.err

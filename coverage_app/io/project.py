@@ -7,7 +7,8 @@
 * ``sluzby``, ``mista``, ``kapacity`` — services, sites (points) and capacities;
 * ``predchozi_sluzby``, ``predchozi_mista``, ``predchozi_kapacity`` — an earlier snapshot for
   the period comparison (optional);
-* ``vlastni_druhy`` — custom kinds; ``normy`` — user norms; ``scenare`` — saved what-if
+* ``druhy`` — the kinds of service (the 34 kinds as aligned with the registry codelist, and
+  custom kinds); ``normy`` — user norms; ``scenare`` — saved what-if
   scenarios (JSON); ``silnice`` — road lines with speeds (optional); ``meta`` — key/value facts
   (default district, population source, age shares, snapshot labels, creation time).
 
@@ -38,7 +39,7 @@ from coverage_app.settings import Norm
 __all__ = ["Project", "save_project", "load_project", "PROJECT_LAYERS"]
 
 PROJECT_LAYERS = ("obce", "sluzby", "mista", "kapacity", "predchozi_sluzby", "predchozi_mista",
-                  "predchozi_kapacity", "vlastni_druhy", "normy", "scenare", "silnice", "meta")
+                  "predchozi_kapacity", "druhy", "normy", "scenare", "silnice", "meta")
 
 
 @dataclass
@@ -114,11 +115,26 @@ def _services_frames(services: Services) -> dict[str, pd.DataFrame]:
 
 
 def _kinds_frame(kinds: KindCatalog) -> pd.DataFrame:
-    return pd.DataFrame([{"id": k.id, "nazev": k.name_cs, "nazev_en": k.name_en, "formy": ";".join(k.forms),
+    """The whole kind catalog (built-in kinds as aligned with the registry, and custom kinds)."""
+    return pd.DataFrame([{"id": k.id, "slug": k.slug, "paragraf": k.paragraph or "", "nazev": k.name_cs,
+                          "nazev_en": k.name_en, "skupina": k.group, "formy": ";".join(k.forms),
                           "jednotky": ";".join(k.units), "vekova_skupina": k.target_band,
-                          "pracovni_skupiny": ";".join(k.working_groups)} for k in kinds.custom],
-                        columns=["id", "nazev", "nazev_en", "formy", "jednotky", "vekova_skupina",
-                                 "pracovni_skupiny"])
+                          "pracovni_skupiny": ";".join(k.working_groups),
+                          "kod_overen": bool(k.registry_code_confirmed), "vlastni": bool(k.custom)} for k in kinds])
+
+
+def _kinds_from_frame(frame: pd.DataFrame) -> KindCatalog:
+    from coverage_app.codelists import ServiceKind
+
+    kinds: dict[str, ServiceKind] = {}
+    for r in frame.fillna("").itertuples():
+        split = lambda v: tuple(x for x in str(v).split(";") if x)  # noqa: E731
+        kinds[str(r.id)] = ServiceKind(
+            id=str(r.id), slug=str(r.slug), paragraph=str(r.paragraf) or None, name_cs=str(r.nazev),
+            name_en=str(r.nazev_en), group=str(r.skupina), forms=split(r.formy), units=split(r.jednotky),
+            target_band=str(r.vekova_skupina) or "total", working_groups=split(r.pracovni_skupiny),
+            registry_code_confirmed=bool(r.kod_overen), custom=bool(r.vlastni))
+    return KindCatalog(kinds)
 
 
 def save_project(project: Project, path: str | Path) -> Path:
@@ -146,8 +162,7 @@ def save_project(project: Project, path: str | Path) -> Path:
         if project.previous_services is not None:
             prev = _kinds_frame(project.previous_services.kinds)
             kinds = pd.concat([kinds, prev[~prev["id"].isin(kinds["id"])]], ignore_index=True)
-        if len(kinds):
-            pyogrio.write_dataframe(kinds, tmp, layer="vlastni_druhy")
+        pyogrio.write_dataframe(kinds, tmp, layer="druhy")
         if project.norms:
             pyogrio.write_dataframe(pd.DataFrame([{
                 "druh": n.kind, "na_1000": n.per_1000, "jednotka": n.unit, "vekova_skupina": n.band or "",
@@ -228,15 +243,8 @@ def load_project(path: str | Path) -> Project:
     obce = _str_cols(obce, ("kod_obce", "kod_pou", "kod_orp", "nazev_obce", "nazev_pou", "nazev_orp"))
     if "age_estimated" in obce:
         obce["age_estimated"] = obce["age_estimated"].astype(bool)
-    kinds = KindCatalog()
-    kf = _read(path, "vlastni_druhy", layers)
-    if kf is not None:
-        for r in kf.fillna("").itertuples():
-            kinds.add_custom(str(r.id), str(r.nazev), str(r.nazev_en) or None,
-                             forms=[f for f in str(r.formy).split(";") if f] or ["amb"],
-                             units=[u for u in str(r.jednotky).split(";") if u] or ["klient"],
-                             target_band=str(r.vekova_skupina) or "total",
-                             working_groups=[w for w in str(r.pracovni_skupiny).split(";") if w])
+    kf = _read(path, "druhy", layers)
+    kinds = _kinds_from_frame(kf) if kf is not None else KindCatalog()
     services = _services_from(path, layers, "", kinds, meta.get("snapshot", ""))
     previous = _services_from(path, layers, "predchozi_", kinds, meta.get("previous_snapshot", ""))
     norms: tuple[Norm, ...] = ()

@@ -1,0 +1,29 @@
+"""Entry point of the Streamlit app (``coverage-app demo`` / ``coverage-app serve``): the page router.
+
+Four pages, Czech first (English switchable in the sidebar): the planner's gap explorer (login),
+the public service map "Kde najdu pomoc?" (no login), printing, and data.  The pages only call
+the engine and the map module; see :mod:`coverage_app.app._ui` and :mod:`coverage_app.app._logic`.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from coverage_app.app._ui import PAGES_DIR, current_lang
+from coverage_app.i18n import t
+
+lang = current_lang()
+st.set_page_config(page_title=t("app.title", lang), page_icon=":material/map:", layout="wide")
+
+pages = [
+    st.Page(str(PAGES_DIR / "uvod.py"), title=t("app.nav.home", lang), icon=":material/home:", url_path="uvod",
+            default=True),
+    st.Page(str(PAGES_DIR / "verejna_mapa.py"), title=t("app.nav.public", lang), icon=":material/search:",
+            url_path="kde-najdu-pomoc"),
+    st.Page(str(PAGES_DIR / "planovani.py"), title=t("app.nav.planner", lang), icon=":material/analytics:",
+            url_path="planovani"),
+    st.Page(str(PAGES_DIR / "tisk.py"), title=t("app.nav.print", lang), icon=":material/print:", url_path="tisk"),
+    st.Page(str(PAGES_DIR / "data.py"), title=t("app.nav.data", lang), icon=":material/upload_file:",
+            url_path="data"),
+]
+st.navigation(pages).run()

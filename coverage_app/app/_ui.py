@@ -1,0 +1,300 @@
+"""Streamlit helpers shared by the pages: language, data source, login, caches and maps.
+
+Results are cached with ``st.cache_resource`` on the content hash of the inputs
+(:attr:`AppData.key`) and on the settings, so a page re-run only looks results up; a what-if
+edit recomputes only the kinds it touches (:func:`coverage_app.scenario.run_scenario`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from coverage_app.app import _texts  # noqa: F401  (registers the app's texts)
+from coverage_app.app._logic import (
+    AppData,
+    filter_services,
+    load_demo_data,
+    load_project_data,
+    osm_reachable,
+    password_hint,
+    planner_password_configured,
+    verify_password,
+)
+from coverage_app.coverage import Analysis, analyze, make_router
+from coverage_app.errors import DataError
+from coverage_app.i18n import LANGS, t
+from coverage_app.maps.interactive import MapAssets, inline_assets, install_assets, service_reach, static_assets
+from coverage_app.model import District, Services
+from coverage_app.settings import AnalysisSettings
+
+APP_DIR = Path(__file__).resolve().parent
+STATIC_DIR = APP_DIR / "static"
+PAGES_DIR = APP_DIR / "pages"
+
+_LANG_NAMES = {"cs": "Čeština", "en": "English"}
+
+
+@dataclass
+class PageContext:
+    """What every page needs: the language, the data, the map assets and whether tiles can load."""
+
+    lang: str
+    data: AppData
+    assets: MapAssets
+    basemap: bool
+
+    def t(self, key: str, **params: object) -> str:
+        """Translate a text key into the page's language."""
+        return t(key, self.lang, **params)
+
+
+# ---------------------------------------------------------------------------------------------
+# Language
+# ---------------------------------------------------------------------------------------------
+def current_lang() -> str:
+    """The chosen language: session, else ``?lang=`` in the URL, else Czech."""
+    lang = st.session_state.get("lang")
+    if lang in LANGS:
+        return str(lang)
+    qp = st.query_params.get("lang")
+    return qp if qp in LANGS else "cs"
+
+
+def _on_lang() -> None:
+    st.session_state["lang"] = st.session_state["lang_widget"]
+
+
+def language_switch() -> str:
+    """The language selector in the sidebar; returns the language."""
+    lang = current_lang()
+    st.sidebar.selectbox(t("app.lang", lang), LANGS, index=LANGS.index(lang), format_func=_LANG_NAMES.get,
+                         key="lang_widget", on_change=_on_lang)
+    return lang
+
+
+# ---------------------------------------------------------------------------------------------
+# Data source
+# ---------------------------------------------------------------------------------------------
+def _source() -> tuple[str, str, str]:
+    """(kind, path, stamp) of the app's default data: a project file or the demo."""
+    path = os.environ.get("COVERAGE_APP_PROJECT", "")
+    if path and not os.environ.get("COVERAGE_APP_DEMO"):
+        p = Path(path)
+        stamp = f"{p.stat().st_mtime_ns}-{p.stat().st_size}" if p.exists() else "missing"
+        return "project", str(p), stamp
+    return "demo", "", ""
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _default_data(kind: str, path: str, stamp: str) -> AppData:
+    """Load the default data once per content (``stamp`` changes when the file changes)."""
+    if kind == "project":
+        return load_project_data(path)
+    return load_demo_data()
+
+
+def current_data() -> AppData:
+    """The data of this session: uploaded on the Data page, else the app's default data."""
+    uploaded = st.session_state.get("upload_data")
+    if isinstance(uploaded, AppData):
+        return uploaded
+    kind, path, stamp = _source()
+    try:
+        with st.spinner(" "):
+            return _default_data(kind, path, stamp)
+    except DataError as exc:
+        st.error(t("app.data.error", current_lang()) + "\n\n" + exc.format(current_lang()))
+        st.stop()
+        raise  # pragma: no cover - st.stop raises
+
+
+# ---------------------------------------------------------------------------------------------
+# Map assets and basemap
+# ---------------------------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def _installed_assets() -> str | None:
+    """Copy Leaflet and the map script into the static folder (once); ``None`` when not writable."""
+    try:
+        return install_assets(STATIC_DIR)
+    except OSError:
+        return None
+
+
+def map_assets() -> MapAssets:
+    """Assets served by the app (static serving), else embedded as data URLs — never a CDN."""
+    name = _installed_assets()
+    try:
+        serving = bool(st.get_option("server.enableStaticServing"))
+    except RuntimeError:  # pragma: no cover - option unknown outside a server
+        serving = False
+    if name is None or not serving:
+        return inline_assets()
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    prefix = f"/{base}" if base else ""
+    return static_assets(f"{prefix}/app/static/{name}")
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def _online() -> bool:
+    return osm_reachable()
+
+
+def basemap_switch(lang: str) -> bool:
+    """Sidebar switch of the OpenStreetMap basemap (only offered when the tile server answers)."""
+    online = _online()
+    if not online:
+        st.sidebar.caption(t("app.basemap_off", lang))
+        return False
+    return bool(st.sidebar.toggle(t("app.basemap", lang), value=True, key="basemap"))
+
+
+_CSS = """
+<style>
+[data-testid="stSidebarNav"] a span { font-size: 1rem; }
+iframe[title="streamlit_folium.st_folium"] { border: 1px solid #bbb; border-radius: 6px; }
+</style>
+"""
+
+
+def page_setup() -> PageContext:
+    """Language switch, data, map assets and basemap switch for a page."""
+    lang = language_switch()
+    data = current_data()
+    st.markdown(_CSS, unsafe_allow_html=True)
+    basemap = basemap_switch(lang)
+    st.sidebar.caption(t("app.data.label", lang, label=data.label))
+    return PageContext(lang=lang, data=data, assets=map_assets(), basemap=basemap)
+
+
+# ---------------------------------------------------------------------------------------------
+# Login
+# ---------------------------------------------------------------------------------------------
+def require_login(ctx: PageContext) -> bool:
+    """Show the login form unless the planner is logged in; ``True`` when logged in."""
+    if st.session_state.get("planner_ok"):
+        if st.sidebar.button(ctx.t("app.login.logout"), key="logout"):
+            st.session_state["planner_ok"] = False
+            st.rerun()
+        return True
+    st.title(ctx.t("app.login.title"))
+    st.write(ctx.t("app.login.why"))
+    configured = planner_password_configured(ctx.data)
+    hint = password_hint(ctx.data, ctx.lang)
+    if configured:
+        st.info(hint)
+    else:
+        st.warning(hint)
+    with st.form("login_form"):
+        password = st.text_input(ctx.t("app.login.password"), type="password", key="password",
+                                 disabled=not configured)
+        submitted = st.form_submit_button(ctx.t("app.login.submit"), disabled=not configured)
+    if submitted:
+        if verify_password(password, ctx.data):
+            st.session_state["planner_ok"] = True
+            st.rerun()
+        st.error(ctx.t("app.login.wrong"))
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Districts and analyses (cached on content)
+# ---------------------------------------------------------------------------------------------
+def choose_district(ctx: PageContext, options: dict[str, str], *, where=st.sidebar, key: str = "district_widget"
+                    ) -> str:
+    """A district selector shared by the pages (the choice is kept in ``st.session_state``)."""
+    specs = list(options)
+    current = st.session_state.get("district")
+    if current not in specs:
+        current = specs[0]
+    spec = where.selectbox(ctx.t("app.district"), specs, index=specs.index(current), format_func=options.get, key=key)
+    st.session_state["district"] = spec
+    return spec
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _district(data_key: str, spec: str, _data: AppData) -> District:
+    return _data.district(spec)
+
+
+def get_district(data: AppData, spec: str) -> District:
+    """The district (cached per data content and spec)."""
+    return _district(data.key, spec, data)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _router(data_key: str, spec: str, mode: str, detour: float, speed: float | None, _district: District, _roads):
+    settings = AnalysisSettings(mode=mode, detour_factor=detour, speed_kmh=speed)
+    return make_router(_district, _roads, settings)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _filtered(data_key: str, form: str, target_group: str, _services: Services) -> Services:
+    return filter_services(_services, form=form or None, target_group=target_group or None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=24)
+def _analysis(key: str, _district: District, _services: Services, _roads, _settings: AnalysisSettings,
+              _context: pd.DataFrame | None, _router) -> Analysis:
+    return analyze(_district, _services, _roads, _settings, context=_context, router=_router)
+
+
+def get_analysis(data: AppData, spec: str, settings: AnalysisSettings, *, form: str = "",
+                 target_group: str = "") -> tuple[Analysis, str]:
+    """The analysis of a district for settings and filters, and its cache key."""
+    district = get_district(data, spec)
+    services = _filtered(data.key, form, target_group, data.services) if (form or target_group) else data.services
+    router = _router(data.key, spec, settings.mode, settings.detour_factor, settings.speed_kmh, district, data.roads)
+    key = f"{data.key}|{spec}|{form}|{target_group}|{settings!r}"
+    return _analysis(key, district, services, data.roads, settings, data.area_population(), router), key
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _scenario(base_key: str, scenario_json: str, _baseline: Analysis) -> Analysis:
+    from coverage_app.scenario import Scenario, run_scenario
+
+    return run_scenario(_baseline, Scenario.from_dict(json.loads(scenario_json)))
+
+
+def get_scenario(baseline: Analysis, base_key: str, scenario) -> Analysis:
+    """A scenario's analysis (cached per baseline and scenario content)."""
+    return _scenario(base_key, json.dumps(scenario.to_dict(), sort_keys=True, ensure_ascii=False), baseline)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _reach(key: str, _analysis: Analysis) -> pd.DataFrame:
+    return service_reach(_analysis)
+
+
+def get_reach(analysis: Analysis, key: str) -> pd.DataFrame:
+    """:func:`~coverage_app.maps.interactive.service_reach` of an analysis (cached)."""
+    return _reach(key, analysis)
+
+
+# ---------------------------------------------------------------------------------------------
+# Maps
+# ---------------------------------------------------------------------------------------------
+def show_map(m, *, key: str, height: int = 560, returned: Sequence[str] = ()) -> dict:
+    """Render a folium map with streamlit-folium (assets from the app, never a CDN)."""
+    from streamlit_folium import st_folium
+
+    out = st_folium(m, key=key, height=height, use_container_width=True, returned_objects=list(returned))
+    return out or {}
+
+
+def frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A table for display: translated headers, yes/no for booleans."""
+    from coverage_app.io.writers import czech_headers
+
+    out = df.copy()
+    yes, no = t("map.cls.yes", lang), t("map.cls.no", lang)
+    for c in out.columns:
+        if out[c].dtype == bool:
+            out[c] = out[c].map({True: yes, False: no})
+    return czech_headers(out, lang)
