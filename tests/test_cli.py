@@ -210,3 +210,36 @@ def test_compare_with_larger_area(tmp_path, capsys, realdata):
     ds = cap[(cap["service_kind"] == "DruhSocialniSluzby/13")].iloc[0]
     # the same beds over the whole Jihomoravský kraj's 65+ population: a much lower level
     assert ds["per_1000_kraj"] < ds["capacity_per_1000"] / 10
+
+
+@pytest.mark.parametrize("args,suffix,pages", [
+    (["map", "--paper", "A3", "--orientation", "landscape", "--style", "colour"], ".pdf", 1),
+    (["map", "--paper", "A4", "--orientation", "portrait", "--style", "grayscale", "--shading", "§ 46"], ".svg", None),
+    (["atlas", "--by", "obec"], ".pdf", 24),
+    (["catalogue"], ".pdf", None),
+])
+def test_print_commands_on_the_demo(tmp_path, capsys, args, suffix, pages):
+    out = tmp_path / f"vystup{suffix}"
+    code, _, err = run(capsys, "print", *args, "--demo", "--district", "ORP:6221", "--out", str(out))
+    assert code == 0, err
+    assert out.exists() and out.stat().st_size > 1000
+    if suffix == ".pdf":
+        from pypdf import PdfReader
+
+        reader = PdfReader(out)
+        if pages:
+            assert len(reader.pages) == pages
+        text = "".join(p.extract_text() for p in reader.pages)
+        assert "Lipová" not in text
+    if suffix == ".svg":
+        assert "Lipová" not in out.read_text(encoding="utf-8")
+
+
+def test_print_refuses_bad_options(tmp_path, capsys):
+    code, _, err = run(capsys, "print", "catalogue", "--demo", "--district", "ORP:6221", "--out", str(tmp_path / "k.png"))
+    assert code == 1 and "chybný parametr" in err
+    code, _, err = run(capsys, "print", "map", "--district", "ORP:6221", "--out", str(tmp_path / "k.pdf"))
+    assert code == 1
+    code, _, err = run(capsys, "print", "map", "--demo", "--district", "ORP:6221", "--kind", "neexistuje",
+                       "--out", str(tmp_path / "k.pdf"))
+    assert code == 1 and "neznámý druh" in err

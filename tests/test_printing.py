@@ -1,7 +1,7 @@
 """Printed maps, atlas and catalogue: page sizes, embedded fonts, Czech text, numbers, secrecy.
 
-The map and the catalogue set service numbers — and nothing else — in the "number" font
-(DejaVu Sans Mono Bold).  The tests read the numbers back from the PDFs by that font, so the
+The map and the catalogue set service numbers — and nothing else — in the monospaced number
+font (DejaVu Sans Mono; bold, and regular in the catalogue index).  The tests read the numbers back from the PDFs by that font, so the
 check "every catalogue number is on the map and the reverse" runs on the printed files:
 
 * the map's numbers = markers + the box of services based outside the map + the box of
@@ -40,7 +40,8 @@ from coverage_app.model import Services  # noqa: E402
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
-NUMBER_FONT = "DejaVuSansMono-Bold"
+# ``demo`` (ORP Židlochovice) and ``realdata`` come from conftest.py
+NUMBER_FONT = "DejaVuSansMono"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -130,11 +131,6 @@ def render_pdf_pages(pdf: Path, stem: str, dpi: int = 150) -> list[Path]:
 # ---------------------------------------------------------------------------------------------
 # fixtures: render once per module
 # ---------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def demo():
-    return load_demo("ORP:6221")
-
-
 @pytest.fixture(scope="module")
 def demo_pou():
     return load_demo("POU:81142")
@@ -376,6 +372,38 @@ def test_colour_styles_render(demo, out_dir, style):
     assert (rgb.reshape(-1, 3) == 0).all(axis=1).any()  # and pure black text
 
 
+@pytest.mark.parametrize("paper,orientation", [("A3", "landscape"), ("A4", "portrait"), ("A5", "landscape")])
+def test_everything_stays_inside_the_print_safe_margin(demo, czechia, paper, orientation):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from coverage_app.maps.style import paper_margin_mm
+
+    comp = pr.compose_map(demo.district, demo.services, paper=paper, orientation=orientation,
+                          czechia_outline=czechia)
+    fig = comp.figure
+    fig.set_dpi(300)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    w_mm, h_mm = comp.size_mm
+    px_per_mm = fig.bbox.width / w_mm
+    margin = paper_margin_mm(paper) - 0.3
+    for ax in fig.axes:
+        for text in ax.texts:
+            bb = text.get_window_extent(renderer)
+            assert bb.x0 / px_per_mm >= margin and bb.x1 / px_per_mm <= w_mm - margin, text.get_text()
+            assert bb.y0 / px_per_mm >= margin and bb.y1 / px_per_mm <= h_mm - margin, text.get_text()
+
+
+def test_markers_coloured_by_kind(demo, out_dir):
+    path = pr.render_map(demo.district, demo.services, out_dir / "by_kind.pdf", paper="A4", orientation="portrait",
+                         colour_by="kind", style="cvd")
+    text = pdf_text(path)
+    assert "pečovatelská služba (§ 40)" in text and "domovy pro seniory (§ 49)" in text
+    assert "Lidé s postižením" not in text  # no working-group headings in this legend
+    assert pdf_numbers(path) == set(number_services(demo.services, demo.district))
+
+
 def test_body_text_is_pure_black(composition):
     texts = [t for ax in composition.figure.axes for t in ax.texts
              if not (t.get_gid() or "").endswith("-halo") and not (t.get_gid() or "").startswith("number-")]
@@ -395,7 +423,7 @@ def test_shading_bands_and_legend(demo, out_dir):
                          shading=minutes, shading_title="Dojezd k nejbližšímu domovu pro seniory",
                          shading_note="odhad vzdušnou čarou × 1,3 při 40 km/h")
     text = pdf_text(path)
-    assert "Dojezd k nejbližšímu domovu pro seniory" in text
+    assert "Dojezd k nejbližšímu domovu pro seniory" in re.sub(r"\s+", " ", text)  # the heading may wrap
     assert "do 15 min" in text
     present = {pr.shading_band(m) for m in minutes}
     for band in range(4):
@@ -455,7 +483,7 @@ def test_atlas_has_one_page_per_obec_with_its_own_legend(demo, out_dir):
         assert abs(w - 210) < 0.5 and abs(h - 297) < 0.5
     units = pr.atlas_units(demo.district, "obec")
     pages = [p.extract_text() for p in reader.pages]
-    for (code, name, _), text in zip(units, pages):
+    for (_code, name, _), text in zip(units, pages):
         assert f"Obec {name}" in text
     # Měnín's page: its own club (7) and the district-wide lines, not Rajhrad's home for seniors
     numbers = number_services(demo.services, demo.district)
@@ -518,6 +546,14 @@ def test_catalogue_by_target_group_and_custom_crisis_lines(demo, out_dir):
     assert pdf_numbers(path) == set(number_services(demo.services, demo.district))
 
 
+def test_english_catalogue(demo, out_dir):
+    path = cat.render_catalogue(demo.district, demo.services, out_dir / "catalogue_en.pdf", lang="en")
+    text = pdf_text(path)
+    assert "Catalogue of social services" in text and "Index of obce" in text
+    assert "address withheld, call +420 000 000 112" in text
+    assert "Crisis and emergency lines" in text
+
+
 def test_demo_a3_map_and_catalogue_as_png_artifacts(map_png, catalogue_pdf):
     """Write the demo's A3 map and every catalogue page as PNG into tests/artifacts/ to look at."""
     with Image.open(map_png) as im:
@@ -536,10 +572,8 @@ def test_demo_a3_map_and_catalogue_as_png_artifacts(map_png, catalogue_pdf):
 # ---------------------------------------------------------------------------------------------
 @pytest.mark.realdata
 @pytest.mark.slow
-def test_real_polygons_map(demo, czechia, out_dir):
-    path = REALDATA / "districts" / "target_obce_polygony.gpkg"
-    if not path.exists():
-        pytest.skip("../shared/realdata is absent")
+def test_real_polygons_map(demo, czechia, out_dir, realdata):
+    path = realdata("districts", "target_obce_polygony.gpkg")
     from coverage_app.io.municipalities import load_district, read_municipalities
 
     district = load_district(read_municipalities(path), "ORP:6221")

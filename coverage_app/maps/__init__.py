@@ -35,6 +35,7 @@ __all__ = [
     "render_atlas",
     "render_catalogue",
     "render_map",
+    "save_map",
     "service_entries",
 ]
 
@@ -47,6 +48,7 @@ _WHERE = {
     "compose_map": "coverage_app.maps.printing",
     "render_atlas": "coverage_app.maps.printing",
     "render_map": "coverage_app.maps.printing",
+    "save_map": "coverage_app.maps.printing",
     "number_services": "coverage_app.maps.numbering",
     "relevant_service_ids": "coverage_app.maps.numbering",
     "service_entries": "coverage_app.maps.numbering",

@@ -12,7 +12,8 @@ target groups and service area.  Cards never split across pages.  Only public da
 (:func:`coverage_app.maps.numbering.service_entries` reads
 :meth:`~coverage_app.model.Services.public_sites`).
 
-Service numbers are set in the ``number`` font (DejaVu Sans Mono Bold) and nothing else is, so
+Service numbers are set in DejaVu Sans Mono (bold, or regular for the index entries of services
+that only come to an obec) and nothing else is, so
 the numbers of the catalogue can be compared with those of the map in the PDFs themselves.
 """
 
@@ -314,6 +315,7 @@ class _Fonts:
     bold: str
     italic: str
     number: str
+    number_light: str
 
 
 def _styles(fonts: _Fonts) -> dict[str, ParagraphStyle]:
@@ -344,9 +346,9 @@ def _table_style(fonts: _Fonts, commands: list) -> TableStyle:
                        ("TEXTCOLOR", (0, 0), (-1, -1), colors.black)] + commands)
 
 
-def _num(n: int, fonts: _Fonts) -> str:
-    """A service number in the number font (paragraph markup)."""
-    return f'<font name="{fonts.number}">{int(n)}</font>'
+def _num(n: int, fonts: _Fonts, bold: bool = True) -> str:
+    """A service number in the number font, bold or regular (paragraph markup)."""
+    return f'<font name="{fonts.number if bold else fonts.number_light}">{int(n)}</font>'
 
 
 def _card(e: pd.Series, fill: str, fonts: _Fonts, st: dict[str, ParagraphStyle], lang: str,
@@ -492,7 +494,7 @@ def _story(district: District, entries: pd.DataFrame, *, style: PrintStyle, font
                          if code in e.area_codes and code not in e.site_obce)
         items = sorted([(n, True) for n in seated] + [(n, False) for n in serving])
         if items:
-            nums = ", ".join(f"<b>{_num(n, fonts)}</b>" if bold else _num(n, fonts) for n, bold in items)
+            nums = ", ".join(_num(n, fonts, bold=seated) for n, seated in items)
         else:
             nums = escape(t("cat.index.none", lang))
         paras.append(Paragraph(f"{escape(str(name))}: {nums}", st["index"]))
@@ -647,7 +649,7 @@ def render_catalogue(
         raise ValueError(t("err.option", "cs", option="group_by", detail=str(group_by)))
     st = get_style(style)
     names = register_reportlab_fonts()
-    fonts = _Fonts(names["regular"], names["bold"], names["italic"], names["number"])
+    fonts = _Fonts(names["regular"], names["bold"], names["italic"], names["number"], names["number_light"])
     entries = service_entries(services, district, lang)
     date_text = format_data_date(data_date, lang) or str(services.snapshot or "")
     title = title if title is not None else t("cat.title", lang)

@@ -87,7 +87,9 @@ __all__ = [
     "public_sites",
     "service_reach",
     "service_situations",
+    "sites_map",
     "static_assets",
+    "symbol_img",
     "symbol_svg",
 ]
 
@@ -355,7 +357,7 @@ def _base_map(bounds: Sequence[Sequence[float]], assets: MapAssets, *, basemap: 
     """A folium map that loads only ``assets`` (no CDN), with or without OSM tiles."""
     (s, w), (n, e) = bounds
     m = folium.Map(location=[(s + n) / 2, (w + e) / 2], zoom_start=10, tiles=None, control_scale=True,
-                   min_zoom=5, max_zoom=18)
+                   min_zoom=5, max_zoom=18, zoom_snap=0.25, zoom_delta=0.5)
     m.default_js = list(assets.js)
     m.default_css = list(assets.css)
     if basemap:
@@ -368,6 +370,12 @@ def _base_map(bounds: Sequence[Sequence[float]], assets: MapAssets, *, basemap: 
         _Attribution(t("map.attr.data", lang, source=html.escape(source))).add_to(m)
     m.fit_bounds([[s, w], [n, e]], padding=(12, 12))
     return m
+
+
+def _fit(m: folium.Map, bounds: Sequence[Sequence[float]], *, center: Sequence[float] | None = None,
+         zoom: int = 12) -> None:
+    """Fit ``m`` to ``bounds`` (or centre it) once its frame has its final size."""
+    _Call("fit", [list(b) for b in bounds], {"center": list(center) if center else None, "zoom": zoom}).add_to(m)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -386,7 +394,7 @@ def _shape_points(shape: str, r: float) -> list[tuple[float, float]] | None:
 
 
 def symbol_svg(shape: str, fill: str, size: int = 18, *, stroke: str = "#000000", dashed: bool = False,
-               label: str | None = None) -> str:
+               label: str | None = None, stroke_width: float = 1.5) -> str:
     """A marker symbol as inline SVG (same geometry as the map's markers).
 
     ``label`` becomes the SVG's accessible name; without it the symbol is hidden from screen
@@ -403,7 +411,20 @@ def symbol_svg(shape: str, fill: str, size: int = 18, *, stroke: str = "#000000"
         body = '<polygon points="' + " ".join(f"{c + x:.1f},{c + y + dy:.1f}" for x, y in pts) + '"'
     aria = f'role="img" aria-label="{html.escape(label)}"' if label else 'aria-hidden="true" focusable="false"'
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {size} {size}" '
-            f'{aria}>{body} fill="{html.escape(fill)}" stroke="{html.escape(stroke)}" stroke-width="1.5"{dash}/></svg>')
+            f'{aria}>{body} fill="{html.escape(fill)}" stroke="{html.escape(stroke)}" stroke-width="{stroke_width:g}"{dash}/></svg>')
+
+
+def symbol_img(shape: str, fill: str, size: int = 18, *, dashed: bool = False, label: str = "",
+               stroke_width: float = 1.5) -> str:
+    """The symbol of :func:`symbol_svg` as an ``<img>`` with a data URL.
+
+    For HTML that is sanitised without SVG support (Streamlit's ``st.html``); ``label`` is the
+    ``alt`` text (empty = decorative, the text beside it says what it means).
+    """
+    svg = symbol_svg(shape, fill, size, dashed=dashed, stroke_width=stroke_width)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (f'<img src="data:image/svg+xml;base64,{data}" width="{size}" height="{size}" '
+            f'alt="{html.escape(label)}" style="vertical-align:middle;flex:0 0 auto">')
 
 
 def kind_colours(kinds: Sequence[str]) -> dict[str, str]:
@@ -588,7 +609,7 @@ def obec_features(district: District, *, classes: Classes | None = None, values:
         props["fill"] = classes.colour_of(code) if classes is not None else (fill or "")
         props["sel"] = code == selected
         if not polygons:
-            props["r"] = round(5.0 + 17.0 * math.sqrt(max(pop[i], 0.0) / top), 1)
+            props["r"] = round(4.0 + 12.0 * math.sqrt(max(pop[i], 0.0) / top), 1)
         geom = geo.iloc[i]
         if geom is None or geom.is_empty:
             continue
@@ -681,45 +702,63 @@ def planner_sites(analysis: Analysis, kinds: Sequence[str] = (), *, form: str | 
     return out
 
 
+_ROW = 'style="display:flex;align-items:center;gap:6px;margin:2px 0"'
+_HEAD = 'style="font-weight:700;margin:6px 0 3px"'
+
+
+def _swatch(colour: str, opacity: float = 1.0) -> str:
+    return (f'<span style="display:inline-block;width:16px;height:12px;border:1px solid #333;flex:0 0 auto;'
+            f'background:{colour};opacity:{opacity}"></span>')
+
+
 def planner_legend_html(classes: Classes | None, kinds: Sequence[str], colours: Mapping[str, str], *,
                         catalog, points_only: bool, lang: str = "cs", scenario: bool = False,
-                        isochrones: Sequence[float] = ()) -> str:
-    """HTML of the planner map's legend (classes, kinds by colour, forms by shape)."""
-    parts: list[str] = []
-    if classes is not None:
-        parts.append(f"<h4>{html.escape(classes.title)}</h4>")
+                        isochrones: Sequence[float] = (),
+                        parts: Sequence[str] = ("classes", "kinds", "forms")) -> str:
+    """HTML of the planner map's legend, inline-styled (usable inside the map and in a page).
+
+    ``parts`` chooses the sections: ``classes`` (the indicator's classes and isochrones),
+    ``kinds`` (colour of each kind) and ``forms`` (shape of each form, secret, scenario marks).
+    """
+    out: list[str] = []
+    if "classes" in parts and classes is not None:
+        out.append(f"<div {_HEAD}>{html.escape(classes.title)}</div>")
         for label, colour in zip(classes.labels, classes.colours):
-            parts.append(f'<div class="cm-row"><span class="cm-swatch" style="background:{colour}"></span>'
-                         f"{html.escape(label)}</div>")
+            out.append(f"<div {_ROW}>{_swatch(colour)}<span>{html.escape(label)}</span></div>")
         if (classes.index < 0).any():
-            parts.append(f'<div class="cm-row"><span class="cm-swatch" style="background:{_NO_DATA}"></span>'
-                         f"{html.escape(classes.no_data_label or t('map.cls.no_data', lang))}</div>")
+            out.append(f"<div {_ROW}>{_swatch(_NO_DATA)}"
+                       f"<span>{html.escape(classes.no_data_label or t('map.cls.no_data', lang))}</span></div>")
         if points_only:
-            parts.append(f"<div><small>{html.escape(t('map.legend.circles', lang))}</small></div>")
-    if kinds:
-        parts.append(f"<h4>{html.escape(t('map.legend.kinds', lang))}</h4>")
+            out.append(f'<div style="font-size:85%;max-width:240px">{html.escape(t("map.legend.circles", lang))}</div>')
+    if "classes" in parts and isochrones:
+        out.append(f"<div {_HEAD}>{html.escape(t('map.legend.iso', lang))}</div>")
+        for m, colour in zip(sorted(isochrones), _iso_colours(len(isochrones))):
+            out.append(f"<div {_ROW}>{_swatch(colour, 0.6)}"
+                       f"<span>{html.escape(t('map.cls.upto', lang, b=_fmt(m, lang)))}</span></div>")
+    if "kinds" in parts and kinds:
+        out.append(f"<div {_HEAD}>{html.escape(t('map.legend.kinds', lang))}</div>")
+        out.append('<div style="display:flex;flex-wrap:wrap;column-gap:18px">')
         for k in kinds:
             kobj = catalog.get(k)
             name = (kobj.name_cs if lang == "cs" else kobj.name_en) if kobj else k
-            parts.append(f'<div class="cm-row">{symbol_svg("circle", colours.get(k, "#999999"), 16)}'
-                         f"{html.escape(name)}</div>")
-    parts.append(f"<h4>{html.escape(t('map.legend.forms', lang))}</h4>")
-    for code, shape in FORM_SHAPES.items():
-        name = FORMS[code].name_cs if lang == "cs" else FORMS[code].name_en
-        parts.append(f'<div class="cm-row">{symbol_svg(shape, "#BBBBBB", 16)}{html.escape(name)}</div>')
-    parts.append(f'<div class="cm-row">{symbol_svg("circle", "#BBBBBB", 16, dashed=True)}'
-                 f"{html.escape(t('map.legend.secret', lang))}</div>")
-    if scenario:
-        parts.append(f'<div class="cm-row">{symbol_svg("circle", "#BBBBBB", 18)}'
-                     f"<b>{html.escape(t('map.legend.added', lang))}</b></div>")
-        parts.append(f'<div class="cm-row">{symbol_svg("circle", "#FFFFFF", 16, dashed=True)}'
-                     f"{html.escape(t('map.legend.removed', lang))}</div>")
-    if isochrones:
-        parts.append(f"<h4>{html.escape(t('map.legend.iso', lang))}</h4>")
-        for m, colour in zip(sorted(isochrones), _iso_colours(len(isochrones))):
-            parts.append(f'<div class="cm-row"><span class="cm-swatch" style="background:{colour};opacity:.6"></span>'
-                         f"{html.escape(t('map.cls.upto', lang, b=_fmt(m, lang)))}</div>")
-    return "".join(parts)
+            out.append(f"<div {_ROW}>{symbol_img('circle', colours.get(k, '#999999'), 16)}"
+                       f"<span>{html.escape(name)}</span></div>")
+        out.append("</div>")
+    if "forms" in parts:
+        out.append(f"<div {_HEAD}>{html.escape(t('map.legend.forms', lang))}</div>")
+        out.append('<div style="display:flex;flex-wrap:wrap;column-gap:18px">')
+        for code, shape in FORM_SHAPES.items():
+            name = FORMS[code].name_cs if lang == "cs" else FORMS[code].name_en
+            out.append(f"<div {_ROW}>{symbol_img(shape, '#BBBBBB', 16)}<span>{html.escape(name)}</span></div>")
+        out.append(f"<div {_ROW}>{symbol_img('circle', '#BBBBBB', 16, dashed=True)}"
+                   f"<span>{html.escape(t('map.legend.secret', lang))}</span></div>")
+        if scenario:
+            out.append(f"<div {_ROW}>{symbol_img('circle', '#BBBBBB', 18, stroke_width=3.5)}"
+                       f"<span>{html.escape(t('map.legend.added', lang))}</span></div>")
+            out.append(f"<div {_ROW}>{symbol_img('circle', '#FFFFFF', 16, dashed=True)}"
+                       f"<span>{html.escape(t('map.legend.removed', lang))}</span></div>")
+        out.append("</div>")
+    return "".join(out)
 
 
 def _iso_colours(n: int) -> tuple[str, ...]:
@@ -729,7 +768,8 @@ def _iso_colours(n: int) -> tuple[str, ...]:
 def planner_map(analysis: Analysis, *, assets: MapAssets, kinds: Sequence[str] = (), indicator: str = "gaps",
                 map_kind: str | None = None, form: str | None = None, selected_obec: str | None = None,
                 isochrones: gpd.GeoDataFrame | None = None, site_changes: Mapping[str, str] | None = None,
-                basemap: bool = False, lang: str = "cs", source: str = "") -> folium.Map:
+                basemap: bool = False, lang: str = "cs", source: str = "",
+                legend_parts: Sequence[str] = ("classes", "kinds", "forms")) -> folium.Map:
     """The planner's gap map: an indicator per obec, the sites, optional isochrones, a legend.
 
     Parameters
@@ -754,6 +794,9 @@ def planner_map(analysis: Analysis, *, assets: MapAssets, kinds: Sequence[str] =
         Site id → ``"added"``/``"removed"`` (what-if scenario).
     basemap : bool
         Add OpenStreetMap tiles (only when online); otherwise a plain background.
+    legend_parts : sequence of str
+        Sections of :func:`planner_legend_html` drawn inside the map (the page may show the
+        others beside it).
     """
     district = analysis.district
     kinds = [k for k in kinds if k in analysis.results] or list(analysis.results)
@@ -781,8 +824,51 @@ def planner_map(analysis: Analysis, *, assets: MapAssets, kinds: Sequence[str] =
     legend = planner_legend_html(classes, kinds, colours, catalog=analysis.services.kinds,
                                  points_only=not district.has_polygons, lang=lang,
                                  scenario=bool(site_changes),
-                                 isochrones=sorted(isochrones["minutes"].unique()) if isochrones is not None and len(isochrones) else ())
-    _Call("legend", legend, {"position": "bottomright"}).add_to(m)
+                                 isochrones=sorted(isochrones["minutes"].unique()) if isochrones is not None and len(isochrones) else (),
+                                 parts=legend_parts)
+    if legend:
+        _Call("legend", legend, {"position": "bottomright"}).add_to(m)
+    _fit(m, _bounds(district))
+    return m
+
+
+def sites_map(district: District, services: Services, *, assets: MapAssets,
+              findings: Mapping[str, str] | None = None, basemap: bool = False, lang: str = "cs",
+              source: str = "", margin_m: float = 20_000.0) -> folium.Map:
+    """The planner's data check: every placed site near the district over its obce.
+
+    Sites with a finding of the quality checks (``findings``: site id → text) are vermillion,
+    the others blue; the shape is the form.  Sites within ``margin_m`` metres of the district's
+    bounding box are drawn (secret sites included: this map is behind the login).
+    """
+    findings = dict(findings or {})
+    m = _base_map(_bounds(district), assets, basemap=basemap, lang=lang, source=source)
+    fc = obec_features(district, lang=lang, fill="#FFFFFF")
+    for f in fc["features"]:
+        if "r" in f["properties"]:
+            f["properties"]["r"] = 4
+            f["properties"]["fill"] = "#6B6B6B"
+    _Call("obce", fc, {"fillOpacity": 0.1 if district.has_polygons else 0.7, "edge": "#6B6B6B"}).add_to(m)
+    x0, y0, x1, y1 = district.obce.total_bounds
+    tab = services.table()
+    tab = tab[tab.geometry.notna()]
+    if len(tab):
+        xs, ys = tab.geometry.x, tab.geometry.y
+        tab = tab[(xs >= x0 - margin_m) & (xs <= x1 + margin_m) & (ys >= y0 - margin_m) & (ys <= y1 + margin_m)]
+    items: list[dict] = []
+    if len(tab):
+        wgs = tab.to_crs(4326)
+        for (_, row), geom in zip(tab.iterrows(), wgs.geometry):
+            note = findings.get(str(row["site_id"]), "")
+            tip = (f"<b>{html.escape(str(row['service_name']))}</b><br>{html.escape(str(row['site_name']))}"
+                   f"<br>{html.escape(str(row['obec_name'] or row['kod_obce']))}")
+            if note:
+                tip += f"<br><i>{html.escape(note)}</i>"
+            items.append({"la": round(geom.y, 6), "lo": round(geom.x, 6), "s": FORM_SHAPES.get(row["form"], "circle"),
+                          "c": "#D55E00" if note else "#0072B2", "tip": tip, "id": str(row["site_id"]),
+                          **({"d": 1} if bool(row["secret_address"]) else {})})
+    _Call("sites", items, {"radius": 7}).add_to(m)
+    _fit(m, _bounds(district))
     return m
 
 
@@ -1074,17 +1160,21 @@ def public_sites(services: Services, *, service_ids: Iterable[str] | None = None
 
 
 def public_legend_html(lang: str = "cs") -> str:
-    """Legend of the public map: life situation by colour, form by shape, clusters."""
-    parts = [f"<h4>{html.escape(t('map.legend.situations', lang))}</h4>"]
+    """Legend of the public map (life situation by colour, form by shape, clusters), inline-styled HTML."""
+    row = 'style="display:flex;align-items:center;gap:.4rem;margin:.15rem 0"'
+    head = 'style="font-size:1rem;font-weight:700;margin:.5rem 0 .2rem"'
+    parts = [f"<div {head}>{html.escape(t('map.legend.situations', lang))}</div>"]
     for key in list(LIFE_SITUATIONS) + ["ostatni"]:
-        parts.append(f'<div class="cm-row">{symbol_svg("circle", SITUATION_COLOURS[key], 18)}'
-                     f"{html.escape(t(f'sit.{key}', lang))}</div>")
-    parts.append(f"<h4>{html.escape(t('map.legend.forms', lang))}</h4>")
+        parts.append(f"<div {row}>{symbol_img('circle', SITUATION_COLOURS[key], 18)}"
+                     f"<span>{html.escape(t(f'sit.{key}', lang))}</span></div>")
+    parts.append(f"<div {head}>{html.escape(t('map.legend.forms', lang))}</div>")
     for code, shape in FORM_SHAPES.items():
         name = FORMS[code].name_cs if lang == "cs" else FORMS[code].name_en
-        parts.append(f'<div class="cm-row">{symbol_svg(shape, "#BBBBBB", 18)}{html.escape(name)}</div>')
-    parts.append('<div class="cm-row"><span class="cm-cluster" style="display:inline-flex;width:22px;height:22px;'
-                 f'font-size:11px">5</span>{html.escape(t("map.legend.cluster", lang))}</div>')
+        parts.append(f"<div {row}>{symbol_img(shape, '#BBBBBB', 18)}<span>{html.escape(name)}</span></div>")
+    parts.append(f'<div {row}><span style="display:inline-flex;align-items:center;justify-content:center;'
+                 'width:24px;height:24px;border-radius:50%;background:#1a1a1a;color:#fff;font-weight:700;'
+                 f'font-size:12px;border:2px solid #fff;box-shadow:0 0 0 1px #000">5</span>'
+                 f"<span>{html.escape(t('map.legend.cluster', lang))}</span></div>")
     return "".join(parts)
 
 
@@ -1105,13 +1195,15 @@ def public_map(district: District, sites: list[dict], *, assets: MapAssets, home
     _Call("obce", fc, {"fillOpacity": 0.1 if district.has_polygons else 0.7, "edge": "#6B6B6B"}).add_to(m)
     _Call("clusters", sites, {"cell": 60, "size": 24,
                               "texts": {"services": t("map.services", lang), "phone": t("map.phone", lang)}}).add_to(m)
+    center = None
     if home and home in set(district.codes):
         pt = district.points().to_crs(4326).loc[home]
         name = str(district.obce.set_index("kod_obce").loc[home, "nazev_obce"])
-        _Call("home", {"la": round(float(pt.y), 6), "lo": round(float(pt.x), 6), "name": name},
-              {"zoom": 12}).add_to(m)
+        center = [round(float(pt.y), 6), round(float(pt.x), 6)]
+        _Call("home", {"la": center[0], "lo": center[1], "name": name}, {}).add_to(m)
     if legend:
         _Call("legend", public_legend_html(lang), {"position": "bottomright"}).add_to(m)
+    _fit(m, _bounds(district), center=center, zoom=12)
     return m
 
 
@@ -1156,7 +1248,7 @@ def _entry_html(e: Mapping[str, object], listing_mode: str, lang: str, *, with_o
     shape = FORM_SHAPES.get(code_of.get(forms[0], "amb"), "circle") if forms else "circle"
     attrs = f' data-obce="{html.escape(" ".join(e.get("obce") or []))}"' if with_obce else ""  # type: ignore[arg-type]
     lines = [f'<li class="cm-item"{attrs}>',
-             f'<h3>{symbol_svg(shape, colour, 18)} {html.escape(str(e.get("name") or ""))}</h3>',
+             f'<h3>{symbol_img(shape, colour, 20)} <span>{html.escape(str(e.get("name") or ""))}</span></h3>',
              f'<div class="cm-kind">{html.escape(str(e.get("kind_name") or ""))}'
              + (f" · {html.escape(str(e.get('forms')))}" if e.get("forms") else "") + "</div>"]
     if e.get("comes_home"):

@@ -266,7 +266,11 @@ def service_entries(services: Services, district: District, lang: str = "cs") ->
     sv = services.services.set_index("service_id")
     sites = services.public_sites(lang)
     sites = sites[sites["service_id"].isin(numbers.index)]
+    empty_sites = sites.iloc[0:0]
+    sites_of = {sid: grp for sid, grp in sites.groupby("service_id", sort=False)}
     caps = services.capacities
+    caps_of = {sid: grp for sid, grp in caps.groupby("service_id", sort=False)}
+    empty_caps = caps.iloc[0:0]
     rows = []
     for sid, number in numbers.items():
         srow = sv.loc[sid]
@@ -285,8 +289,9 @@ def service_entries(services: Services, district: District, lang: str = "cs") ->
             code = resolve_target_group(tg)
             tg_names.append((TARGET_GROUPS[code].name_cs if lang == "cs" else TARGET_GROUPS[code].name_en)
                             if code else str(tg))
-        st = sites[sites["service_id"] == sid]
-        forms = tuple(f for f in FORM_ORDER if f in set(st["form"]) | set(caps.loc[caps["service_id"] == sid, "form"]))
+        st = sites_of.get(sid, empty_sites)
+        cp = caps_of.get(sid, empty_caps)
+        forms = tuple(f for f in FORM_ORDER if f in set(st["form"]) | set(cp["form"]))
         secret = bool(st["secret_address"].any())
         public = st[~st["secret_address"].astype(bool)]
         addresses: list[str] = []
@@ -335,13 +340,13 @@ def service_entries(services: Services, district: District, lang: str = "cs") ->
             "web": str(srow["web"]),
             "hours": str(srow["hours"]),
             "description": str(srow["description"]),
-            "capacity_text": _capacity_text(caps[caps["service_id"] == sid], lang),
+            "capacity_text": _capacity_text(cp, lang),
             "area_codes": area,
             "area_text": area_text,
             "addresses": tuple(addresses),
             "site_obce": site_obce,
             "site_obec_names": site_obec_names,
-            "located": bool(public.geometry.notna().any() and (~public.geometry.is_empty).any()) if len(public) else False,
+            "located": bool(any(g is not None and not g.is_empty for g in public.geometry)),
             "fictional": bool(srow["fictional"]),
         })
     out = pd.DataFrame(rows, columns=list(ENTRY_COLUMNS))

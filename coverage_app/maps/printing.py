@@ -29,7 +29,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable, Sequence
+import threading
+import warnings
+from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,13 +41,12 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import shapely
-from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
+from matplotlib.font_manager import FontProperties, get_font
 from matplotlib.lines import Line2D
-from matplotlib.patches import FancyArrow, PathPatch, Polygon as MplPolygon, Rectangle
+from matplotlib.patches import Circle, PathPatch, Polygon as MplPolygon, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib import patheffects
 from pyproj import Transformer
@@ -82,8 +84,16 @@ __all__ = [
     "format_data_date",
     "render_atlas",
     "render_map",
+    "save_map",
     "shading_band",
 ]
+
+try:  # matplotlib >= 3.10
+    from matplotlib.ft2font import LoadFlags
+
+    _NO_HINTING = LoadFlags.NO_HINTING
+except ImportError:  # pragma: no cover - older matplotlib
+    from matplotlib.ft2font import LOAD_NO_HINTING as _NO_HINTING
 
 #: File extensions :func:`render_map` writes.
 MAP_FORMATS: tuple[str, ...] = (".pdf", ".svg", ".png")
@@ -143,12 +153,28 @@ register({
     "print.err.atlas_by": {"cs": "atlas lze členit podle obec, pou nebo orp, ne „{value}“",
                            "en": 'an atlas is split by obec, pou or orp, not "{value}"'},
     "print.err.no_obce": {"cs": "území nemá žádné obce", "en": "the area has no obce"},
+    "print.warn.overflow": {"cs": "legenda a seznamy služeb se nevejdou na list {paper}; zvolte větší formát",
+                            "en": "the legend and the service lists do not fit on {paper}; choose a larger paper"},
 })
 
 
 # ---------------------------------------------------------------------------------------------
 # Small helpers
 # ---------------------------------------------------------------------------------------------
+_RC_LOCK = threading.RLock()
+
+
+@contextmanager
+def _print_rc() -> Iterator[None]:
+    """matplotlib's print settings (embedded TrueType fonts …) while composing or saving a sheet.
+
+    rcParams are process-wide and the PDF backend reads ``pdf.fonttype`` while it writes, so
+    sheets are composed and saved one at a time (the app serves several sessions in threads).
+    """
+    with _RC_LOCK, matplotlib.rc_context(rc_params()):
+        yield
+
+
 def format_data_date(value: object, lang: str = "cs") -> str:
     """A data date for print: ``date`` → ``4. 9. 2026`` (cs) or ``2026-09-04`` (en); text as is."""
     if value is None:
@@ -181,10 +207,9 @@ def _check_format(out: Path, allowed: Sequence[str]) -> str:
 
 
 class _Measure:
-    """Text extents in millimetres, with the metrics matplotlib's renderers use."""
+    """Text extents in millimetres from the TrueType metrics, unhinted (as PDF and SVG lay text out)."""
 
     def __init__(self) -> None:
-        self._renderer = RendererAgg(8, 8, 72)  # 72 dpi: one pixel is one point
         self._cache: dict[tuple, tuple[float, float, float]] = {}
 
     def extent(self, text: str, fp: FontProperties, size: float) -> tuple[float, float, float]:
@@ -192,10 +217,13 @@ class _Measure:
         key = (text, fp.get_file(), round(size, 3))
         hit = self._cache.get(key)
         if hit is None:
-            prop = fp.copy()
-            prop.set_size(size)
-            w, h, d = self._renderer.get_text_width_height_descent(text, prop, ismath=False)
-            hit = (w * MM_PER_PT, h * MM_PER_PT, d * MM_PER_PT)
+            font = get_font(fp.get_file())
+            font.clear()
+            font.set_size(size, 72)  # one pixel is one point
+            font.set_text(text, 0.0, flags=_NO_HINTING)
+            w, h = font.get_width_height()  # 26.6 fixed point
+            d = font.get_descent()
+            hit = (w / 64.0 * MM_PER_PT, h / 64.0 * MM_PER_PT, d / 64.0 * MM_PER_PT)
             self._cache[key] = hit
         return hit
 
@@ -205,6 +233,7 @@ class _Measure:
     def wrap(self, text: str, fp: FontProperties, size: float, width: float) -> list[str]:
         """Greedy word wrap of ``text`` into lines no wider than ``width`` mm (where possible)."""
         lines: list[str] = []
+        width = width * 0.98 - 0.2  # slack for raster hinting at low resolutions
         for para in str(text).split("\n"):
             cur = ""
             for word in para.split(" "):
@@ -296,7 +325,7 @@ class _Frame:
 
 
 def _fit_extent(bounds: tuple[float, float, float, float], rect_w: float, rect_h: float, pad_mm: float,
-                min_extent_m: float) -> tuple[float, float, float, float]:
+                min_extent_m: float, pad_frac: float = 0.03) -> tuple[float, float, float, float]:
     """Extent (m) with the aspect of the frame that holds ``bounds`` with ``pad_mm`` to spare."""
     x0, y0, x1, y1 = bounds
     dx = max(x1 - x0, min_extent_m * 0.5)
@@ -304,7 +333,7 @@ def _fit_extent(bounds: tuple[float, float, float, float], rect_w: float, rect_h
     d = max(dx, dy, min_extent_m)
     dx = max(dx, 1.0)
     dy = max(dy, 1.0)
-    margin = 0.03 * d
+    margin = pad_frac * d
     s = max((dx + 2 * margin) / max(rect_w - 2 * pad_mm, 1.0), (dy + 2 * margin) / max(rect_h - 2 * pad_mm, 1.0),
             min_extent_m / max(rect_w, rect_h))
     cx = (x0 + x1) / 2
@@ -614,11 +643,165 @@ class MapComposition:
 
     @property
     def numbers(self) -> set[int]:
+        """Every service number on the sheet: markers, the outside box and the withheld-address box."""
         return set(int(n) for n in self.markers["number"]) | set(self.numbers_outside) | set(self.numbers_secret)
 
 
-def _district_label(district: District) -> str:
-    return district.name or ""
+@dataclass
+class _Sheet:
+    """Fixed areas of a sheet (mm) and the inputs every layout attempt shares."""
+
+    W: float
+    H: float
+    margin: float
+    body_bottom: float
+    body_top: float
+    gap: float
+    base: "_Sizes"
+    src_lines: list[str]
+
+
+@dataclass
+class _Plan:
+    """One layout that fits: sizes, areas, markers and the flowed panel."""
+
+    sz: "_Sizes"
+    map_rect: tuple[float, float, float, float]
+    frame: _Frame
+    msites: gpd.GeoDataFrame
+    true_xy: np.ndarray  # (n, 2) true marker positions, mm
+    pos_xy: np.ndarray  # (n, 2) drawn marker positions, mm
+    radius: np.ndarray  # marker radii, mm
+    displaced: np.ndarray
+    outside_rows: pd.DataFrame
+    secret_rows: pd.DataFrame
+    flowed: list[tuple[_Item, float, float, float]]
+
+
+def _sheet(paper: str, orientation: str, source_line: str, meas: _Measure) -> _Sheet:
+    W, H = paper_size_mm(paper, orientation)
+    margin = paper_margin_mm(paper)
+    base = _Sizes.for_paper(paper)
+    title_h = base.title * MM_PER_PT * 1.15 + base.subtitle * MM_PER_PT * 1.5 + 2.5 * base.scale
+    src_lines = meas.wrap(source_line, font_properties("regular"), base.source, W - 2 * margin)
+    footer_h = len(src_lines) * base.source * MM_PER_PT * 1.35 + 1.5 * base.scale
+    return _Sheet(W=W, H=H, margin=margin, body_bottom=margin + footer_h, body_top=H - margin - title_h,
+                  gap=5.0 * base.scale, base=base, src_lines=src_lines)
+
+
+def _plan(sheet: _Sheet, orientation: str, paper: str, bounds: tuple[float, float, float, float],
+          entries: pd.DataFrame, sites: gpd.GeoDataFrame, style: PrintStyle, meas: _Measure, min_extent_m: float,
+          pad_frac: float, legend: Callable[..., list[_Item]]) -> _Plan:
+    """Find the layout: the largest type, the fullest kind list and the smallest panel that fit.
+
+    The panel's share of the body grows until the legend and the boxes fit in its columns, so the
+    columns come out filled and the map gets the rest; kinds are run together ("compact") and
+    type shrinks (to 90 %, then 80 %) only when the largest panel does not hold them.  When even
+    that fails, a warning is issued and the panel overflows at its foot.
+    """
+    base = sheet.base
+    body_w = sheet.W - 2 * sheet.margin
+    body_h = sheet.body_top - sheet.body_bottom
+    shares = ((0.25, 0.28, 0.31, 0.34, 0.38, 0.42, 0.47, 0.52) if orientation == "landscape"
+              else (0.14, 0.17, 0.20, 0.23, 0.26, 0.30, 0.34, 0.39, 0.45, 0.52))
+    attempts = [(share, compact, fs) for fs in (1.0, 0.9, 0.8) for compact in (False, True) for share in shares]
+    for attempt_no, (share, compact, fscale) in enumerate(attempts):
+        last = attempt_no == len(attempts) - 1
+        sz = _Sizes.for_paper(paper, fscale)
+        if orientation == "landscape":
+            panel_w = max(share * body_w, 48.0)
+            map_rect = (sheet.margin, sheet.body_bottom, body_w - panel_w - sheet.gap, body_h)
+            panel_rect = (sheet.margin + body_w - panel_w, sheet.body_bottom, panel_w, body_h)
+        else:
+            panel_h = max(share * body_h, 40.0)
+            map_rect = (sheet.margin, sheet.body_bottom + panel_h + sheet.gap, body_w, body_h - panel_h - sheet.gap)
+            panel_rect = (sheet.margin, sheet.body_bottom, body_w, panel_h)
+        ncols = max(1, int(panel_rect[2] // (68.0 * base.scale)))
+        frame = _Frame(map_rect, _fit_extent(bounds, map_rect[2], map_rect[3], pad_mm=sz.marker * 0.7,
+                                             min_extent_m=min_extent_m, pad_frac=pad_frac))
+        # markers of the sites inside the frame
+        if len(sites):
+            spx, spy = frame.to_mm(sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy())
+            in_frame = frame.inside(spx, spy, inset=sz.marker * 0.3)
+        else:
+            spx = spy = np.zeros(0)
+            in_frame = np.zeros(0, dtype=bool)
+        msites = sites[in_frame].reset_index(drop=True)
+        true_xy = np.column_stack([spx[in_frame], spy[in_frame]]) if len(msites) else np.zeros((0, 2))
+        radius = np.array([sz.marker / 2 * (1.3 if f == "ter" else 1.0) * style.form_marker_scale.get(f, 1.0)
+                           for f in msites["main_form"]]) if len(msites) else np.zeros(0)
+        qx, qy = _place_markers(true_xy[:, 0], true_xy[:, 1], radius, gap=0.5 * base.scale, frame=frame)
+        pos_xy = np.column_stack([qx, qy]) if len(msites) else np.zeros((0, 2))
+        displaced = np.hypot(*(pos_xy - true_xy).T) > 0.05 if len(msites) else np.zeros(0, dtype=bool)
+        on_map = set(int(n) for n in msites["number"])
+        secret_rows = entries[entries["secret"] & ~entries["number"].isin(on_map)]
+        outside_rows = entries[~entries["number"].isin(on_map) & ~entries["secret"]]
+        # the panel
+        col_gap = 4.0 * base.scale
+        col_w = (panel_rect[2] - (ncols - 1) * col_gap) / ncols
+        items = legend(msites=msites, outside_rows=outside_rows, secret_rows=secret_rows, sz=sz, col_w=col_w,
+                       compact=compact, displaced=bool(displaced.any()))
+        columns = [(panel_rect[0] + i * (col_w + col_gap), panel_rect[1], col_w, panel_rect[3]) for i in range(ncols)]
+        flowed = _flow(items, columns)
+        if flowed is None:
+            if not last:
+                continue
+            warnings.warn(t("print.warn.overflow", "cs", paper=paper), UserWarning, stacklevel=4)
+            flowed = _flow(items, [(c[0], c[1] - 1e4, c[2], c[3] + 1e4) for c in columns]) or []
+        return _Plan(sz=sz, map_rect=map_rect, frame=frame, msites=msites, true_xy=true_xy, pos_xy=pos_xy,
+                     radius=radius, displaced=displaced, outside_rows=outside_rows, secret_rows=secret_rows,
+                     flowed=flowed)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _furniture_corner(plan: _Plan, fur_w: float, fur_h: float, obec_xy: np.ndarray,
+                      area_mm: shapely.Geometry | None) -> tuple[float, float]:
+    """Lower-left corner (mm) of the north-arrow and scale-bar box: the frame corner that covers
+    the fewest markers, obec points and the least of the mapped area."""
+    mx, my, mw, mh = plan.map_rect
+    corners = [(mx + 2.5, my + 2.5), (mx + mw - 2.5 - fur_w, my + 2.5),
+               (mx + 2.5, my + mh - 2.5 - fur_h), (mx + mw - 2.5 - fur_w, my + mh - 2.5 - fur_h)]
+    best: tuple[float, tuple[float, float]] | None = None
+    qx, qy, r = plan.pos_xy[:, 0], plan.pos_xy[:, 1], plan.radius
+    ox, oy = obec_xy[:, 0], obec_xy[:, 1]
+    for cx0, cy0 in corners:
+        markers = ((qx > cx0 - r) & (qx < cx0 + fur_w + r) & (qy > cy0 - r) & (qy < cy0 + fur_h + r)).sum()
+        points = ((ox > cx0 - 3) & (ox < cx0 + fur_w + 3) & (oy > cy0 - 3) & (oy < cy0 + fur_h + 3)).sum()
+        score = 10.0 * markers + points
+        if area_mm is not None:
+            box = shapely.box(cx0, cy0, cx0 + fur_w, cy0 + fur_h)
+            score += 8.0 * area_mm.intersection(box).area / (fur_w * fur_h)
+        if best is None or score < best[0]:
+            best = (score, (cx0, cy0))
+    assert best is not None
+    return best[1]
+
+
+def _obec_labels(obce: gpd.GeoDataFrame, focus: set[str], frame: _Frame, obec_xy: np.ndarray, polygons: bool,
+                 sz: _Sizes, base: _Sizes) -> list[_Label]:
+    """Candidate labels of the obce whose point is in the frame, sized by population."""
+    labels = []
+    atlas = len(focus) < len(obce)
+    for i, row in enumerate(obce.itertuples()):
+        x, y = obec_xy[i]
+        if not frame.inside(x, y):
+            continue
+        pop = float(row.population) if np.isfinite(row.population) else 0.0
+        tier = 0 if pop >= 5000 else 1 if pop >= 2000 else 2 if pop >= 500 else 3
+        poly_mm = None
+        if polygons and row.geometry is not None:
+            poly_mm = shapely.transform(row.geometry, lambda c: np.column_stack(frame.to_mm(c[:, 0], c[:, 1])))
+        in_focus = row.kod_obce in focus
+        if in_focus and atlas and len(focus) == 1:
+            size = sz.label_sizes[0] + 1.5 * base.scale  # the obec of an atlas page
+        elif in_focus:
+            size = sz.label_sizes[tier]
+        else:
+            size = max(sz.label_sizes[tier] - 0.8, 6.0 * base.scale)  # context
+        labels.append(_Label(code=row.kod_obce, name=str(row.nazev_obce), x=float(x), y=float(y), size=size,
+                             bold=in_focus and (tier == 0 or atlas), polygon=poly_mm,
+                             priority=(1e9 if in_focus else 0.0) + pop, has_dot=not polygons))
+    return labels
 
 
 def _compose(
@@ -640,234 +823,135 @@ def _compose(
     colour_by: str,
     kind_colours: dict[str, str],
     min_extent_m: float,
+    pad_frac: float = 0.03,
 ) -> MapComposition:
-    W, H = paper_size_mm(paper, orientation)
-    margin = paper_margin_mm(paper)
-    meas = _Measure()
+    """Lay out and draw one sheet (see :func:`render_map`); ``focus_codes`` are the obce framed."""
     obce = district.obce
     if obce.empty:
         raise ValueError(t("print.err.no_obce", "cs"))
+    meas = _Measure()
     polygons = district.has_polygons
     focus = set(focus_codes)
     fo = obce[obce["kod_obce"].isin(focus)]
-
-    def colour_of(entry: pd.Series | object) -> str:
-        if colour_by == "kind":
-            return kind_colours.get(getattr(entry, "kind_id"), style.group_colour("ostatni"))
-        return style.group_colour(getattr(entry, "working_group"))
-
-    # ---- fonts
-    fp_reg = font_properties("regular")
-    fp_bold = font_properties("bold")
-    fp_num = font_properties("number")
-
-    # ---- sheet areas (mm)
-    base = _Sizes.for_paper(paper)
-    title_lines_h = base.title * MM_PER_PT * 1.15 + base.subtitle * MM_PER_PT * 1.5 + 2.5 * base.scale
-    body_top = H - margin - title_lines_h
-    src_lines = meas.wrap(source_line, fp_reg, base.source, W - 2 * margin)
-    footer_h = len(src_lines) * base.source * MM_PER_PT * 1.35 + 1.5 * base.scale
-    body_bottom = margin + footer_h
-    body_h = body_top - body_bottom
-    body_w = W - 2 * margin
-    gap = 5.0 * base.scale
-
-    # focus geometry bounds
-    geoms = fo.geometry if polygons else gpd.GeoSeries(gpd.points_from_xy(fo["x"], fo["y"]), crs=CRS)
-    bounds = tuple(geoms.total_bounds)
-
     entries = entries.reset_index(drop=True)
-    attempts = []
-    if orientation == "landscape":
-        for share in (0.27, 0.32, 0.38, 0.45, 0.52):
-            attempts += [(share, fs) for fs in (1.0, 0.92, 0.84, 0.76)]
-    else:
-        for share in (0.26, 0.31, 0.37, 0.44, 0.52):
-            attempts += [(share, fs) for fs in (1.0, 0.92, 0.84, 0.76)]
+    fp_reg, fp_bold, fp_num = font_properties("regular"), font_properties("bold"), font_properties("number")
 
-    fig = None
-    for attempt_no, (share, fscale) in enumerate(attempts):
-        last = attempt_no == len(attempts) - 1
-        sz = _Sizes.for_paper(paper, fscale)
-        if orientation == "landscape":
-            panel_w = max(share * body_w, 48.0)
-            map_rect = (margin, body_bottom, body_w - panel_w - gap, body_h)
-            panel_rect = (margin + body_w - panel_w, body_bottom, panel_w, body_h)
-            ncols = max(1, int(panel_w // (68.0 * base.scale)))
-        else:
-            panel_h = max(share * body_h, 40.0)
-            map_rect = (margin, body_bottom + panel_h + gap, body_w, body_h - panel_h - gap)
-            panel_rect = (margin, body_bottom, body_w, panel_h)
-            ncols = max(1, int(body_w // (68.0 * base.scale)))
-        extent = _fit_extent(bounds, map_rect[2], map_rect[3], pad_mm=sz.marker * 0.7, min_extent_m=min_extent_m)
-        frame = _Frame(map_rect, extent)
+    def colour_of(entry: object) -> str:
+        if colour_by == "kind":
+            return kind_colours.get(entry.kind_id, style.group_colour("ostatni"))  # type: ignore[attr-defined]
+        return style.group_colour(entry.working_group)  # type: ignore[attr-defined]
 
-        # ---- markers in the frame
-        r_circle = sz.marker / 2
-        if len(sites):
-            spx, spy = frame.to_mm(sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy())
-            in_frame = frame.inside(spx, spy, inset=r_circle * 0.6)
-        else:
-            spx = spy = np.zeros(0)
-            in_frame = np.zeros(0, dtype=bool)
-        msites = sites[in_frame].reset_index(drop=True)
-        mpx, mpy = spx[in_frame], spy[in_frame]
-        radius = np.array([r_circle * (1.3 if f == "ter" else 1.0) * style.form_marker_scale.get(f, 1.0)
-                           for f in msites["main_form"]]) if len(msites) else np.zeros(0)
-        qx, qy = _place_markers(mpx, mpy, radius, gap=0.5 * base.scale, frame=frame)
-        displaced = np.hypot(qx - mpx, qy - mpy) > 0.05 if len(msites) else np.zeros(0, dtype=bool)
-        on_map = set(int(n) for n in msites["number"])
-        visible = entries[entries["number"].isin(on_map)]
-        secret_rows = entries[entries["secret"] & ~entries["number"].isin(on_map)]
-        outside_rows = entries[~entries["number"].isin(on_map) & ~entries["secret"]]
+    def legend(*, msites, outside_rows, secret_rows, sz, col_w, compact, displaced) -> list[_Item]:
+        on_map = entries[entries["number"].isin(set(int(n) for n in msites["number"]))]
+        page_entries = pd.concat([on_map, outside_rows, secret_rows])
+        return _legend_items(page_entries, msites, outside_rows, secret_rows, district, style, sz, meas, lang,
+                             colour_by, colour_of, polygons=polygons, focus_is_all=focus == set(obce["kod_obce"]),
+                             displaced=displaced, shading=shading, focus_codes=focus, shading_title=shading_title,
+                             czechia_outline=czechia_outline, col_w=col_w, compact=compact)
 
-        # ---- legend content
-        page_entries = pd.concat([visible, outside_rows, secret_rows])
-        col_gap = 4.0 * base.scale
-        col_w = (panel_rect[2] - (ncols - 1) * col_gap) / ncols
-        items = _legend_items(page_entries, msites, outside_rows, secret_rows, district, style, sz, meas, lang,
-                              colour_by, colour_of, polygons=polygons, focus_is_all=focus == set(obce["kod_obce"]),
-                              displaced=bool(displaced.any()), shading=shading, focus_codes=focus,
-                              shading_title=shading_title, czechia_outline=czechia_outline, col_w=col_w)
-        columns = [(panel_rect[0] + i * (col_w + col_gap), panel_rect[1], col_w, panel_rect[3]) for i in range(ncols)]
-        flowed = _flow(items, columns)
-        if flowed is None and not last:
-            continue
-        if flowed is None:
-            flowed = _flow(items, [(c[0], c[1] - 1e4, c[2], c[3] + 1e4) for c in columns]) or []
+    sheet = _sheet(paper, orientation, source_line, meas)
+    base = sheet.base
+    geoms = fo.geometry if polygons else gpd.GeoSeries(gpd.points_from_xy(fo["x"], fo["y"]), crs=CRS)
+    plan = _plan(sheet, orientation, paper, tuple(geoms.total_bounds), entries, sites, style, meas,
+                 min_extent_m, pad_frac, legend)
+    sz, frame = plan.sz, plan.frame
+    W, H, margin = sheet.W, sheet.H, sheet.margin
+    mx, my, mw, mh = plan.map_rect
 
-        # ---- draw
-        with matplotlib.rc_context(rc_params()):
-            fig = Figure(figsize=(W / 25.4, H / 25.4))
-            page = fig.add_axes((0, 0, 1, 1))
-            page.set_xlim(0, W)
-            page.set_ylim(0, H)
-            page.set_axis_off()
-            mx, my, mw, mh = map_rect
-            max_ = fig.add_axes((mx / W, my / H, mw / W, mh / H))
-            max_.set_xlim(extent[0], extent[2])
-            max_.set_ylim(extent[1], extent[3])
-            max_.set_aspect("auto")
-            max_.set_axis_off()
-            max_.set_zorder(1)
-            over = fig.add_axes((0, 0, 1, 1))
-            over.set_xlim(0, W)
-            over.set_ylim(0, H)
-            over.set_axis_off()
-            over.set_zorder(2)
+    with _print_rc():
+        fig = Figure(figsize=(W / 25.4, H / 25.4))
+        # three layers: the sheet in mm, the map in EPSG:5514 metres, markers and labels in mm
+        page = fig.add_axes((0, 0, 1, 1))
+        map_ax = fig.add_axes((mx / W, my / H, mw / W, mh / H))
+        over = fig.add_axes((0, 0, 1, 1))
+        for ax, z in ((page, 0), (map_ax, 1), (over, 2)):
+            ax.set_axis_off()
+            ax.set_zorder(z)
+        for ax in (page, over):
+            ax.set_xlim(0, W)
+            ax.set_ylim(0, H)
+        map_ax.set_xlim(frame.extent[0], frame.extent[2])
+        map_ax.set_ylim(frame.extent[1], frame.extent[3])
 
-            # title block
-            ty = H - margin
-            page.text(margin, ty, title, fontproperties=fp_bold, fontsize=sz.title, ha="left", va="top",
-                      color=style.text, gid="title")
-            page.text(margin, ty - sz.title * MM_PER_PT * 1.25, subtitle, fontproperties=fp_reg,
-                      fontsize=sz.subtitle, ha="left", va="top", color=style.text, gid="subtitle")
-            # footer
-            for i, line in enumerate(src_lines):
-                page.text(margin, margin + (len(src_lines) - 1 - i) * base.source * MM_PER_PT * 1.35, line,
-                          fontproperties=fp_reg, fontsize=base.source, ha="left", va="bottom", color=style.text,
-                          gid=f"source-{i}")
+        # title block and source line
+        page.text(margin, H - margin, title, fontproperties=fp_bold, fontsize=sz.title, ha="left", va="top",
+                  color=style.text, gid="title")
+        page.text(margin, H - margin - sz.title * MM_PER_PT * 1.25, subtitle, fontproperties=fp_reg,
+                  fontsize=sz.subtitle, ha="left", va="top", color=style.text, gid="subtitle")
+        n_src = len(sheet.src_lines)
+        for i, line in enumerate(sheet.src_lines):
+            page.text(margin, margin + (n_src - 1 - i) * base.source * MM_PER_PT * 1.35, line, fontproperties=fp_reg,
+                      fontsize=base.source, ha="left", va="bottom", color=style.text, gid=f"source-{i}")
 
-            # ---- base map
-            _draw_base(max_, obce, focus, polygons, style, sz, shading, district)
+        # base map
+        _draw_base(map_ax, obce, focus, polygons, style, sz, shading)
+        obec_xy = np.column_stack(frame.to_mm(obce["x"].to_numpy(), obce["y"].to_numpy()))
 
-            # ---- map furniture corner
-            fur_w, fur_h, bar_km = _furniture_size(frame, base, sz, meas, lang, paper)
-            corners = {
-                "bl": (mx + 2.5, my + 2.5), "br": (mx + mw - 2.5 - fur_w, my + 2.5),
-                "tl": (mx + 2.5, my + mh - 2.5 - fur_h), "tr": (mx + mw - 2.5 - fur_w, my + mh - 2.5 - fur_h),
-            }
-            ox, oy = frame.to_mm(obce["x"].to_numpy(), obce["y"].to_numpy())
-            best = None
-            for key in ("bl", "br", "tl", "tr"):
-                cx0, cy0 = corners[key]
-                inside = ((qx > cx0 - radius) & (qx < cx0 + fur_w + radius) & (qy > cy0 - radius) & (qy < cy0 + fur_h + radius)).sum()
-                inside_o = ((ox > cx0 - 3) & (ox < cx0 + fur_w + 3) & (oy > cy0 - 3) & (oy < cy0 + fur_h + 3)).sum()
-                score = 10 * inside + inside_o
-                if best is None or score < best[0]:
-                    best = (score, key)
-            fur_x, fur_y = corners[best[1]]
-            scale_den = _draw_furniture(over, fur_x, fur_y, fur_w, fur_h, bar_km, frame, sz, base, style, fp_reg,
-                                        fp_bold, lang, paper)
+        # north arrow and scale bar
+        fur_w, fur_h, bar_km = _furniture_size(frame, base, sz, meas, lang, paper)
+        area_mm = None
+        if polygons:
+            area_mm = shapely.transform(shapely.union_all(fo.geometry.values).simplify(frame.m_per_mm),
+                                        lambda c: np.column_stack(frame.to_mm(c[:, 0], c[:, 1])))
+        fur_x, fur_y = _furniture_corner(plan, fur_w, fur_h, obec_xy, area_mm)
+        scale_den = _draw_furniture(over, fur_x, fur_y, fur_w, fur_h, bar_km, frame, sz, base, style, fp_reg,
+                                    fp_bold, lang, paper)
 
-            # ---- markers
-            dot_r = 0.45 * base.scale
-            marker_rows = []
-            for i, row in enumerate(msites.itertuples()):
-                entry = entries.loc[entries["number"] == row.number].iloc[0]
-                if displaced[i]:
-                    over.plot([mpx[i], qx[i]], [mpy[i], qy[i]], color="#000000", lw=0.45 * base.scale,
-                              zorder=4, solid_capstyle="round")
-                    over.add_patch(matplotlib.patches.Circle((mpx[i], mpy[i]), dot_r, facecolor="#000000",
-                                                             edgecolor="none", zorder=4.5))
-                _draw_badge(over, qx[i], qy[i], row.main_form, colour_of(entry), int(row.number), sz, style, fp_num,
-                            gid=f"marker-{int(row.number)}-{i}")
-                marker_rows.append({"number": int(row.number), "service_id": row.service_id, "site_id": row.site_id,
-                                    "x": row.geometry.x, "y": row.geometry.y, "px": float(qx[i]), "py": float(qy[i]),
-                                    "displaced": bool(displaced[i])})
+        # markers, with leaders to the true position where displaced
+        dot_r = 0.45 * base.scale
+        colour_by_number = {int(e.number): colour_of(e) for e in entries.itertuples()}
+        marker_rows = []
+        for i, row in enumerate(plan.msites.itertuples()):
+            (tx, ty), (qx, qy) = plan.true_xy[i], plan.pos_xy[i]
+            if plan.displaced[i]:
+                over.plot([tx, qx], [ty, qy], color="#000000", lw=0.45 * base.scale, zorder=4, solid_capstyle="round")
+                over.add_patch(Circle((tx, ty), dot_r, facecolor="#000000", edgecolor="none", zorder=4.5))
+            _draw_badge(over, qx, qy, row.main_form, colour_by_number[int(row.number)], int(row.number), sz, style,
+                        fp_num, gid=f"marker-{int(row.number)}-{i}")
+            marker_rows.append({"number": int(row.number), "service_id": row.service_id, "site_id": row.site_id,
+                                "x": row.geometry.x, "y": row.geometry.y, "px": float(qx), "py": float(qy),
+                                "displaced": bool(plan.displaced[i])})
 
-            # ---- labels
-            obstacles = [(qx[i] - radius[i] - 0.3, qy[i] - radius[i] - 0.3, qx[i] + radius[i] + 0.3, qy[i] + radius[i] + 0.3)
-                         for i in range(len(qx))]
-            obstacles += [(mpx[i] - dot_r, mpy[i] - dot_r, mpx[i] + dot_r, mpy[i] + dot_r)
-                          for i in range(len(mpx)) if displaced[i]]
-            obstacles.append((fur_x - 1, fur_y - 1, fur_x + fur_w + 1, fur_y + fur_h + 1))
-            pop_dot = _obec_dot_radius(obce["population"].to_numpy(), base.scale)
-            if not polygons:
-                obstacles += [(ox[i] - pop_dot[i], oy[i] - pop_dot[i], ox[i] + pop_dot[i], oy[i] + pop_dot[i])
-                              for i in range(len(ox))]
-                for i in range(len(ox)):
-                    if frame.inside(ox[i], oy[i]):
-                        over.add_patch(matplotlib.patches.Circle((ox[i], oy[i]), pop_dot[i], facecolor=style.obec_point,
-                                                                 edgecolor="white", lw=0.3, zorder=3))
-            labels = []
-            for i, row in enumerate(obce.itertuples()):
-                if not frame.inside(ox[i], oy[i]):
-                    continue
-                pop = float(row.population) if np.isfinite(row.population) else 0.0
-                tier = 0 if pop >= 5000 else 1 if pop >= 2000 else 2 if pop >= 500 else 3
-                poly_mm = None
-                if polygons and row.geometry is not None:
-                    poly_mm = shapely.transform(row.geometry, lambda c: np.column_stack(frame.to_mm(c[:, 0], c[:, 1])))
-                in_focus = row.kod_obce in focus
-                size = sz.label_sizes[tier] - (0 if in_focus else 0.8)
-                labels.append(_Label(code=row.kod_obce, name=str(row.nazev_obce), x=float(ox[i]), y=float(oy[i]),
-                                     size=size, bold=tier == 0 and in_focus, polygon=poly_mm,
-                                     priority=(1e9 if in_focus else 0) + pop, has_dot=not polygons))
-            placed, unplaced = _place_labels(labels, obstacles, frame, meas, float(np.max(pop_dot)) if len(pop_dot) else 1.0)
-            label_rows = []
-            label_artists = []
-            for lab, box, d in placed:
-                fp = fp_bold if lab.bold else fp_reg
-                for halo in (True, False):
-                    txt = over.text(box[0], box[1] + d, lab.name, fontproperties=fp, fontsize=lab.size, ha="left",
-                                    va="baseline", color=style.halo if halo else style.text,
-                                    zorder=5 if halo else 6, gid=f"label-{lab.code}{'-halo' if halo else ''}")
-                    if halo:
-                        txt.set_path_effects([patheffects.withStroke(linewidth=2.2 * base.scale, foreground=style.halo)])
-                    else:
-                        label_artists.append(txt)
-                label_rows.append({"kod_obce": lab.code, "name": lab.name, "x0": box[0], "y0": box[1], "x1": box[2],
-                                   "y1": box[3], "size": lab.size})
+        # obec points (where only points are known) and names
+        obstacles = [(x - r - 0.3, y - r - 0.3, x + r + 0.3, y + r + 0.3) for (x, y), r in zip(plan.pos_xy, plan.radius)]
+        obstacles += [(x - dot_r, y - dot_r, x + dot_r, y + dot_r)
+                      for (x, y), moved in zip(plan.true_xy, plan.displaced) if moved]
+        obstacles.append((fur_x - 1, fur_y - 1, fur_x + fur_w + 1, fur_y + fur_h + 1))
+        pop_dot = _obec_dot_radius(obce["population"].to_numpy(), base.scale)
+        if not polygons:
+            for (x, y), r in zip(obec_xy, pop_dot):
+                obstacles.append((x - r, y - r, x + r, y + r))
+                if frame.inside(x, y):
+                    over.add_patch(Circle((x, y), r, facecolor=style.obec_point, edgecolor="white", lw=0.3, zorder=3))
+        labels = _obec_labels(obce, focus, frame, obec_xy, polygons, sz, base)
+        placed, unplaced = _place_labels(labels, obstacles, frame, meas, float(np.max(pop_dot)) if len(pop_dot) else 1.0)
+        label_rows, label_artists = [], []
+        for lab, box, d in placed:
+            fp = fp_bold if lab.bold else fp_reg
+            # the halo is a separate path-only copy, so the label itself stays real text in PDF/SVG
+            halo = over.text(box[0], box[1] + d, lab.name, fontproperties=fp, fontsize=lab.size, ha="left",
+                             va="baseline", color=style.halo, zorder=5, gid=f"label-{lab.code}-halo")
+            halo.set_path_effects([patheffects.withStroke(linewidth=2.2 * base.scale, foreground=style.halo)])
+            label_artists.append(over.text(box[0], box[1] + d, lab.name, fontproperties=fp, fontsize=lab.size,
+                                           ha="left", va="baseline", color=style.text, zorder=6,
+                                           gid=f"label-{lab.code}"))
+            label_rows.append({"kod_obce": lab.code, "name": lab.name, "x0": box[0], "y0": box[1], "x1": box[2],
+                               "y1": box[3], "size": lab.size})
 
-            # map frame border
-            page.add_patch(Rectangle((mx, my), mw, mh, fill=False, edgecolor="#000000", lw=0.6 * base.scale, zorder=10))
-            over.add_patch(Rectangle((mx, my), mw, mh, fill=False, edgecolor="#000000", lw=0.6 * base.scale, zorder=10))
+        over.add_patch(Rectangle((mx, my), mw, mh, fill=False, edgecolor="#000000", lw=0.6 * base.scale, zorder=10))
 
-            # ---- panel
-            ctx = _Ctx(fig=fig, page=page, extent=extent)
-            for item, x, y, w in flowed:
-                item.draw(ctx, x, y, w)
-        break
+        # legend, boxes, inset
+        ctx = _Ctx(fig=fig, page=page, extent=frame.extent)
+        for item, x, y, w in plan.flowed:
+            item.draw(ctx, x, y, w)
 
-    assert fig is not None
     markers = pd.DataFrame(marker_rows, columns=["number", "service_id", "site_id", "x", "y", "px", "py", "displaced"])
     labels_df = pd.DataFrame(label_rows, columns=["kod_obce", "name", "x0", "y0", "x1", "y1", "size"])
     return MapComposition(
-        figure=fig, paper=paper, orientation=orientation, size_mm=(W, H), frame_mm=map_rect, extent=extent,
+        figure=fig, paper=paper, orientation=orientation, size_mm=(W, H), frame_mm=plan.map_rect, extent=frame.extent,
         scale_denominator=scale_den, markers=markers, labels=labels_df, unlabelled=[lb.code for lb in unplaced],
-        numbers_outside=[int(n) for n in outside_rows["number"]], numbers_secret=[int(n) for n in secret_rows["number"]],
-        title=title, label_artists=label_artists,
+        numbers_outside=[int(n) for n in plan.outside_rows["number"]],
+        numbers_secret=[int(n) for n in plan.secret_rows["number"]], title=title, label_artists=label_artists,
     )
 
 
@@ -877,7 +961,7 @@ def _obec_dot_radius(pop: np.ndarray, scale: float) -> np.ndarray:
 
 
 def _draw_base(ax, obce: gpd.GeoDataFrame, focus: set[str], polygons: bool, style: PrintStyle, sz: _Sizes,
-               shading: pd.Series | None, district: District) -> None:
+               shading: pd.Series | None) -> None:
     """Obec polygons (or shading circles around points) and the district outline, in metres."""
     band_of: dict[str, int | None] = {}
     if shading is not None:
@@ -921,7 +1005,7 @@ def _draw_base(ax, obce: gpd.GeoDataFrame, focus: set[str], polygons: bool, styl
         for row in obce.itertuples():
             b = band_of.get(row.kod_obce)
             face = style.shading_missing if b is None else style.shading[b]
-            ax.add_patch(matplotlib.patches.Circle((row.x, row.y), r_m, facecolor=face, edgecolor=style.obec_edge,
+            ax.add_patch(Circle((row.x, row.y), r_m, facecolor=face, edgecolor=style.obec_edge,
                                                    lw=sz.line * 0.8, zorder=1))
 
 
@@ -1014,16 +1098,16 @@ def _legend_items(page_entries: pd.DataFrame, msites: gpd.GeoDataFrame, outside_
                   secret_rows: pd.DataFrame, district: District, style: PrintStyle, sz: _Sizes, meas: _Measure,
                   lang: str, colour_by: str, colour_of, *, polygons: bool, focus_is_all: bool, displaced: bool,
                   shading: pd.Series | None, focus_codes: set[str], shading_title: str | None,
-                  czechia_outline: gpd.GeoDataFrame | None, col_w: float) -> list[_Item]:
+                  czechia_outline: gpd.GeoDataFrame | None, col_w: float, compact: bool = False) -> list[_Item]:
     """Panel items: legend of what is on the page, side boxes, note, inset."""
     flow: list[_Item] = []
     fp_reg = font_properties("regular")
     fp_bold = font_properties("bold")
     fp_num = font_properties("number")
-    lh_text = sz.text * MM_PER_PT * 1.28
     lh_head = sz.heading * MM_PER_PT * 1.3
     sw = sz.swatch
     text_x = sw + 2.2 * sz.scale
+
     def heading(text: str, top_gap: float = 2.8) -> None:
         lines = meas.wrap(text, fp_bold, sz.heading, col_w)
         h = top_gap * sz.scale + len(lines) * lh_head + 0.6 * sz.scale
@@ -1035,7 +1119,7 @@ def _legend_items(page_entries: pd.DataFrame, msites: gpd.GeoDataFrame, outside_
         flow.append(_Item(h, draw, keep_with_next=True))
 
     def row(text: str, swatch: Callable[[object, float, float], None] | None, indent: float = 0.0,
-            size: float | None = None, bold: bool = False, sym: float | None = None) -> None:
+            size: float | None = None, bold: bool = False, sym: float | None = None, keep: bool = False) -> None:
         size = size or sz.text
         lh = size * MM_PER_PT * 1.28
         fp = fp_bold if bold else fp_reg
@@ -1053,7 +1137,7 @@ def _legend_items(page_entries: pd.DataFrame, msites: gpd.GeoDataFrame, outside_
             for i, ln in enumerate(lines):
                 ctx.page.text(x + tx, top - i * lh, ln, fontproperties=fp, fontsize=size, ha="left", va="top",
                                color=style.text)
-        flow.append(_Item(h, draw))
+        flow.append(_Item(h, draw, keep_with_next=keep))
 
     def badge_swatch(form: str, colour: str, number: int | None = None, diameter: float | None = None):
         def fn(ax, x, y):
@@ -1070,14 +1154,14 @@ def _legend_items(page_entries: pd.DataFrame, msites: gpd.GeoDataFrame, outside_
     def patch_swatch(face: str, edge: str = "#8c8c8c", circle: bool = False):
         def fn(ax, x, y):
             if circle:
-                ax.add_patch(matplotlib.patches.Circle((x, y), sw * 0.45, facecolor=face, edgecolor=edge, lw=0.4))
+                ax.add_patch(Circle((x, y), sw * 0.45, facecolor=face, edgecolor=edge, lw=0.4))
             else:
                 ax.add_patch(Rectangle((x - sw / 2, y - sw * 0.38), sw, sw * 0.76, facecolor=face, edgecolor=edge, lw=0.4))
         return fn
 
     def dot_swatch(r: float, colour: str = "#000000"):
         def fn(ax, x, y):
-            ax.add_patch(matplotlib.patches.Circle((x, y), r, facecolor=colour, edgecolor="none"))
+            ax.add_patch(Circle((x, y), r, facecolor=colour, edgecolor="none"))
         return fn
 
     # kinds
@@ -1096,13 +1180,16 @@ def _legend_items(page_entries: pd.DataFrame, msites: gpd.GeoDataFrame, outside_
                 sub = page_entries[page_entries["working_group"] == wg]
                 if sub.empty:
                     continue
-                row(group_name(wg, lang), badge_swatch("amb", style.group_colour(wg)), bold=True)
+                row(group_name(wg, lang), badge_swatch("amb", style.group_colour(wg)), bold=True, keep=True)
                 kinds = []
                 for e in sub.sort_values("number").itertuples():
                     if e.kind_label not in kinds:
                         kinds.append(e.kind_label)
-                for k in kinds:
-                    row(k, None, size=sz.small)
+                if compact:
+                    row(" · ".join(kinds), None, size=sz.small)
+                else:
+                    for k in kinds:
+                        row(k, None, size=sz.small)
         # forms
         forms_present = [f for f in FORM_ORDER if f in set(msites["main_form"]) | set(page_entries.loc[~page_entries["number"].isin(set(msites["number"])), "main_form"])]
         if forms_present:
@@ -1141,7 +1228,7 @@ def _legend_items(page_entries: pd.DataFrame, msites: gpd.GeoDataFrame, outside_
     # boxes
     if len(outside_rows):
         heading(t("print.box.outside", lang))
-        row(t("print.box.outside_note", lang), None, size=sz.small)
+        row(t("print.box.outside_note", lang), None, size=sz.small, keep=True)
         for e in outside_rows.sort_values("number").itertuples():
             where = (t("print.box.seat", lang, obce=", ".join(e.site_obec_names)) if e.site_obec_names
                      else t("print.box.no_location", lang))
@@ -1272,7 +1359,7 @@ def compose_map(
     st = get_style(style)
     entries, sites, kind_colours = _prepare(district, services, kinds, lang, st)
     date_text = _data_date(data_date, services, lang)
-    title = title if title is not None else t("print.map.title", lang, name=_district_label(district))
+    title = title if title is not None else t("print.map.title", lang, name=(district.name or ""))
     if subtitle is None:
         subtitle = t("print.map.subtitle", lang, date=date_text) if date_text else t("print.map.subtitle_nodate", lang)
     return _compose_page(district, entries, sites, focus_codes=district.codes, paper=paper, orientation=orientation,
@@ -1360,24 +1447,44 @@ def render_map(
     >>> render_map(demo.district, demo.services, "mapa.pdf", paper="A3")  # doctest: +SKIP
     """
     out = Path(out)
-    ext = _check_format(out, MAP_FORMATS)
+    _check_format(out, MAP_FORMATS)
     comp = compose_map(district, services, paper=paper, orientation=orientation, style=style, title=title,
                        subtitle=subtitle, kinds=kinds, shading=shading, shading_title=shading_title,
                        shading_note=shading_note, czechia_outline=czechia_outline, data_date=data_date, lang=lang,
                        colour_by=colour_by)
+    return save_map(comp, out, dpi=dpi)
+
+
+def save_map(composition: MapComposition, out: str | Path, *, dpi: int = 300) -> Path:
+    """Write a composed sheet to PDF, SVG or PNG (format from the extension).
+
+    Parameters
+    ----------
+    composition : MapComposition
+        From :func:`compose_map`.
+    out : path
+        ``.pdf`` (vector, TrueType fonts embedded), ``.svg`` (vector, text as text) or
+        ``.png`` (raster).
+    dpi : int
+        Resolution of PNG output (dots per inch); the PNG records it.
+
+    Returns
+    -------
+    Path
+        The written file.
+    """
+    out = Path(out)
+    ext = _check_format(out, MAP_FORMATS)
     out.parent.mkdir(parents=True, exist_ok=True)
-    _save(comp.figure, out, ext, dpi, comp.title)
-    return out
-
-
-def _save(fig: Figure, out: Path, ext: str, dpi: int, title: str) -> None:
-    with matplotlib.rc_context(rc_params()):
+    fig, title = composition.figure, composition.title
+    with _print_rc():
         if ext == ".pdf":
             fig.savefig(out, format="pdf", metadata={"Title": title, "Creator": "coverage-app", "Subject": title})
         elif ext == ".svg":
             fig.savefig(out, format="svg", metadata={"Title": title, "Creator": "coverage-app"})
         else:
             fig.savefig(out, format="png", dpi=dpi, metadata={"Title": title, "Software": "coverage-app"})
+    return out
 
 
 def atlas_units(district: District, by: str = "obec") -> list[tuple[str, str, list[str]]]:
@@ -1447,10 +1554,10 @@ def render_atlas(
     date_text = _data_date(data_date, services, lang)
     units = atlas_units(district, by)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with matplotlib.rc_context(rc_params()):
+    with _print_rc():
         with PdfPages(out, metadata={"Title": t("print.map.title", lang, name=district.name or ""),
                                      "Creator": "coverage-app"}) as pdf:
-            for code, name, codes in units:
+            for _code, name, codes in units:
                 page_entries = services_for_obce(entries, codes).reset_index(drop=True)
                 page_sites = sites[sites["number"].isin(set(page_entries["number"]))].reset_index(drop=True)
                 title = t(f"print.atlas.title.{by}", lang, name=name)
@@ -1461,6 +1568,7 @@ def render_atlas(
                     style=st, title=title, subtitle=subtitle, shading=shading, shading_title=shading_title,
                     czechia_outline=czechia_outline,
                     source_line=_source_line(page_entries, district, date_text, lang, shading_note), lang=lang,
-                    colour_by=colour_by, kind_colours=kind_colours, min_extent_m=4000.0 if by == "obec" else 3000.0)
+                    colour_by=colour_by, kind_colours=kind_colours, min_extent_m=5000.0 if by == "obec" else 3000.0,
+                    pad_frac=0.3 if by == "obec" else 0.05)
                 pdf.savefig(comp.figure)
     return out

@@ -36,8 +36,10 @@ __all__ = [
     "FORM_ORDER",
     "MM_PER_PT",
     "PAPER_SIZES_MM",
+    "REPORTLAB_FONT_NAMES",
     "STYLES",
     "SHADING_BANDS",
+    "WORKING_GROUP_ORDER",
     "Orientation",
     "Paper",
     "PrintStyle",
@@ -136,17 +138,19 @@ def paper_scale(paper: str = "A3") -> float:
 # ---------------------------------------------------------------------------------------------
 # Fonts
 # ---------------------------------------------------------------------------------------------
-FontRole = Literal["regular", "bold", "italic", "bold_italic", "number"]
+FontRole = Literal["regular", "bold", "italic", "bold_italic", "number", "number_light"]
 
-#: TrueType files (in matplotlib's data folder) used for each role.  ``number`` sets service
-#: numbers only — on the map, in its side boxes and in the catalogue — so that numbers can be
-#: told from any other figure on the page (scale bar, minutes, dates).
+#: TrueType files (in matplotlib's data folder) used for each role.  The monospaced faces
+#: (``number``, bold, and ``number_light``, regular) set service numbers only — on the map, in its
+#: side boxes and in the catalogue — so that service numbers can be told from any other figure on
+#: the page (scale bar, minutes, dates, phone numbers).
 FONT_FILES: dict[str, str] = {
     "regular": "DejaVuSans.ttf",
     "bold": "DejaVuSans-Bold.ttf",
     "italic": "DejaVuSans-Oblique.ttf",
     "bold_italic": "DejaVuSans-BoldOblique.ttf",
     "number": "DejaVuSansMono-Bold.ttf",
+    "number_light": "DejaVuSansMono.ttf",
 }
 
 #: Names under which the fonts are registered in reportlab.
@@ -156,12 +160,13 @@ REPORTLAB_FONT_NAMES: dict[str, str] = {
     "italic": "DejaVuSans-Oblique",
     "bold_italic": "DejaVuSans-BoldOblique",
     "number": "DejaVuSansMono-Bold",
+    "number_light": "DejaVuSansMono",
 }
 
 
 def font_path(role: str = "regular") -> Path:
     """Path of the TrueType file for a font role (``regular``, ``bold``, ``italic``,
-    ``bold_italic``, ``number``); the DejaVu fonts shipped with matplotlib."""
+    ``bold_italic``, ``number``, ``number_light``); the DejaVu fonts shipped with matplotlib."""
     path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / FONT_FILES[role]
     if not path.exists():  # pragma: no cover - matplotlib always ships DejaVu
         raise FileNotFoundError(path)

@@ -102,6 +102,7 @@
   function obce(map, fc, opts) {
     opts = opts || {};
     var layer = L.geoJSON(fc, {
+      className: 'cm-obec',
       style: function (f) {
         var p = f.properties || {};
         return {
@@ -113,12 +114,20 @@
         };
       },
       pointToLayer: function (f, latlng) {
-        return L.circleMarker(latlng, { radius: (f.properties && f.properties.r) || 6 });
+        return L.circleMarker(latlng, { radius: (f.properties && f.properties.r) || 6, className: 'cm-obec' });
       },
       onEachFeature: function (f, l) {
-        if (f.properties && f.properties.tip) {
-          l.bindTooltip(f.properties.tip, { sticky: true, direction: 'top' });
+        var p = f.properties || {};
+        if (p.tip) {
+          l.bindTooltip(p.tip, { sticky: true, direction: 'top' });
         }
+        l.on('add', function () {
+          var el = l.getElement && l.getElement();
+          if (el && p.kod) {
+            el.setAttribute('data-kod', p.kod);
+            el.setAttribute('aria-label', p.name || p.kod);
+          }
+        });
       }
     });
     layer.addTo(map);
@@ -296,6 +305,35 @@
     return layer;
   }
 
+  /*
+   * Fit the map to bounds now and again whenever its container changes size (an iframe or a
+   * column that is laid out after the map was made), until the user moves the map.
+   */
+  function fit(map, bounds, opts) {
+    opts = opts || {};
+    var b = L.latLngBounds(bounds);
+    var touched = false;
+    var el = map.getContainer();
+    function mark() { touched = true; }
+    ['mousedown', 'touchstart', 'wheel', 'keydown'].forEach(function (ev) {
+      el.addEventListener(ev, mark, { passive: true });
+    });
+    function refit() {
+      map.invalidateSize(false);
+      if (touched) { return; }
+      if (opts.center) {
+        map.setView(opts.center, opts.zoom || 12, { animate: false });
+      } else {
+        map.fitBounds(b, { padding: [12, 12], animate: false });
+      }
+    }
+    refit();
+    if (root.ResizeObserver) {
+      new root.ResizeObserver(function () { refit(); }).observe(el);
+    }
+    return b;
+  }
+
   /* Map without tiles: a plain background; OSM tiles only when asked for (and online). */
   function baseMap(el, data) {
     var map = L.map(el, { zoomControl: true, preferCanvas: false, maxZoom: 18, minZoom: 5 });
@@ -319,7 +357,7 @@
       obce(map, data.obce, { fit: true, fillOpacity: 0.08, edge: '#6b6b6b' });
     }
     clusters(map, data.sites, { texts: data.texts, cell: 60, size: 24 });
-    if (data.bounds) { map.fitBounds(data.bounds, { padding: [12, 12] }); }
+    if (data.bounds) { fit(map, data.bounds); }
     var select = document.getElementById('cm-obec');
     var items = document.querySelectorAll('[data-obce]');
     var count = document.getElementById('cm-count');
@@ -352,6 +390,7 @@
     sites: sites,
     areas: areas,
     legend: legend,
+    fit: fit,
     home: home,
     clusters: clusters,
     baseMap: baseMap,
