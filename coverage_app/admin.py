@@ -24,7 +24,7 @@ from coverage_app.codelists import normalize_text
 from coverage_app.errors import DataError
 
 __all__ = ["DistrictSpec", "orp_codes", "pou_codes", "parse_district_spec", "to_csu_orp", "to_csu_pou",
-           "district_mask"]
+           "district_mask", "district_alternatives"]
 
 Level = Literal["ORP", "POU", "OBCE"]
 
@@ -104,7 +104,10 @@ def _pou_spec(csu: str) -> DistrictSpec:
 def parse_district_spec(spec: str) -> DistrictSpec:
     """Resolve a district spec (see module docstring) against the shipped codelists.
 
-    Raises :class:`DataError` (Czech message) when the spec is unknown or ambiguous.
+    A bare code is read as an ORP first (ČSÚ, then RÚIAN code) and then as a POÚ; a bare name
+    as an ORP first.  :func:`district_alternatives` lists what else it could mean.  Raises
+    :class:`DataError` (Czech message) when the spec is unknown, or when a name matches several
+    districts of the same level.
     """
     raw = str(spec).strip()
     if not raw:
@@ -148,6 +151,32 @@ def parse_district_spec(spec: str) -> DistrictSpec:
         matches = ", ".join([f"ORP:{c}" for c in orp_hits] + [f"POU:{c}" for c in pou_hits])
         raise DataError.single("", None, None, "err.ambiguous_district", value=spec, matches=matches)
     raise DataError.single("", None, None, "err.unknown_district", value=spec)
+
+
+def district_alternatives(spec: str) -> list[str]:
+    """Other districts a bare code or name could also mean (as specs), besides the one chosen.
+
+    Bare codes prefer the ORP (ČSÚ code, then RÚIAN code) and then the POÚ; names prefer the
+    ORP.  ``ORP:…``/``POU:…`` specs are never ambiguous.
+    """
+    raw = str(spec).strip()
+    if not raw or _SPEC_RE.match(raw):
+        return []
+    try:
+        chosen = parse_district_spec(raw)
+    except DataError:
+        return []
+    out: list[str] = []
+    if raw.isdigit():
+        for level, csu in (("ORP", to_csu_orp(raw)), ("POU", to_csu_pou(raw))):
+            if csu and f"{level}:{csu}" != chosen.key:
+                out.append(f"{level}:{raw}")
+    else:
+        norm = normalize_text(raw)
+        for c, n in zip(pou_codes()["kod_pou_csu"], pou_codes()["nazev_pou"]):
+            if normalize_text(n) == norm and f"POU:{c}" != chosen.key:
+                out.append(f"POU:{c}")
+    return out
 
 
 def district_mask(obce: pd.DataFrame, spec: DistrictSpec) -> pd.Series:

@@ -24,8 +24,27 @@ register({
         "cs": "Neočekávaná chyba ({kind}: {detail}). Spusťte znovu s COVERAGE_APP_DEBUG=1 a pošlete výpis vývojářům.",
         "en": "Unexpected error ({kind}: {detail}). Run again with COVERAGE_APP_DEBUG=1 and send the output to the developers."},
     "cli.shading_title": {"cs": "Dojezd k nejbližšímu místu: {kind}", "en": "Travel to the nearest site: {kind}"},
+    "cli.missing_option": {"cs": "chybí povinný parametr {option}", "en": "the option {option} is required"},
+    "cli.no_such_option": {"cs": "neznámý parametr {option}", "en": "no such option {option}"},
+    "cli.bad_value": {"cs": "neplatná hodnota parametru {option} ({detail})",
+                      "en": "invalid value of {option} ({detail})"},
+    "cli.file_missing": {"cs": "soubor {file} neexistuje", "en": "the file {file} does not exist"},
+    "cli.district_note": {"cs": "Pozn.: „{value}“ chápu jako {label} ({key}); jinak zadejte {other}.",
+                          "en": "Note: \"{value}\" is taken as {label} ({key}); otherwise give {other}."},
+    "cli.compare_note": {
+        "cs": "Upozornění: mimo obvod nejsou načteny žádné služby; srovnání s „{label}“ má smysl jen s daty celé "
+              "oblasti (např. celým registrem MPSV).",
+        "en": "Warning: no services outside the district are loaded; the comparison with \"{label}\" needs data "
+              "of the whole area (e.g. the whole MPSV registry)."},
+    "err.service_in_two_files": {
+        "cs": "služba {service} je už v souboru {other}; každá služba smí být jen v jednom souboru služeb (územní "
+              "působnost ke službám registru doplňte tabulkou id_sluzby, uzemni_pusobnost)",
+        "en": "service {service} is already in the file {other}; each service may be in one service file only (add "
+              "service areas to registry services with a table id_sluzby, uzemni_pusobnost)"},
+    "warn.area_unknown_service": {"cs": "služba {service} není mezi načtenými službami; její působnost se nepoužije",
+                                  "en": "service {service} is not among the loaded services; its area is not used"},
     "cli.bad_option": {"cs": "chybný parametr: {detail}", "en": "bad option: {detail}"},
-    "cli.validate_ok": {"cs": "{file}: v pořádku ({what}, {rows} řádků)", "en": "{file}: OK ({what}, {rows} rows)"},
+    "cli.validate_ok": {"cs": "{file}: v pořádku ({what}, {rows})", "en": "{file}: OK ({what}, {rows})"},
     "cli.validate_summary": {"cs": "Nalezeno chyb: {errors}, upozornění: {warnings}.",
                              "en": "Errors found: {errors}, warnings: {warnings}."},
     "cli.unknown_file_kind": {
@@ -35,8 +54,8 @@ register({
               "address points, roads, speeds, norms or custom kinds)"},
     "cli.written": {"cs": "Zapsáno: {path}", "en": "Written: {path}"},
     "cli.analysis_done": {
-        "cs": "{district}: {obce} obcí, {kinds} druhů služeb, {gaps} mezer; dojezd {method}.",
-        "en": "{district}: {obce} obce, {kinds} kinds of service, {gaps} gaps; travel {method}."},
+        "cs": "{district}: {obce}, {kinds}, {gaps}; dojezd {method}.",
+        "en": "{district}: {obce}, {kinds}, {gaps}; travel {method}."},
     "cli.estimate_note": {
         "cs": "Bez silniční sítě: dojezdy jsou odhad (vzdušná vzdálenost × {detour} při {speed} km/h).",
         "en": "No road network: travel times are an estimate (straight line × {detour} at {speed} km/h)."},
@@ -51,6 +70,7 @@ register({
     "kind.roads": {"cs": "silnice", "en": "roads"},
     "kind.speeds": {"cs": "tabulka rychlostí", "en": "speed table"},
     "kind.norms": {"cs": "normy", "en": "norms"},
+    "kind.service_areas": {"cs": "územní působnost služeb", "en": "service areas"},
     "kind.custom_kinds": {"cs": "vlastní druhy služeb", "en": "custom kinds"},
 })
 
@@ -78,6 +98,9 @@ class _Group(click.Group):
             raise
         except click.UsageError:
             raise
+        except FileNotFoundError as exc:
+            click.echo(f"{t('cli.error', _lang())}: {t('cli.file_missing', _lang(), file=exc.filename)}", err=True)
+            raise SystemExit(1) from None
         except (OSError, ValueError) as exc:
             click.echo(f"{t('cli.error', _lang())}: {exc}", err=True)
             raise SystemExit(1) from None
@@ -94,6 +117,19 @@ def cli() -> None:
     """Dostupnost sociálních služeb v ORP a POÚ (Czech social-services coverage)."""
 
 
+def _usage_message(exc: click.UsageError, lang: str) -> str:
+    """Click's usage errors in the user's language (the common ones; others as click says them)."""
+    if isinstance(exc, click.MissingParameter) and exc.param is not None:
+        return t("cli.missing_option", lang, option=" / ".join(exc.param.opts) or exc.param.name)
+    if isinstance(exc, click.NoSuchOption):
+        return t("cli.no_such_option", lang, option=exc.option_name)
+    if isinstance(exc, click.BadParameter) and exc.param is not None:
+        return t("cli.bad_value", lang, option=" / ".join(exc.param.opts) or exc.param.name, detail=exc.message)
+    if isinstance(exc, click.BadParameter) and exc.param_hint:
+        return t("cli.bad_value", lang, option=exc.param_hint, detail=exc.message)
+    return exc.format_message()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``coverage-app`` console script."""
     try:
@@ -101,7 +137,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         raise SystemExit(1) from None
     except click.UsageError as exc:
-        click.echo(t("cli.bad_option", _lang(), detail=exc.format_message()), err=True)
+        click.echo(t("cli.bad_option", _lang(), detail=_usage_message(exc, _lang())), err=True)
         if exc.ctx is not None:
             click.echo(exc.ctx.get_usage(), err=True)
         raise SystemExit(1) from None
@@ -203,12 +239,20 @@ def detect_file_kind(path: Path) -> str | None:
     norm = {c.lower() for c in cols}
     if find_column(cols, ("Kód ADM",)) and find_column(cols, ("Souřadnice Y",)):
         return "addresses"
-    if find_column(cols, ("id_sluzby", "service_id")) or (find_column(cols, ("druh",)) and find_column(cols, ("forma",))):
+    if find_column(cols, ("na_1000", "per_1000")):
+        return "norms"
+    from coverage_app.io.services import is_service_area_table
+
+    if is_service_area_table(path):
+        return "service_areas"
+    if find_column(cols, ("id_sluzby", "service_id", "mpsv_portal_id")) or (
+            find_column(cols, ("druh", "druh_kod")) and find_column(cols, ("forma",))):
         return "services"
     if find_column(cols, ("vekova_skupina",)) and find_column(cols, ("id",)) and find_column(cols, ("nazev",)):
         return "custom_kinds"
-    if find_column(cols, ("na_1000", "per_1000")):
-        return "norms"
+    if any(("km/h" in str(c).lower() or "kmh" in str(c).lower() or "rychlost" in str(c).lower()
+            or "speed" in str(c).lower()) for c in cols) and len(cols) <= 4:
+        return "speeds"
     if {"hodnota"} <= norm and (norm & {"vuzemi_kod", "uzemi_kod"}):
         return "population"
     from coverage_app.io.municipalities import MUNICIPALITY_COLUMNS
@@ -255,6 +299,12 @@ def _vector_kind(path: Path) -> str | None:
     return None
 
 
+def _rows(n: int, lang: str) -> str:
+    from coverage_app.i18n import plural
+
+    return plural(n, "row", lang)
+
+
 def _validate_one(path: Path, kind: str, context: dict, warnings: Report) -> int:
     """Read one file with its reader; returns the number of records (raises DataError)."""
     if kind == "municipalities":
@@ -280,6 +330,10 @@ def _validate_one(path: Path, kind: str, context: dict, warnings: Report) -> int
                     warnings.add(path.name, getattr(r, "source_row", None), "kod_obce", "err.unknown_obec_code",
                                  severity="warning", value=r.kod_obce)
         return len(services.sites)
+    if kind == "service_areas":
+        from coverage_app.io.services import read_service_areas
+
+        return len(read_service_areas(path))
     if kind == "norms":
         from coverage_app.settings import read_norms
 
@@ -316,15 +370,20 @@ def _validate_one(path: Path, kind: str, context: dict, warnings: Report) -> int
 
         return len(read_speed_table(path))
     if kind == "roads":
-        from coverage_app.io.roads import load_roads
+        from coverage_app.io import roads as roads_io
+        from coverage_app.reach import build_graph
 
-        graph = load_roads(path, road_speeds=context.get("speeds"))
-        return int(graph.n_nodes)
+        if roads_io._is_osm(path):
+            lines, tol = roads_io.read_osm(path, default_limits=context.get("speeds")), 0.0
+        else:
+            lines, tol = roads_io.read_road_lines(path, speeds=context.get("speeds")), None
+        build_graph(lines, **({} if tol is None else {"snap_tolerance_m": tol}), source=path.name)
+        return len(lines)
     raise ValueError(kind)
 
 
 _ORDER = ("custom_kinds", "speeds", "municipalities", "population", "codelist", "addresses", "norms", "services",
-          "rpss", "roads")
+          "rpss", "service_areas", "roads")
 
 
 @cli.command()
@@ -361,13 +420,13 @@ def validate(files: tuple[Path, ...], lang: str) -> None:
             try:
                 context["speeds"] = read_speed_table(f)
                 click.echo(t("cli.validate_ok", lang, file=f.name, what=t(f"kind.{kind}", lang),
-                             rows=len(context["speeds"])))
+                             rows=_rows(len(context["speeds"]), lang)))
             except DataError as exc:
                 problems.extend(exc.problems)
             continue
         try:
             n = _validate_one(f, kind, context, warnings)
-            click.echo(t("cli.validate_ok", lang, file=f.name, what=t(f"kind.{kind}", lang), rows=n))
+            click.echo(t("cli.validate_ok", lang, file=f.name, what=t(f"kind.{kind}", lang), rows=_rows(n, lang)))
         except DataError as exc:
             problems.extend(exc.problems)
     for p in warnings.problems:
@@ -383,6 +442,19 @@ def validate(files: tuple[Path, ...], lang: str) -> None:
 # ---------------------------------------------------------------------------------------------
 # import
 # ---------------------------------------------------------------------------------------------
+def _district_note(value: str, lang: str) -> None:
+    """Tell the user how a bare code or name was read when it could also mean another unit."""
+    from coverage_app.admin import district_alternatives, parse_district_spec
+
+    if not value or ":" in value:
+        return
+    others = district_alternatives(value)
+    if others:
+        spec = parse_district_spec(value)
+        click.echo(t("cli.district_note", lang, value=value, label=spec.label, key=spec.key,
+                     other=", ".join(others)), err=True)
+
+
 def _path_opt(*names: str, multiple: bool = False, required: bool = False, help: str = ""):
     return click.option(*names, type=click.Path(exists=False, dir_okay=False, path_type=Path), multiple=multiple,
                         required=required, help=help)
@@ -451,20 +523,39 @@ def load_inputs(*, municipalities: Path, population: Path | None, points: Path |
         from coverage_app.io.addresses import read_address_points
 
         address_points = read_address_points(list(addresses) if len(addresses) > 1 else addresses[0])
+    from coverage_app.io.services import is_service_area_table, read_service_areas
+
     merged = None
+    origin: dict[str, str] = {}
+    area_files = [p for p in services if p.suffix.lower() != ".json" and is_service_area_table(p)]
     for path in services:
+        if path in area_files:
+            continue
         if path.suffix.lower() == ".json":
             from coverage_app.io.rpss import read_rpss
 
             part = read_rpss(path, codelists, kinds=kinds, warnings=warnings)
         else:
             part = read_services(path, kinds=kinds, warnings=warnings)
+        clash = [sid for sid in part.services["service_id"] if sid in origin]
+        if clash:
+            raise DataError([Problem.make(path.name, None, "id_sluzby", "err.service_in_two_files", "error",
+                                          service=sid, other=origin[sid]) for sid in clash[:20]])
+        origin.update({sid: path.name for sid in part.services["service_id"]})
         kinds = part.kinds
         merged = part if merged is None else merged.concat(part)
     if merged is None:
         from coverage_app.model import empty_services
 
         merged = empty_services(kinds)
+    for path in area_files:  # the kraj's lists of obce for services loaded above
+        areas = read_service_areas(path)
+        sv = merged.services
+        known = set(sv["service_id"])
+        for sid in sorted(set(areas) - known):
+            (warnings or Report()).add(path.name, None, "id_sluzby", "warn.area_unknown_service", "warning",
+                                       service=sid)
+        sv["service_area"] = [areas.get(sid, area) for sid, area in zip(sv["service_id"], sv["service_area"])]
     merged = locate_sites(merged, obce_all, address_points, warnings=warnings)
     merged = expand_service_areas(merged, obce_all)
     obce_all.attrs["population_source"] = full.population_source
@@ -592,7 +683,8 @@ def _road_graph(roads: Path, road_speeds: Path | None, district=None):
               help="Poměr silniční a vzdušné vzdálenosti (odhad bez silnic).")
 @click.option("--speed-kmh", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Rychlost odhadu bez silnic (km/h; výchozí auto 45, pěšky 4,5).")
-@click.option("--date", "ref_date", default=None, help="Jen služby platné k datu (RRRR-MM-DD).")
+@click.option("--date", "ref_date", default=None,
+              help="Jen služby platné k datu (RRRR-MM-DD; výchozí dnešek; 'vse' = bez ohledu na platnost).")
 @click.option("--compare-with", "compare_with", type=click.Choice(["kraj", "cr"]), multiple=True,
               help="Kapacita na 1000 také za kraj / celou ČR (z načtených obcí a služeb, např. celého registru).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Výstupní složka.")
@@ -617,13 +709,16 @@ def analyze(municipalities, points, population, age_shares, services, custom_kin
         raise click.UsageError("chybí --services / --services is missing")
     if road_speeds and not roads:
         raise click.UsageError("--road-speeds patří k --roads / --road-speeds needs --roads")
-    day = None
-    if ref_date:
+    day: dt.date | None = dt.date.today()
+    if ref_date and ref_date.lower() in ("vse", "vše", "all"):
+        day = None
+    elif ref_date:
         try:
             day = dt.date.fromisoformat(ref_date)
         except ValueError:
             raise click.BadParameter(t("err.bad_date", lang, value=ref_date), param_hint="--date") from None
     warnings = Report()
+    _district_note(district, lang)
     graph = None
     context = None
     norm_list: tuple = ()
@@ -644,12 +739,18 @@ def analyze(municipalities, points, population, age_shares, services, custom_kin
     else:
         from coverage_app.io.municipalities import load_district
 
-        obce, svc, _ = load_inputs(municipalities=municipalities, population=population, points=points,
-                                   services=services, custom_kinds=custom_kinds, addresses=addresses,
-                                   age_shares=age_shares, registry_codelists=registry_codelist, warnings=warnings)
-        dist = load_district(obce, district, population_source=(population or municipalities).name)
+        obce, svc, shares = load_inputs(municipalities=municipalities, population=population, points=points,
+                                        services=services, custom_kinds=custom_kinds, addresses=addresses,
+                                        age_shares=age_shares, registry_codelists=registry_codelist,
+                                        warnings=warnings)
+        dist = load_district(obce, district, population_source=obce.attrs.get("population_source")
+                             or (population or municipalities).name)
+        if shares:
+            dist.age_shares = shares
         dist.source_files = tuple(p.name for p in (municipalities, population) if p)
-        context = obce.set_index("kod_obce")[["population"] + [c for c in obce.columns if str(c).startswith("pop_")]]
+        from coverage_app.model import population_context
+
+        context = population_context(obce)
     if roads:
         graph = _road_graph(roads, road_speeds, dist)
     if norms:
@@ -676,6 +777,8 @@ def analyze(municipalities, points, population, age_shares, services, custom_kin
                 codes = all_obce.loc[all_obce["kod_orp"].astype(str).map(kraj_of) == kraj, "kod_obce"]
             pops = all_obce.set_index("kod_obce")[["population"] + [c for c in all_obce.columns
                                                                     if str(c).startswith("pop_")]]
+            if set(svc.serving_ids(dist.codes)) >= set(svc.services["service_id"]):
+                click.echo(t("cli.compare_note", lang, label=label), err=True)
             result.compare_with(label, svc, pops, codes)
     write_analysis(result, out, lang=lang)
     for p in warnings.problems:
@@ -686,8 +789,11 @@ def analyze(municipalities, points, population, age_shares, services, custom_kin
         p = result.travel.params
         click.echo(t("cli.estimate_note", lang, detour=_fmt_dec(p["detour_factor"], lang),
                      speed=_fmt_dec(p["speed_kmh"], lang)))
-    click.echo(t("cli.analysis_done", lang, district=dist.name, obce=len(dist), kinds=len(result.results),
-                 gaps=len(result.gaps), method=result.method_text(lang)))
+    from coverage_app.i18n import plural
+
+    click.echo(t("cli.analysis_done", lang, district=dist.name, obce=plural(len(dist), "obec", lang),
+                 kinds=plural(len(result.results), "kind", lang), gaps=plural(len(result.gaps), "gap", lang),
+                 method=result.method_text(lang)))
     click.echo(t("cli.written", lang, path=out))
 
 
@@ -724,7 +830,9 @@ def compare(municipalities, population, old, new, custom_kinds, addresses, roads
                                 custom_kinds=custom_kinds, addresses=addresses, age_shares=None)
     dist = load_district(obce, district)
     graph = _road_graph(roads, road_speeds, dist) if roads else None
-    context = obce.set_index("kod_obce")[["population"] + [c for c in obce.columns if str(c).startswith("pop_")]]
+    from coverage_app.model import population_context
+
+    context = population_context(obce)
     pc = compare_periods(svc_old, svc_new, dist, graph, AnalysisSettings(mode=mode, threshold_min=threshold_min),
                          context=context)
     with atomic_output_dir(out) as tmp:
@@ -893,6 +1001,38 @@ def print_catalogue(project, demo, district, style, title, subtitle, lang, out, 
     dist, svc, _, _, _ = _load_source(project, demo, district)
     path = render_catalogue(dist, svc, out, group_by=group_by, style=style, title=title, subtitle=subtitle,
                             lang=lang)
+    click.echo(t("cli.written", lang, path=path))
+
+
+# ---------------------------------------------------------------------------------------------
+# export
+# ---------------------------------------------------------------------------------------------
+@cli.group()
+def export() -> None:
+    """Exporty pro web: veřejná mapa služeb jako jedna samostatná stránka HTML."""
+
+
+@export.command(name="public-map")
+@click.option("--project", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Projektový GeoPackage.")
+@click.option("--demo", is_flag=True, help="Vestavěná ukázková data.")
+@click.option("--district", default="", help="ORP:6221, POU:81142, … (výchozí: obvod projektu).")
+@click.option("--title", default=None, help="Nadpis stránky (výchozí „Kde najdu pomoc?“).")
+@click.option("--basemap/--no-basemap", default=False, show_default=True,
+              help="Podkladová mapa OpenStreetMap (načte se, jen když je čtenář online).")
+@click.option("--lang", type=click.Choice(["cs", "en"]), default="cs", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Výstup .html")
+def export_public_map(project, demo, district, title, basemap, lang, out) -> None:
+    """Veřejná mapa „Kde najdu pomoc?“ jako jeden soubor HTML pro web obce (funguje i offline,
+    bez neveřejných adres)."""
+    from coverage_app.coverage import analyze as run_analysis
+    from coverage_app.maps.interactive import export_public_map as write_page
+
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise click.BadParameter(t("err.unknown_format", lang, ext=out.suffix, expected=".html"), param_hint="--out")
+    dist, svc, _, graph, context = _load_source(project, demo, district or ("ORP:6221" if demo else ""))
+    result = run_analysis(dist, svc, graph, context=context)
+    path = write_page(dist, svc, result, out, lang=lang, title=title, basemap=basemap,
+                      source=", ".join(svc.source_files) or (project.name if project else ""))
     click.echo(t("cli.written", lang, path=path))
 
 

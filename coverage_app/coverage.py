@@ -72,6 +72,10 @@ register({
     "reason.outside_field": {"cs": "mimo územní působnost terénních služeb",
                              "en": "outside the service area of field services"},
     "reason.no_field": {"cs": "žádná terénní služba tohoto druhu", "en": "no field service of this kind"},
+    "band.field_only": {"cs": "jen terénní služba", "en": "field service only"},
+    "band.none": {"cs": "bez dosahu", "en": "out of reach"},
+    "reason.unreachable": {"cs": "nejbližší {kind} není po silniční síti dosažitelný",
+                           "en": "the nearest {kind} cannot be reached over the road network"},
     "reason.below_norm": {
         "cs": "kapacita {value} {unit} na 1000 ({band}) je pod normou {norm}{source}",
         "en": "capacity {value} {unit} per 1000 ({band}) is below the norm {norm}{source}",
@@ -89,7 +93,8 @@ COVERAGE_COLUMNS: tuple[str, ...] = (
     "municipality_code", "municipality_name", "service_kind", "kind_name", "target_band",
     "target_population", "nearest_service_id", "nearest_site_id", "nearest_site_name", "nearest_form",
     "travel_time_min", "distance_km", "time_band", "reachable", "field_covered", "field_basis",
-    "field_services", "e2sfca_per_1000", "e2sfca_unit", "field_capacity_per_1000", "field_unit",
+    "field_services", "e2sfca_per_1000", "e2sfca_shared_per_1000", "e2sfca_unit", "field_capacity_per_1000",
+    "field_unit",
     "gap", "gap_reason", "age_estimated", "method",
 )
 
@@ -97,13 +102,13 @@ COVERAGE_COLUMNS: tuple[str, ...] = (
 CAPACITY_COLUMNS: tuple[str, ...] = (
     "service_kind", "kind_name", "form", "capacity_unit", "total_capacity", "n_services", "n_sites",
     "target_band", "target_population", "capacity_per_1000", "attributed_capacity", "attributed_per_1000",
-    "norm_per_1000", "norm_source", "below_norm",
+    "norm_per_1000", "norm_band", "norm_compared_per_1000", "norm_source", "below_norm", "age_estimated",
 )
 
 #: Columns of :attr:`Analysis.gaps`.
 GAP_COLUMNS: tuple[str, ...] = (
     "rank", "municipality_code", "municipality_name", "service_kind", "kind_name", "target_band",
-    "target_population", "travel_time_min", "reachable", "field_covered", "reason", "method",
+    "target_population", "travel_time_min", "reachable", "field_covered", "reason", "age_estimated", "method",
 )
 
 
@@ -127,7 +132,8 @@ def _num(v: float) -> str:
 # Indicator functions (each testable by hand on a 3-obec example)
 # ---------------------------------------------------------------------------------------------
 def e2sfca(population: np.ndarray, supply: np.ndarray, minutes: np.ndarray,
-           settings: AnalysisSettings | None = None) -> np.ndarray:
+           settings: AnalysisSettings | None = None, *, other_population: np.ndarray | None = None,
+           other_minutes: np.ndarray | None = None) -> np.ndarray:
     """Enhanced two-step floating catchment area accessibility (Luo & Qi 2009).
 
     Parameters
@@ -140,6 +146,8 @@ def e2sfca(population: np.ndarray, supply: np.ndarray, minutes: np.ndarray,
         Travel times (``inf`` = unreachable).
     settings : AnalysisSettings, optional
         Zones and weights (default 0–10/10–20/20–30 min with 1.00/0.68/0.22).
+    other_population, other_minutes : arrays, shapes (k,) and (k, m), optional
+        Demand outside the study area that competes for the same sites (step 1 only).
 
     Returns
     -------
@@ -153,6 +161,8 @@ def e2sfca(population: np.ndarray, supply: np.ndarray, minutes: np.ndarray,
         return np.zeros(pop.size)
     w = settings.zone_weight(minutes)
     demand = pop @ w  # weighted population in each site's catchment
+    if other_population is not None and other_minutes is not None and len(other_population):
+        demand = demand + np.asarray(other_population, dtype=float) @ settings.zone_weight(other_minutes)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(demand > 0, sup / demand, 0.0)
     return w @ ratio
@@ -230,6 +240,8 @@ class Analysis:
     area_population: pd.DataFrame | None = None
     unplaced_sites: pd.DataFrame = field(default_factory=pd.DataFrame)
     reference_capacity: dict[str, pd.DataFrame] = field(default_factory=dict)
+    outside: pd.DataFrame | None = None
+    outside_minutes: np.ndarray | None = None
 
     def compare_with(self, label: str, services: Services, population: pd.DataFrame, codes: Iterable[str]) -> None:
         """Add a larger area's capacity per 1000 (e.g. ``kraj``, ``cr``) beside the district's.
@@ -328,7 +340,7 @@ class Analysis:
                 "service_id": sid, "service_name": first["service_name"], "provider_name": first["provider_name"],
                 "kind": first["kind"], "kind_name": kind.name_cs if lang == "cs" and kind else (kind.name_en if kind else ""),
                 "form": form, "form_name": FORMS[form].name_cs if lang == "cs" else FORMS[form].name_en,
-                "site_name": first["site_name"], "obec_name": first["obec_name"],
+                "site_name": first["site_name"], "obec_name": first["obec_name"], "site_obec": first["kod_obce"],
                 "address": first.get("address_text", ""),
                 "travel_time_min": round(m, 1) if np.isfinite(m) else np.nan,
                 "distance_km": round(float(km[best]), 2) if best >= 0 and np.isfinite(km[best]) else np.nan,
@@ -341,8 +353,11 @@ class Analysis:
         out = pd.DataFrame(rows)
         if out.empty:
             return out
-        out["_order"] = np.where(out["in_service_area"], -1.0, out["travel_time_min"].fillna(np.inf))
-        return out.sort_values(["_order", "service_name"]).drop(columns="_order").reset_index(drop=True)
+        # a site in the obec itself first, then services that come to the obec, then by travel time
+        local = out["site_obec"].eq(kod_obce) & ~out["form"].eq("ter")
+        out["_order"] = np.where(local, -2.0, np.where(out["in_service_area"], -1.0,
+                                                      out["travel_time_min"].fillna(np.inf)))
+        return out.sort_values(["_order", "service_name"]).drop(columns=["_order", "site_obec"]).reset_index(drop=True)
 
     def indicator_frame(self, kind: str, indicator: str) -> pd.Series:
         """One indicator of one kind per obec (indexed by obec code), e.g. for a map."""
@@ -411,9 +426,70 @@ def analyze(
         router = make_router(district, roads, settings)
     travel = router.matrix(locations)
     analysis = Analysis(district, services, settings, travel, sites, {}, context, unplaced)
+    analysis.outside, analysis.outside_minutes = _outside_demand(district, context, locations, router, settings)
     for kind in services.kinds_present():
         analysis.results[kind] = compute_kind(analysis, kind)
     return analysis
+
+
+#: Highest speed used to bound the search for neighbouring demand (km/h).
+_MAX_SPEED_KMH = {"car": 130.0, "walk": 6.0}
+
+
+def _outside_demand(district: District, context: pd.DataFrame | None, locations: np.ndarray, router: Router,
+                    settings: AnalysisSettings) -> tuple[pd.DataFrame | None, np.ndarray | None]:
+    """Obce around the district whose people compete for the same sites, and their travel minutes.
+
+    Taken from ``context`` (population and ``x``/``y`` of all loaded obce): obce outside the
+    district with people, within reach of a site inside the largest E2SFCA zone.
+    """
+    if context is None or len(context) == 0 or len(locations) == 0 or not {"x", "y"} <= set(context.columns):
+        return None, None
+    from scipy.spatial import cKDTree
+
+    ctx = context[~context.index.astype(str).isin(set(district.codes))]
+    ctx = ctx[(pd.to_numeric(ctx["population"], errors="coerce").fillna(0) > 0) & ctx["x"].notna() & ctx["y"].notna()]
+    if ctx.empty:
+        return None, None
+    if router.method == "road":
+        vmax = _MAX_SPEED_KMH[settings.mode]
+    else:
+        vmax = router.speed_kmh / router.detour_factor
+    radius_m = settings.catchment_min / 60.0 * vmax * 1000.0 + 2000.0
+    dist, _ = cKDTree(locations).query(ctx[["x", "y"]].to_numpy(dtype=float))
+    ctx = ctx[dist <= radius_m]
+    if ctx.empty:
+        return None, None
+    minutes = _minutes_from(router, ctx[["x", "y"]].to_numpy(dtype=float), locations, settings.catchment_min)
+    keep = np.isfinite(minutes).any(axis=1)
+    if not keep.any():
+        return None, None
+    return ctx[keep].copy(), minutes[keep]
+
+
+def _minutes_from(router: Router, origins: np.ndarray, dests: np.ndarray, max_minutes: float) -> np.ndarray:
+    """Minutes from other origins to ``dests`` with the same travel rules as ``router``."""
+    from coverage_app.reach import minutes_to_points
+
+    if router.method == "road":
+        return minutes_to_points(origins, dests, router.graph, router.mode, access_speed_kmh=router.access_speed_kmh,
+                                 max_minutes=max_minutes)
+    return minutes_to_points(origins, dests, None, router.mode, detour_factor=router.detour_factor,
+                             speed_kmh=router.speed_kmh, max_minutes=max_minutes)
+
+
+def _outside_target(analysis: Analysis, band: str) -> np.ndarray | None:
+    out = analysis.outside
+    if out is None:
+        return None
+    if band == "total":
+        return out["population"].to_numpy(dtype=float)
+    from coverage_app.codelists import base_bands_of
+
+    cols = [b.column for b in base_bands_of(band)]
+    if not all(c in out for c in cols):
+        return None
+    return out[cols].to_numpy(dtype=float).sum(axis=1)
 
 
 def _target(analysis: Analysis, band: str) -> pd.Series:
@@ -480,7 +556,10 @@ def compute_kind(analysis: Analysis, kind: str) -> KindResult:
         ts = travel_sites.reset_index(drop=True)
         near_service = np.where(has, ts["service_id"].to_numpy()[j], "")
         near_site = np.where(has, ts["site_id"].to_numpy()[j], "")
-        near_name = np.where(has, ts["site_name"].to_numpy()[j], "")
+        site_names = ts["site_name"].astype(str).to_numpy()
+        service_names = ts["service_id"].map(sv["service_name"]).fillna("").astype(str).to_numpy()
+        site_names = np.where(site_names == "", service_names, site_names)
+        near_name = np.where(has, site_names[j], "")
         near_form = np.where(has, ts["form"].to_numpy()[j], "")
     else:
         tmin = np.empty((n, 0))
@@ -524,23 +603,39 @@ def compute_kind(analysis: Analysis, kind: str) -> KindResult:
     travel_caps = caps[caps["form"].isin(s.travel_forms)]
     field_caps = caps[caps["form"] == "ter"]
     area_pop = _area_population(analysis, band)
+    out_pop = _outside_target(analysis, band)
     e2_by_unit: dict[tuple[str, str], np.ndarray] = {}
+    e2_shared_by_unit: dict[tuple[str, str], np.ndarray] = {}
     for (form, unit), grp in travel_caps.groupby(["form", "unit"]):
-        e2_by_unit[(form, unit)] = _e2sfca_for(grp, travel_sites[travel_sites["form"] == form], tmin_cols=minutes_all,
-                                               pop=pop.to_numpy(), settings=s)
+        fsites = travel_sites[travel_sites["form"] == form]
+        e2_by_unit[(form, unit)] = _e2sfca_for(grp, fsites, tmin_cols=minutes_all, pop=pop.to_numpy(), settings=s)
+        e2_shared_by_unit[(form, unit)] = (
+            _e2sfca_for(grp, fsites, minutes_all, pop.to_numpy(), s, out_pop, analysis.outside_minutes)
+            if out_pop is not None else e2_by_unit[(form, unit)])
     field_by_unit: dict[str, pd.Series] = {}
     for unit, grp in field_caps.groupby("unit"):
         supply = dict(zip(grp["service_id"], grp["capacity"].astype(float)))
         field_by_unit[unit] = field_ratio(pop, supply, areas, area_pop)
 
+    # the unit reported per obec: the most common one among the services within reach of the district
     preferred = list(kobj.units) if kobj else list(CAPACITY_UNITS)
-    e2_unit = _main_unit(travel_caps["unit"], preferred)
-    field_unit = _main_unit(field_caps["unit"], preferred)
+    if len(travel_sites):
+        within = (tmin <= s.catchment_min).any(axis=0)
+        near_ids = set(travel_sites.loc[within, "service_id"])
+    else:
+        near_ids = set()
+    serving_ids = {sid for sid, area in areas.items() if set(area) & set(codes)}
+    e2_unit = (_main_unit(travel_caps.loc[travel_caps["service_id"].isin(near_ids), "unit"], preferred)
+               or _main_unit(travel_caps["unit"], preferred))
+    field_unit = (_main_unit(field_caps.loc[field_caps["service_id"].isin(serving_ids), "unit"], preferred)
+                  or _main_unit(field_caps["unit"], preferred))
     e2_main = np.zeros(n)
+    e2_shared = np.zeros(n)
     if e2_unit:
         for (form, unit), arr in e2_by_unit.items():
             if unit == e2_unit:
                 e2_main = e2_main + arr
+                e2_shared = e2_shared + e2_shared_by_unit[(form, unit)]
     field_main = field_by_unit[field_unit].to_numpy() if field_unit else np.zeros(n)
 
     # -- norms -------------------------------------------------------------------------------
@@ -569,20 +664,28 @@ def compute_kind(analysis: Analysis, kind: str) -> KindResult:
 
     # -- gaps and reasons --------------------------------------------------------------------
     has_field_services = bool(areas)
+    field_kind = has_field_services or (kobj is not None and "ter" in kobj.forms)
+    site_kind = len(travel_sites) > 0 or kobj is None or any(f in kobj.forms for f in s.travel_forms)
     access_gap = ~reachable & ~field_covered
-    gap = access_gap | norm_fail
+    popv = pop.to_numpy(dtype=float)
+    gap = (access_gap | norm_fail) & (popv > 0)  # nobody of the target group there: no gap
     reasons = []
     for i in range(n):
         parts: list[str] = []
-        if access_gap[i]:
-            if np.isfinite(best_min[i]):
-                parts.append(t("reason.nearest_beyond", "cs", kind=ksing, minutes=int(round(best_min[i]))))
-            elif len(travel_sites):
-                parts.append(t("reason.nearest_beyond", "cs", kind=ksing, minutes="∞"))
-            else:
+        if access_gap[i] and popv[i] > 0:
+            if len(travel_sites):
+                if np.isfinite(best_min[i]):
+                    parts.append(t("reason.nearest_beyond", "cs", kind=ksing, minutes=int(round(best_min[i]))))
+                else:
+                    parts.append(t("reason.unreachable", "cs", kind=ksing))
+            elif site_kind and not has_field_services:
                 parts.append(t("reason.no_site", "cs", kind=ksing))
-            parts.append(t("reason.outside_field", "cs") if has_field_services else t("reason.no_field", "cs"))
-        parts.extend(norm_reason[i])
+            if has_field_services:
+                parts.append(t("reason.outside_field", "cs"))
+            elif field_kind:
+                parts.append(t("reason.no_field", "cs"))
+        if popv[i] > 0:
+            parts.extend(norm_reason[i])
         reasons.append("; ".join(parts))
 
     bands = [time_band_label(m, s.bands_min) for m in best_min]
@@ -605,6 +708,7 @@ def compute_kind(analysis: Analysis, kind: str) -> KindResult:
         "field_basis": field_basis,
         "field_services": [";".join(x) for x in covered_by],
         "e2sfca_per_1000": np.round(e2_main * 1000.0, 4),
+        "e2sfca_shared_per_1000": np.round(e2_shared * 1000.0, 4),
         "e2sfca_unit": e2_unit or "",
         "field_capacity_per_1000": np.round(field_main * 1000.0, 4),
         "field_unit": field_unit or "",
@@ -656,7 +760,8 @@ def compute_kind(analysis: Analysis, kind: str) -> KindResult:
     by_form = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
     # -- district capacity ---------------------------------------------------------------------
-    capacity = _capacity_table(set(district.codes), s, kind, kname, band, pop, caps, ksites, areas, area_pop)
+    capacity = _capacity_table(set(district.codes), s, kind, kname, band, pop, caps, ksites, areas, area_pop,
+                               pop_of=lambda b: _target(analysis, b), age_estimated=district.age_is_estimated)
 
     # -- population by travel-time band --------------------------------------------------------
     labels = [time_band_label(b - 1e-9, s.bands_min) for b in s.bands_min] + [f"{_num(s.bands_min[-1])}+"]
@@ -667,26 +772,36 @@ def compute_kind(analysis: Analysis, kind: str) -> KindResult:
         band_rows.append({"service_kind": kind, "kind_name": kname, "time_band": lab,
                           "target_population": round(float(popv[mask].sum()), 1), "n_obce": int(mask.sum())})
     none = np.array([b == "" for b in bands])
-    band_rows.append({"service_kind": kind, "kind_name": kname, "time_band": "bez dosahu",
-                      "target_population": round(float(popv[none].sum()), 1), "n_obce": int(none.sum())})
+    field_only = none & field_covered
+    for label, mask in ((t("band.field_only", "cs"), field_only), (t("band.none", "cs"), none & ~field_covered)):
+        band_rows.append({"service_kind": kind, "kind_name": kname, "time_band": label,
+                          "target_population": round(float(popv[mask].sum()), 1), "n_obce": int(mask.sum())})
     return KindResult(kind, cov, by_form, capacity, pd.DataFrame(band_rows))
 
 
 def _e2sfca_for(caps: pd.DataFrame, sites: gpd.GeoDataFrame, tmin_cols: np.ndarray, pop: np.ndarray,
-                settings: AnalysisSettings) -> np.ndarray:
-    """E2SFCA of one form × unit: capacity split equally over each service's located sites."""
+                settings: AnalysisSettings, other_pop: np.ndarray | None = None,
+                other_minutes: np.ndarray | None = None) -> np.ndarray:
+    """E2SFCA of one form × unit: capacity split equally over each service's located sites.
+
+    ``other_pop``/``other_minutes`` (all site locations as columns) add the demand of obce around
+    the district to step 1.
+    """
     if sites.empty or caps.empty:
         return np.zeros(pop.size)
     cap = dict(zip(caps["service_id"], caps["capacity"].astype(float)))
     n_sites = sites.groupby("service_id")["site_id"].transform("count").to_numpy()
     supply = np.array([cap.get(sid, 0.0) for sid in sites["service_id"]]) / n_sites
-    minutes = tmin_cols[:, sites["col"].to_numpy()]
+    cols = sites["col"].to_numpy()
+    minutes = tmin_cols[:, cols]
+    if other_pop is not None and other_minutes is not None:
+        return e2sfca(pop, supply, minutes, settings, other_population=other_pop, other_minutes=other_minutes[:, cols])
     return e2sfca(pop, supply, minutes, settings)
 
 
 def _capacity_table(codes: set[str], s: AnalysisSettings, kind: str, kname: str, band: str, pop: pd.Series,
                     caps: pd.DataFrame, ksites: gpd.GeoDataFrame, areas: Mapping[str, tuple[str, ...]],
-                    area_pop: pd.Series | None) -> pd.DataFrame:
+                    area_pop: pd.Series | None, pop_of=None, age_estimated: bool = False) -> pd.DataFrame:
     """Registered capacity of one kind in the district by form × unit.
 
     A service × form counts (once) when one of its sites of that form lies in an obec of the
@@ -720,17 +835,25 @@ def _capacity_table(codes: set[str], s: AnalysisSettings, kind: str, kname: str,
             n_site += int(n_sites.get(key, 0))
         if n_serv == 0:
             continue
-        norm = next((nm for nm in s.norms_for(kind) if nm.unit == unit and nm.form in (None, form)
-                     and (nm.band or band) == band), None)
+        norm = next((nm for nm in s.norms_for(kind) if nm.unit == unit and nm.form in (None, form)), None)
         per1000 = total / total_pop * 1000.0 if total_pop > 0 else np.nan
         attr1000 = attributed / total_pop * 1000.0 if total_pop > 0 else np.nan
+        norm_band = (norm.band or band) if norm else ""
+        if norm is not None and norm_band != band and pop_of is not None:
+            npop = float(pop_of(norm_band).sum())
+            compared = attributed / npop * 1000.0 if npop > 0 else np.nan
+        else:
+            compared = attr1000
         rows.append({
             "service_kind": kind, "kind_name": kname, "form": form, "capacity_unit": unit,
             "total_capacity": total, "n_services": n_serv, "n_sites": n_site, "target_band": band,
             "target_population": round(total_pop, 1), "capacity_per_1000": round(per1000, 4),
             "attributed_capacity": round(attributed, 3), "attributed_per_1000": round(attr1000, 4),
-            "norm_per_1000": norm.per_1000 if norm else np.nan, "norm_source": norm.source if norm else "",
-            "below_norm": bool(norm is not None and attr1000 < norm.per_1000),
+            "norm_per_1000": norm.per_1000 if norm else np.nan, "norm_band": norm_band,
+            "norm_compared_per_1000": round(compared, 4) if norm else np.nan,
+            "norm_source": norm.source if norm else "",
+            "below_norm": bool(norm is not None and compared < norm.per_1000),
+            "age_estimated": bool(age_estimated and (band != "total" or (norm_band not in ("", "total")))),
         })
     return pd.DataFrame(rows, columns=list(CAPACITY_COLUMNS))
 

@@ -67,7 +67,10 @@ class Problem:
 
     def message(self, lang: str = "cs") -> str:
         """The message alone, e.g. ``chybí povinný sloupec „kod_obce“``."""
-        return t(self.code, lang, **dict(self.params))
+        from coverage_app.i18n import fmt_num
+
+        params = {k: fmt_num(v, lang, 6) if isinstance(v, float) else v for k, v in self.params}
+        return t(self.code, lang, **params)
 
     def location(self, lang: str = "cs") -> str:
         """Where the problem is, e.g. ``soubor sluzby.csv, řádek 5, sloupec „kapacita“``."""

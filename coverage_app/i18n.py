@@ -125,6 +125,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "cs": "služba {service} má v různých řádcích různé hodnoty ve sloupci „{column}“ ({a} / {b})",
         "en": 'service {service} has different values in column "{column}" on different rows ({a} / {b})',
     },
+    "err.secret_needs_obec": {
+        "cs": "u místa s utajenou adresou je povinný kód obce (adresa ani souřadnice se nenačítají)",
+        "en": "a site with a secret address needs its obec code (its address and coordinates are not read)",
+    },
     "err.unknown_district": {
         "cs": "správní obvod „{value}“ nebyl v datech nalezen",
         "en": 'the district "{value}" was not found in the data',
@@ -158,6 +162,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "cs": "místo nemá kód adresního místa ani souřadnice; umístěno do definičního bodu obce {obec}",
         "en": "the site has no address-point code and no coordinates; placed at the definition point of obec {obec}",
     },
+    "warn.site_unknown_obec": {
+        "cs": "místo nelze umístit: obec {obec} není mezi načtenými obcemi a místo nemá souřadnice ani adresní bod; "
+              "do výpočtů nevstupuje",
+        "en": "the site cannot be placed: obec {obec} is not among the loaded municipalities and the site has no "
+              "coordinates or address point; it is left out of the results",
+    },
+    "warn.site_not_placed": {
+        "cs": "místo nelze umístit (chybí souřadnice, adresní bod i kód obce); do výpočtů nevstupuje",
+        "en": "the site cannot be placed (no coordinates, address point or obec code); it is left out of the results",
+    },
     "warn.address_code_not_found": {
         "cs": "kód adresního místa {value} nebyl v adresních bodech RÚIAN nalezen; umístěno do bodu obce {obec}",
         "en": "address-point code {value} was not found among the RÚIAN address points; placed at the point of obec {obec}",
@@ -175,6 +189,33 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "the row has no coordinates and was skipped",
     },
 }
+
+
+#: Czech plural forms (1 / 2–4 / 5+) and English (1 / other) of counted words.
+_PLURALS: dict[str, dict[str, tuple[str, ...]]] = {
+    "obec": {"cs": ("obec", "obce", "obcí"), "en": ("obec", "obce", "obce")},
+    "kind": {"cs": ("druh služeb", "druhy služeb", "druhů služeb"), "en": ("kind of service", "kinds of service")},
+    "gap": {"cs": ("mezera", "mezery", "mezer"), "en": ("gap", "gaps")},
+    "row": {"cs": ("řádek", "řádky", "řádků"), "en": ("row", "rows")},
+    "service": {"cs": ("služba", "služby", "služeb"), "en": ("service", "services")},
+    "site": {"cs": ("místo", "místa", "míst"), "en": ("site", "sites")},
+}
+
+
+def plural(n: int, word: str, lang: str = DEFAULT_LANG) -> str:
+    """``n`` with the right plural form: ``plural(1, "obec")`` → ``"1 obec"``, 3 → ``"3 obce"``, 5 → ``"5 obcí"``."""
+    forms = _PLURALS[word][lang if lang in _PLURALS[word] else DEFAULT_LANG]
+    if lang == "cs":
+        form = forms[0] if n == 1 else forms[1] if 2 <= n <= 4 else forms[2]
+    else:
+        form = forms[0] if n == 1 else forms[1]
+    return f"{n} {form}"
+
+
+def fmt_num(value: float, lang: str = DEFAULT_LANG, digits: int = 2) -> str:
+    """A number for text: decimal comma in Czech, trailing zeros dropped (``5.30`` → ``5,3``)."""
+    text = f"{round(float(value), digits):.{digits}f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang == "cs" else text
 
 
 def register(texts: Mapping[str, Mapping[str, str]]) -> None:

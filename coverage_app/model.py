@@ -49,6 +49,7 @@ __all__ = [
     "CAPACITY_COLUMNS",
     "OBCE_COLUMNS",
     "estimate_age_bands",
+    "population_context",
     "empty_services",
     "in_czechia_wgs84",
     "in_czechia_5514",
@@ -270,10 +271,25 @@ class District:
         """A line for outputs: source of population and whether bands are estimated."""
         text = self.population_source or ""
         if self.age_is_estimated:
-            share = ", ".join(f"{b.name_cs if lang == 'cs' else b.name_en} {100 * float((self.age_shares or DEFAULT_AGE_SHARES)[b.code]):.1f} %"
-                              for b in BASE_AGE_BANDS)
+            from coverage_app.i18n import fmt_num
+
+            shares = self.age_shares or DEFAULT_AGE_SHARES
+            share = ", ".join(f"{b.name_cs if lang == 'cs' else b.name_en} "
+                              f"{fmt_num(100 * float(shares[b.code]), lang, 1)} %" for b in BASE_AGE_BANDS)
             text = f"{text}; {t('warn.age_estimated', lang, share=share)}" if text else t("warn.age_estimated", lang, share=share)
         return text
+
+
+def population_context(obce: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Population (total and base bands) and points of all loaded obce, indexed by obec code.
+
+    The context of an analysis: denominators of field-service areas that reach beyond the
+    district, and the people around the district who share its sites (E2SFCA).  Bands missing
+    in ``obce`` are estimated (see :func:`estimate_age_bands`).
+    """
+    table = District(obce.drop(columns=["source_row"], errors="ignore")).obce
+    cols = ["population"] + [b.column for b in BASE_AGE_BANDS] + ["x", "y"]
+    return pd.DataFrame(table.set_index("kod_obce")[cols])
 
 
 def _normalise_obce(obce: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -504,6 +520,16 @@ class Services:
         ok = (sv["valid_from"].isna() | (sv["valid_from"].map(lambda d: d is None or d <= day))) & (
             sv["valid_to"].isna() | (sv["valid_to"].map(lambda d: d is None or d >= day)))
         return self.filter(sv.loc[ok, "service_id"])
+
+    def serving_ids(self, codes: Iterable[str]) -> list[str]:
+        """Ids of services with a site in these obce or a declared service area reaching into them
+        (in table order)."""
+        codes = {str(c) for c in codes}
+        by_site = set(self.sites.loc[self.sites["kod_obce"].isin(codes), "service_id"])
+        sv = self.services
+        by_area = {sid for sid, area in zip(sv["service_id"], sv["service_area"]) if codes.intersection(area)}
+        keep = by_site | by_area
+        return [sid for sid in sv["service_id"] if sid in keep]
 
     def filter(self, service_ids: Iterable[str]) -> "Services":
         """Only these services (with their sites and capacities)."""

@@ -59,6 +59,7 @@ __all__ = [
     "TravelMatrix",
     "build_graph",
     "isochrones",
+    "minutes_to_points",
     "travel_matrix",
     "travel_to_points",
 ]
@@ -876,6 +877,62 @@ def travel_matrix(
         max_minutes=max_minutes,
     )
     return router.matrix(dest_xy)
+
+
+def minutes_to_points(
+    origins_xy: Any,
+    dest_xy: Any,
+    graph: RoadGraph | None = None,
+    mode: str = "car",
+    *,
+    detour_factor: float | None = DEFAULT_DETOUR_FACTOR,
+    speed_kmh: float | None = None,
+    access_speed_kmh: float | None = None,
+    max_minutes: float | None = None,
+) -> np.ndarray:
+    """Travel minutes from many origins to a few destinations, without caching per origin.
+
+    The same travel rules as :class:`Router` (snapping legs, direct trips, estimate), but the
+    search runs backwards from each destination on the reversed graph, bounded by
+    ``max_minutes``: the cost grows with the number of destinations, not of origins.  Used for
+    the population around a district that competes for its sites (E2SFCA step 1).
+
+    Returns
+    -------
+    ndarray of float, shape (n_origins, n_destinations)
+        Minutes; ``inf`` where unreachable or beyond ``max_minutes``.
+    """
+    oxy = _as_xy(origins_xy)
+    dxy = _as_xy(dest_xy)
+    if graph is None:
+        mode_ = _check_mode(mode)
+        detour = _detour(detour_factor)
+        speed = _positive("speed_kmh", speed_kmh, ESTIMATE_SPEED_KMH[mode_])
+        minutes = _straight_km(oxy, dxy) * detour / speed * 60.0
+    else:
+        mode_ = _check_mode(mode)
+        v = _positive("access_speed_kmh", access_speed_kmh, ACCESS_SPEED_KMH[mode_])
+        onode, osnap = graph.nearest_node(oxy, mode=mode_)
+        dnode, dsnap = graph.nearest_node(dxy, mode=mode_)
+        uniq, col = np.unique(dnode, return_inverse=True)
+        limit = np.inf if max_minutes is None else float(max_minutes)
+        net = np.empty((oxy.shape[0], uniq.size), dtype=float)
+        mat_t = graph._transposed(mode_)
+        step = max(1, _CHUNK_ELEMENTS // max(graph.n_nodes, 1))
+        for k in range(0, uniq.size, step):
+            dist = np.atleast_2d(dijkstra(mat_t, directed=True, indices=uniq[k:k + step], limit=limit))
+            net[:, k:k + step] = dist[:, onode].T
+        o_km = osnap / 1000.0
+        d_km = dsnap / 1000.0
+        minutes = net[:, col.ravel()] + (o_km[:, None] + d_km[None, :]) / v * 60.0
+        straight = _straight_km(oxy, dxy)
+        direct = straight / v * 60.0
+        use_direct = (straight <= o_km[:, None] + d_km[None, :]) & (direct < minutes)
+        minutes = np.where(use_direct, direct, minutes)
+    bad = ~np.isfinite(minutes)
+    if max_minutes is not None:
+        bad |= minutes > max_minutes
+    return np.where(bad, np.inf, minutes)
 
 
 def travel_to_points(source: TravelMatrix | Router, new_dest_xy: Any) -> TravelMatrix:

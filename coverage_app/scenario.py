@@ -30,7 +30,7 @@ import pandas as pd
 from shapely.geometry import Point
 
 from coverage_app.codelists import CAPACITY_UNITS, FORMS
-from coverage_app.coverage import Analysis, analyze, compute_kind, make_router
+from coverage_app.coverage import Analysis, _minutes_from, analyze, compute_kind, make_router
 from coverage_app.i18n import register, t
 from coverage_app.model import CRS, District, Services
 from coverage_app.reach import RoadGraph
@@ -397,7 +397,12 @@ def run_scenario(baseline: Analysis, scenario: Scenario) -> Analysis:
     sites["col"] = cols
     travel = baseline.travel.with_destinations(np.array(new_xy, dtype=float)) if new_xy else baseline.travel
     result = Analysis(baseline.district, services, baseline.settings, travel, sites, dict(baseline.results),
-                      baseline.area_population, baseline.unplaced_sites, dict(baseline.reference_capacity))
+                      baseline.area_population, baseline.unplaced_sites, dict(baseline.reference_capacity),
+                      baseline.outside, baseline.outside_minutes)
+    if new_xy and baseline.outside is not None and baseline.outside_minutes is not None:
+        extra = _minutes_from(baseline.travel.router, baseline.outside[["x", "y"]].to_numpy(dtype=float),
+                              np.array(new_xy, dtype=float), baseline.settings.catchment_min)
+        result.outside_minutes = np.hstack([baseline.outside_minutes, extra])
     present = set(services.kinds_present())
     for kind in list(result.results):
         if kind not in present:
@@ -443,7 +448,7 @@ def scenario_delta(baseline: Analysis, scenario: Analysis, *, all_rows: bool = F
         else:
             bf = pd.to_numeric(before, errors="coerce").to_numpy(dtype=float)
             af = pd.to_numeric(after, errors="coerce").to_numpy(dtype=float)
-            m[f"{c}_change"] = af - bf
+            m[f"{c}_change"] = np.round(af - bf, 4)
             both_nan = np.isnan(bf) & np.isnan(af)
             diff = ~both_nan & ~(np.isclose(bf, af, rtol=1e-9, atol=1e-6))
         changed |= diff
@@ -652,12 +657,15 @@ def compare_periods(old: Services, new: Services, district: District, roads: Roa
     router = make_router(district, roads, settings)
     a = analyze(district, old, roads, settings, context=context, router=router)
     b = analyze(district, new, roads, settings, context=context, router=router)
-    ids_a = set(old.services["service_id"])
-    ids_b = set(new.services["service_id"])
-    new_ids = sorted(ids_b - ids_a)
-    ended_ids = sorted(ids_a - ids_b)
+    # only services that serve the district (a site in it or a service area reaching into it)
+    ids_a = set(old.serving_ids(district.codes))
+    ids_b = set(new.serving_ids(district.codes))
+    all_a = set(old.services["service_id"])
+    all_b = set(new.services["service_id"])
+    new_ids = sorted(ids_b - all_a)
+    ended_ids = sorted(ids_a - all_b)
     changed_rows = []
-    for sid in sorted(ids_a & ids_b):
+    for sid in sorted((ids_a | ids_b) & all_a & all_b):
         ch = _changes(old, new, sid, lang)
         if ch:
             changed_rows.append((sid, "; ".join(ch)))

@@ -243,3 +243,47 @@ def test_print_refuses_bad_options(tmp_path, capsys):
     code, _, err = run(capsys, "print", "map", "--demo", "--district", "ORP:6221", "--kind", "neexistuje",
                        "--out", str(tmp_path / "k.pdf"))
     assert code == 1 and "neznámý druh" in err
+
+
+def test_service_areas_for_registry_services_and_duplicate_ids(tmp_path, capsys):
+    from coverage_app.demo import demo_paths
+
+    p = demo_paths()
+    areas = tmp_path / "pusobnost.csv"
+    areas.write_text("id_sluzby;uzemni_pusobnost\nZ-OA-01;ORP:6221\nNEEXISTUJE;584282\n", encoding="utf-8")
+    code, _, err = run(capsys, "analyze", "--municipalities", str(p["municipalities"]), "--services", str(p["services"]),
+                       "--services", str(areas), "--custom-kinds", str(p["custom_kinds"]), "--district", "ORP:6221",
+                       "--out", str(tmp_path / "o"))
+    assert code == 0, err
+    assert "NEEXISTUJE" in err
+    cov = pd.read_csv(tmp_path / "o" / "coverage.csv", dtype={"municipality_code": str})
+    assert cov[cov["service_kind"] == "DruhSocialniSluzby/3"]["field_covered"].all()  # now the whole ORP
+    code, _, err = run(capsys, "analyze", "--municipalities", str(p["municipalities"]), "--services", str(p["services"]),
+                       "--services", str(p["services"]), "--custom-kinds", str(p["custom_kinds"]),
+                       "--district", "ORP:6221", "--out", str(tmp_path / "o2"))
+    assert code == 1 and "už v souboru demo_sluzby.csv" in err
+
+
+def test_ended_services_are_left_out_by_default(tmp_path, capsys):
+    from coverage_app.demo import demo_paths
+
+    p = demo_paths()
+    old = tmp_path / "s.csv"
+    old.write_text(GOOD.replace("platnost_do", "x") + "S2,Starý domov,DruhSocialniSluzby/13,pob,50,luzka,584282,49.04,16.62\n",
+                   encoding="utf-8")
+    text = old.read_text(encoding="utf-8").splitlines()
+    text[0] += ",platnost_do"
+    text[1] += ","
+    text[2] += ",2020-12-31"
+    old.write_text("\n".join(text) + "\n", encoding="utf-8")
+    for extra, beds in (([], 20), (["--date", "vse"], 70), (["--date", "2019-01-01"], 70)):
+        code, _, err = run(capsys, "analyze", "--municipalities", str(p["municipalities"]), "--services", str(old),
+                           "--district", "ORP:6221", "--out", str(tmp_path / f"o{beds}{len(extra)}"), *extra)
+        assert code == 0, err
+        cap = pd.read_csv(tmp_path / f"o{beds}{len(extra)}" / "capacity.csv")
+        assert cap.set_index("service_kind").loc["DruhSocialniSluzby/13", "total_capacity"] == beds
+
+
+def test_bare_code_is_explained(tmp_path, capsys):
+    code, _, err = run(capsys, "analyze", "--demo", "--district", "1376", "--out", str(tmp_path / "o"))
+    assert code == 0 and "POU:1376" in err and "ORP Židlochovice" in err

@@ -276,3 +276,34 @@ def test_e2sfca_matches_pysal_access_on_a_real_district(realdata):
                                         weight_fn=weights.step_fn({10: 1.0, 20: 0.68, 30: 0.22}))
     theirs = theirs.iloc[:, 0].reindex(district.codes).fillna(0) * 1000
     assert np.allclose(ours.to_numpy(dtype=float), theirs.to_numpy(dtype=float), atol=1e-3)
+
+
+def test_obce_without_target_population_are_not_gaps():
+    d = _district()
+    d.obce.loc[d.obce["nazev_obce"] == "Obec C", ["pop_65_79", "pop_80p"]] = 0.0
+    res = analyze(d, _services(), None, SETTINGS)
+    gaps = res.gaps
+    assert not ((gaps["municipality_name"] == "Obec C") & (gaps["service_kind"] == "DruhSocialniSluzby/13")).any()
+
+
+def test_shared_e2sfca_counts_the_people_around_the_district():
+    """An obec D outside the district, 5 km from site A, competes for the 20 beds of S1."""
+    context = pd.DataFrame({"population": [4000.0], "pop_0_4": [0.0], "pop_5_14": [0.0], "pop_15_24": [0.0],
+                            "pop_25_64": [3000.0], "pop_65_79": [800.0], "pop_80p": [200.0],
+                            "x": [X0 - 5 * KM], "y": [Y0]}, index=pd.Index(["599999"]))
+    res = analyze(_district(), _services(), None, SETTINGS, context=context)
+    a = _row(res.coverage, "A", 13)
+    assert a["e2sfca_per_1000"] == pytest.approx(40.0)                     # closed district: 20 / 500
+    assert a["e2sfca_shared_per_1000"] == pytest.approx(1000 * 20 / (500 + 1000), abs=1e-3)  # D: 1000 people 65+
+    # the stacionář at C is 40 km from D: D does not compete for it
+    c10 = _row(res.coverage, "C", 10)
+    assert c10["e2sfca_shared_per_1000"] == pytest.approx(1000 * 12 / (300 * 0.22 + 100), abs=1e-3)
+
+
+def test_norm_in_another_age_band_is_compared_in_that_band():
+    norm = Norm("DruhSocialniSluzby/13", 160.0, "luzka", band="80p", source="test")
+    res = analyze(_district(), _services(), None, AnalysisSettings(detour_factor=1.0, speed_kmh=60.0, norms=(norm,)))
+    cap = res.capacity.set_index("service_kind").loc["DruhSocialniSluzby/13"]
+    assert cap["norm_band"] == "80p"
+    assert cap["norm_compared_per_1000"] == pytest.approx(20 / (50 + 60 + 20) * 1000, abs=1e-3)
+    assert bool(cap["below_norm"])  # 20 beds / 130 people 80+ × 1000 = 153.8 < 160

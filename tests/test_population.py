@@ -21,7 +21,6 @@ from coverage_app.io.population import (
     read_population,
 )
 
-REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
 DEMO_OBCE = Path(__file__).resolve().parents[1] / "geodata" / "obce_seed_districts.csv"
 
 CENSUS_HEADER = ["idhod", "hodnota", "ukaz_kod", "vek_cis", "vek_kod", "pohlavi_cis", "pohlavi_kod", "uzemi_cis",
@@ -342,10 +341,8 @@ def test_district_takes_bands_source_and_shares(tmp_path: Path) -> None:
 
 
 @pytest.mark.realdata
-def test_real_population_table_loads() -> None:
-    path = REALDATA / "covidvobcich" / "obce_pocet_obyvatel_2020-01-01.csv"
-    if not path.exists():
-        pytest.skip(f"real data not available: {path} (../shared/realdata is absent)")
+def test_real_population_table_loads(realdata) -> None:  # noqa: ANN001
+    path = realdata("covidvobcich", "obce_pocet_obyvatel_2020-01-01.csv")
     pop = read_population(path)
     assert len(pop) == 6258
     assert pop["population"].sum() == 10_693_939

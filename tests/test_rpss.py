@@ -25,7 +25,6 @@ from coverage_app.io.rpss import (
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI = FIXTURES / "rpss_mini.json"
-REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
 DEMO_OBCE = Path(__file__).resolve().parents[1] / "geodata" / "obce_seed_districts.csv"
 DAY = dt.date(2024, 1, 1)
 
@@ -263,10 +262,8 @@ def _registry_from_sample_rows(rows: list[dict[str, str]]) -> dict:
 
 
 @pytest.mark.realdata
-def test_real_sample_rows_round_trip(tmp_path: Path) -> None:
-    sample = REALDATA / "mpsv_rpss_sample" / "rpss_seniori_sample.csv"
-    if not sample.exists():
-        pytest.skip(f"real data not available: {sample} (../shared/realdata is absent)")
+def test_real_sample_rows_round_trip(tmp_path: Path, realdata) -> None:  # noqa: ANN001
+    sample = realdata("mpsv_rpss_sample", "rpss_seniori_sample.csv")
     with sample.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     path = tmp_path / "rpss.json"

@@ -112,7 +112,11 @@ def test_blank_templates_in_services_data_match_the_schema():
     from coverage_app.demo import demo_root
 
     root = demo_root() / "services_data"
-    header = pd.read_csv(root / "sablona_sluzby.csv").columns.tolist()
+    from coverage_app.io.tables import read_table
+
+    table = read_table(root / "sablona_sluzby.csv")
+    assert table.delimiter == ";" and (root / "sablona_sluzby.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    header = list(table.frame.columns)
     assert header == [c.name for c in TEMPLATE_COLUMNS]
     schema = (root / "SCHEMA.md").read_text(encoding="utf-8")
     for c in TEMPLATE_COLUMNS:
@@ -197,3 +201,53 @@ def test_registry_codelist_is_authoritative():
     assert "DruhSocialniSluzby/35" in catalog and catalog["DruhSocialniSluzby/35"].slug == "centrum_dusevniho_zdravi"
     assert catalog["DruhSocialniSluzby/99"].name_cs == "nový druh služby"
     assert "DruhSocialniSluzby/35" in changed and "DruhSocialniSluzby/13" not in changed
+
+
+def test_site_with_coordinates_gets_its_obec_and_counts_in_capacity(tmp_path, obce_cr):
+    from coverage_app.coverage import analyze
+    from coverage_app.io.municipalities import load_district
+
+    path = _write(tmp_path, [
+        "S1,Stacionář A,DruhSocialniSluzby/10,amb,15,klient,,584282,49.0395,16.6188,ne,",
+        "S2,Stacionář B,DruhSocialniSluzby/10,amb,30,klient,,,49.0920,16.6293,ne,",   # Rajhradice, no obec code
+    ])
+    s = locate_sites(read_services(path), obce_cr)
+    assert s.sites.set_index("service_id").loc["S2", "kod_obce"] == "583766"
+    res = analyze(load_district(obce_cr, "ORP:6221"), s)
+    cap = res.capacity.set_index("service_kind").loc["DruhSocialniSluzby/10"]
+    assert cap["total_capacity"] == 45 and cap["n_services"] == 2
+
+
+def test_second_capacity_unit_of_the_same_site_and_form(tmp_path):
+    path = _write(tmp_path, [
+        "S1,Odlehčovací,DruhSocialniSluzby/8,pob,10,luzka,x,583758,49.09,16.60,ne,",
+        "S1,Odlehčovací,DruhSocialniSluzby/8,pob,12,klient,x,583758,49.09,16.60,ne,",
+    ])
+    s = read_services(path)
+    assert len(s.sites) == 1
+    assert sorted(s.capacities["unit"]) == ["klient", "luzka"]
+
+
+def test_secret_address_is_never_kept(tmp_path, demo):
+    path = _write(tmp_path, ["S1,Azylový dům,azylové domy,pob,10,luzka,,583081,49.041,16.598,ano,"],
+                  header=HEADER)
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "utajena_adresa,uzemni_pusobnost", "utajena_adresa,uzemni_pusobnost,ulice,cislo_domovni").replace(
+        ",ano,\n", ",ano,,Tajná,99\n"), encoding="utf-8")
+    s = read_services(path)
+    site = s.sites.iloc[0]
+    assert site["street"] == "" and site["house_number"] == "" and site.geometry is None
+    placed = locate_sites(s, demo.municipalities)
+    assert placed.sites["location_method"].iloc[0] == "obec_point"
+    bad = _write(tmp_path, ["S1,Azylový dům,azylové domy,pob,10,luzka,,,49.041,16.598,ano,"], name="bad.csv")
+    with pytest.raises(DataError) as info:
+        read_services(bad)
+    assert info.value.problems[0].code == "err.secret_needs_obec"
+
+
+def test_infinite_or_nan_numbers_are_refused(tmp_path):
+    for value in ("inf", "nan"):
+        path = _write(tmp_path, [f"S1,A,DruhSocialniSluzby/10,amb,{value},klient,,584282,,,ne,"])
+        with pytest.raises(DataError) as info:
+            read_services(path)
+        assert info.value.problems[0].code == "err.not_a_number"

@@ -86,7 +86,7 @@ register({
         "en": "cannot download {url}: the server did not answer within {seconds} s",
     },
     "err.download_incomplete": {
-        "cs": "stahování {url} bylo přerušeno po {got} z {total} bajtů; spusťte je znovu, naváže se",
+        "cs": "stahování {url} bylo přerušeno po {got} z {total} bajtů; spusťte stahování znovu, naváže se",
         "en": "the download of {url} stopped after {got} of {total} bytes; run it again to resume",
     },
     "err.sources_config": {

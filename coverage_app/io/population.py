@@ -72,8 +72,8 @@ register({
         "en": "the file has no rows for obce (territory codelist 43)",
     },
     "err.population_indicators": {
-        "cs": "soubor obsahuje více ukazatelů ({values}); zvolte jeden (parametr indicator)",
-        "en": "the file holds several indicators ({values}); choose one (the indicator option)",
+        "cs": "soubor obsahuje více ukazatelů ({values}); uložte jen řádky jednoho ukazatele (počet obyvatel)",
+        "en": "the file holds several indicators ({values}); keep the rows of one indicator (population) only",
     },
     "err.bad_age_group": {
         "cs": "„{value}“ není věková skupina (očekávám např. 0–4, 65+, „85 a více let“)",

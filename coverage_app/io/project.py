@@ -69,6 +69,7 @@ class Project:
     scenarios: dict[str, dict] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
     _graph: object = field(default=None, repr=False, compare=False)
+    meta_cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def default_district(self) -> str:
@@ -98,9 +99,13 @@ class Project:
         return self._graph
 
     def area_population(self) -> pd.DataFrame:
-        """Population columns of all loaded obce, indexed by obec code (for service-area denominators)."""
-        cols = ["population"] + [c for c in self.municipalities.columns if str(c).startswith("pop_")]
-        return pd.DataFrame(self.municipalities.set_index("kod_obce")[cols])
+        """Population and points of all loaded obce, indexed by obec code (the analysis context:
+        service-area denominators and the people around the district who share its sites)."""
+        from coverage_app.model import population_context
+
+        if "_context" not in self.meta_cache:
+            self.meta_cache["_context"] = population_context(self.municipalities)
+        return self.meta_cache["_context"]
 
 
 def _services_frames(services: Services) -> dict[str, pd.DataFrame]:

@@ -112,11 +112,11 @@ register({
     },
     "err.rpss_unknown_kind": {
         "cs": "druh služby „{value}“ není v číselníku druhů (poprvé u položky {first}, celkem {count}×); "
-              "načtěte číselník druhy-socialni-sluzby.json z registru, nebo takové služby vynechte "
-              "(unknown_kinds=\"skip\")",
+              "načtěte číselník druhů registru (druhy-socialni-sluzby.json; v příkazech --registry-codelist, "
+              "nebo jej uložte vedle rpss.json)",
         "en": 'kind "{value}" is not in the codelist of kinds (first at item {first}, {count}× in all); '
-              'load the registry codelist druhy-socialni-sluzby.json, or leave such services out '
-              '(unknown_kinds="skip")',
+              'load the registry codelist of kinds (druhy-socialni-sluzby.json; --registry-codelist in the '
+              'commands, or save it beside rpss.json)',
     },
     "warn.rpss_unknown_form": {
         "cs": "neznámá forma „{value}“; forma byla vynechána",
@@ -127,7 +127,7 @@ register({
         "en": 'unknown capacity type "{value}"; the capacity was left out',
     },
     "warn.rpss_capacity_twice": {
-        "cs": "forma {form} má kapacitu v jednotce {unit} uvedenu vícekrát ({values}); použito maximum",
+        "cs": "forma {form} má kapacitu v jednotce {unit} uvedenou vícekrát ({values}); použito maximum",
         "en": "form {form} gives its capacity in unit {unit} several times ({values}); the maximum is used",
     },
     "warn.rpss_no_sites": {

@@ -43,6 +43,8 @@ __all__ = [
     "services_to_frame",
     "parse_bool",
     "parse_date",
+    "is_service_area_table",
+    "read_service_areas",
 ]
 
 
@@ -60,21 +62,21 @@ class TemplateColumn:
 
 TEMPLATE_COLUMNS: tuple[TemplateColumn, ...] = (
     TemplateColumn("id_sluzby", "service_id", True, "Jednoznačný identifikátor služby (z registru, nebo vlastní). "
-                   "Všechny řádky jedné služby mají stejné id.", "7583412", ("service_id", "identifikator")),
+                   "Všechny řádky jedné služby mají stejné id.", "7583412", ("service_id", "identifikator", "mpsv_portal_id")),
     TemplateColumn("nazev_sluzby", "service_name", True, "Název služby.", "Pečovatelská služba Rajhrad",
                    ("service_name", "nazev")),
     TemplateColumn("poskytovatel", "provider_name", False, "Název poskytovatele.", "Město Rajhrad",
-                   ("provider", "provider_name")),
+                   ("provider", "provider_name", "poskytovatel_nazev")),
     TemplateColumn("ico", "provider_ico", False, "IČO poskytovatele (8 číslic, jako text).", "00282537",
-                   ("provider_ico",)),
+                   ("provider_ico", "poskytovatel_ico")),
     TemplateColumn("druh", "kind", True, "Druh služby: kód registru (DruhSocialniSluzby/4), paragraf (§ 40), "
-                   "název (pečovatelská služba) nebo id vlastního druhu.", "DruhSocialniSluzby/4", ("kind",)),
+                   "název (pečovatelská služba) nebo id vlastního druhu.", "DruhSocialniSluzby/4", ("kind", "druh_kod")),
     TemplateColumn("forma", "form", True, "Forma: pob (pobytová), amb (ambulantní), ter (terénní).", "ter",
                    ("form",)),
     TemplateColumn("kapacita", "capacity", False, "Registrovaná kapacita služby v dané formě (maximum, ne volná "
-                   "místa). Patří službě a formě, ne místu: u všech míst stejná hodnota.", "40", ("capacity",)),
+                   "místa). Patří službě a formě, ne místu: u všech míst stejná hodnota.", "40", ("capacity", "kapacita_pocet")),
     TemplateColumn("jednotka_kapacity", "capacity_unit", False, "Jednotka kapacity: luzka, klient, interv "
-                   "(intervence 30 min), kontakt (10 min), hovor.", "klient", ("capacity_unit", "jednotka")),
+                   "(intervence 30 min), kontakt (10 min), hovor.", "klient", ("capacity_unit", "jednotka", "kapacita_typ")),
     TemplateColumn("id_mista", "site_id", False, "Identifikátor místa poskytování (nepovinný; jinak se odvodí "
                    "z adresy).", "rajhrad-1", ("site_id",)),
     TemplateColumn("nazev_mista", "site_name", False, "Název místa (zařízení).", "Dům s pečovatelskou službou",
@@ -93,15 +95,18 @@ TEMPLATE_COLUMNS: tuple[TemplateColumn, ...] = (
                    ("latitude",)),
     TemplateColumn("lon", "lon", False, "Zeměpisná délka WGS 84.", "", ("longitude", "lng")),
     TemplateColumn("utajena_adresa", "secret_address", False, "ano = adresa je ze zákona utajená (např. azylový "
-                   "dům pro oběti násilí); nikdy se nezobrazí veřejně.", "ne", ("secret_address",)),
+                   "dům pro oběti násilí). Pak se ulice, čísla, PSČ, kód adresního místa ani souřadnice vůbec "
+                   "nenačtou: místo se počítá v bodě obce (kod_obce je povinný) a veřejně se ukáže jen "
+                   "„adresa neveřejná“ s telefonem.", "ne", ("secret_address",)),
     TemplateColumn("uzemni_pusobnost", "service_area", False, "U terénních služeb: kódy obcí, kam služba "
                    "dojíždí, oddělené středníkem; lze uvést i ORP:6221 nebo POU:62211.", "583669;584282",
                    ("service_area",)),
     TemplateColumn("cilove_skupiny", "target_groups", False, "Cílové skupiny oddělené středníkem (kód nebo název "
                    "z číselníku registru).", "seniori;zdravotni_postizeni", ("target_groups",)),
     TemplateColumn("platnost_od", "valid_from", False, "Datum zahájení poskytování (RRRR-MM-DD).", "2015-01-01",
-                   ("valid_from",)),
-    TemplateColumn("platnost_do", "valid_to", False, "Datum ukončení (prázdné = trvá).", "", ("valid_to",)),
+                   ("valid_from", "datum_poskytovani_od")),
+    TemplateColumn("platnost_do", "valid_to", False, "Datum ukončení (prázdné = trvá).", "",
+                   ("valid_to", "datum_poskytovani_do")),
     TemplateColumn("telefon", "phone", False, "Telefon služby.", "+420 547 000 000", ("phone",)),
     TemplateColumn("email", "email", False, "E-mail.", "", ("e-mail",)),
     TemplateColumn("web", "web", False, "Webová stránka.", "", ("www", "url")),
@@ -298,6 +303,8 @@ def services_from_table(table: Table, kinds: KindCatalog, *, source: str = "",
             report.add(f, row, cols["service_name"], "err.missing_value")
         for fld in ("provider_name", "provider_ico", "phone", "email", "web", "hours", "description"):
             rec[fld] = cell(i, fld)
+        if rec["provider_ico"].isdigit() and len(rec["provider_ico"]) < 8:
+            rec["provider_ico"] = rec["provider_ico"].zfill(8)  # a spreadsheet drops leading zeros
         raw_kind = cell(i, "kind")
         kind = kinds.resolve(raw_kind)
         if not raw_kind:
@@ -391,10 +398,18 @@ def services_from_table(table: Table, kinds: KindCatalog, *, source: str = "",
             report.add(f, row, cols.get("secret_address"), "err.bad_bool", value=cell(i, "secret_address"))
             secret = False
         site["secret_address"] = secret
-        point = _row_point(i, row, df, cols, xcol, ycol, f, report)
+        if secret:
+            # a secret address is never kept: the site counts at its obec's point
+            for fld in ("street", "house_number", "orientation_number", "psc", "address_code"):
+                site[fld] = ""
+            point = None
+            if not kod:
+                report.add(f, row, cols.get("kod_obce", "kod_obce"), "err.secret_needs_obec")
+        else:
+            point = _row_point(i, row, df, cols, xcol, ycol, f, report)
         site["geometry"] = point
         site["location_method"] = "coordinates" if point is not None else "none"
-        if point is None and not kod and not site["address_code"]:
+        if point is None and not kod and not site["address_code"] and not secret:
             report.add(f, row, cols.get("kod_obce", "kod_obce"), "err.missing_value")
         explicit = cell(i, "site_id")
         key = (sid, explicit or _site_key(site))
@@ -402,12 +417,16 @@ def services_from_table(table: Table, kinds: KindCatalog, *, source: str = "",
             site_keys[key] = explicit or f"{sid}#{sum(1 for k in site_keys if k[0] == sid) + 1}"
         site["site_id"] = site_keys[key]
         if form:
-            sf = (str(site["site_id"]), form)
+            sf = (str(site["site_id"]), form, unit or "")
             if sf in seen_site_form:
-                report.add(f, row, cols["form"], "err.duplicate_code", value=f"{sid} / {site['site_id']} / {form}",
+                report.add(f, row, cols["form"], "err.duplicate_code",
+                           value=f"{sid} / {site['site_id']} / {form}" + (f" / {unit}" if unit else ""),
                            first=seen_site_form[sf])
             seen_site_form[sf] = row
+            if any(s_["site_id"] == site["site_id"] and s_["form"] == form for s_ in sites):
+                continue  # the same site and form with another capacity unit: one site row
         site["source_row"] = row
+        site["source_file"] = f
         sites.append(site)
     report.raise_if_errors()
     cap_rows = [{"service_id": k[0], "form": k[1], "unit": k[2], "capacity": v[0]} for k, v in caps.items()]
@@ -524,8 +543,54 @@ def services_to_frame(services: Services, *, public: bool = False, lang: str = "
     return out
 
 
+def is_service_area_table(path: str | Path) -> bool:
+    """Whether a CSV/XLSX only adds service areas (columns ``id_sluzby`` and ``uzemni_pusobnost``,
+    no ``druh``/``forma``) — e.g. the kraj's list of obce for the services of the registry."""
+    try:
+        table = read_table(path, expected_columns=1)
+    except DataError:
+        return False
+    cols = list(table.frame.columns)
+    has = lambda names: find_column(cols, names) is not None  # noqa: E731
+    return (has(("id_sluzby", "service_id", "identifikator")) and has(("uzemni_pusobnost", "service_area"))
+            and not has(("druh", "kind", "druh_kod")) and not has(("forma", "form")))
+
+
+def read_service_areas(path: str | Path, *, display_name: str | None = None) -> dict[str, tuple[str, ...]]:
+    """Declared service areas by service id from a table ``id_sluzby, uzemni_pusobnost``.
+
+    The open registry does not carry the obce a field service reaches; kraje collect them.  One
+    row per service (obec codes separated by ``;``, or ``ORP:…``/``POU:…``), or one row per
+    service × obec.  Raises :class:`DataError` with file, row and column for bad codes.
+    """
+    table = read_table(path, display_name=display_name)
+    report = Report()
+    cols = list(table.frame.columns)
+    cid = find_column(cols, ("id_sluzby", "service_id", "identifikator"))
+    carea = find_column(cols, ("uzemni_pusobnost", "service_area"))
+    for name, col in (("id_sluzby", cid), ("uzemni_pusobnost", carea)):
+        if col is None:
+            report.add(table.file, 1, name, "err.missing_column", column=name)
+    report.raise_if_errors()
+    out: dict[str, list[str]] = {}
+    for i, row in enumerate(table.rows):
+        sid = str(table.frame.iloc[i][cid]).strip()
+        if not sid:
+            report.add(table.file, row, cid, "err.missing_value")
+            continue
+        for token in (p.strip() for p in re.split(r"[;,\s]+", str(table.frame.iloc[i][carea])) if p.strip()):
+            if not (re.fullmatch(r"\d{6}", token) or re.fullmatch(r"(?i)(ORP|POU|POÚ):\d+", token)):
+                report.add(table.file, row, carea, "err.bad_obec_code", value=token)
+                continue
+            out.setdefault(sid, []).append(token)
+    report.raise_if_errors()
+    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+
 def write_services_template(path: str | Path, example: bool = True) -> Path:
     """Write a blank template (CSV or XLSX by extension) with an optional example row.
+
+    The CSV is UTF-8 with a BOM and semicolons, as Czech Excel expects.
 
     The XLSX also has a ``vlastni_druhy`` sheet for custom kinds and a ``popis_sloupcu``
     sheet describing every column.
@@ -543,6 +608,6 @@ def write_services_template(path: str | Path, example: bool = True) -> Path:
             frame.to_excel(xw, sheet_name="sluzby", index=False)
             kinds.to_excel(xw, sheet_name="vlastni_druhy", index=False)
             doc.to_excel(xw, sheet_name="popis_sloupcu", index=False)
-    else:
-        frame.to_csv(path, index=False, encoding="utf-8")
+    else:  # Czech Excel opens a semicolon-separated UTF-8 file with a BOM correctly
+        frame.to_csv(path, index=False, encoding="utf-8-sig", sep=";")
     return path

@@ -187,4 +187,7 @@ def parse_number(value: str) -> float | None:
         return None
     if "," in text and "." not in text:
         text = text.replace(",", ".")
-    return float(text)
+    value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(text)  # "nan", "inf" are not data
+    return value

@@ -85,6 +85,29 @@ register({
     "about.fictional": {"cs": "Pozor", "en": "Note"},
     "about.fictional_text": {"cs": "data obsahují smyšlené (fiktivní) služby", "en": "the data contain fictional services"},
     "about.sources": {"cs": "Vstupní soubory", "en": "Input files"},
+    "method.estimate_short": {"cs": "odhad", "en": "estimate"},
+    "basis.declared": {"cs": "uvedená", "en": "declared"},
+    "basis.assumed": {"cs": "odhadnutá podle dojezdu", "en": "assumed from travel time"},
+    "about.date": {"cs": "Stav služeb k datu", "en": "Services valid on"},
+    "about.date_all": {"cs": "všechny načtené služby (bez ohledu na platnost)",
+                       "en": "all loaded services (whatever their validity)"},
+    "about.e2sfca": {"cs": "Dostupná kapacita (E2SFCA)", "en": "Accessible capacity (E2SFCA)"},
+    "about.e2sfca_text": {
+        "cs": "„dostupná kapacita E2SFCA na 1000“ bere obvod jako uzavřený (poptávka jen z jeho obcí); "
+              "„sdílená“ dělí kapacitu míst i s lidmi okolních obcí v jejich dosahu (je-li načteno obyvatelstvo "
+              "okolí) — u obvodů u velkých měst je realističtější, ale předpokládá, že jsou načteny i služby okolí.",
+        "en": "\"E2SFCA capacity per 1000\" treats the district as closed (demand from its obce only); the "
+              "\"shared\" one shares the sites' capacity with the people of neighbouring obce within reach (when "
+              "their population is loaded) — more realistic next to a city, but it assumes the neighbours' services "
+              "are loaded too."},
+    "about.internal": {"cs": "Určení", "en": "Intended for"},
+    "about.internal_text": {
+        "cs": "pracovní podklad plánovačů; místa s utajenou adresou jsou počítána v bodě své obce",
+        "en": "planners' working material; sites with a secret address are counted at their obec's point"},
+    "col.e2sfca_shared_per_1000": {"cs": "sdílená dostupná kapacita E2SFCA na 1000",
+                                   "en": "shared E2SFCA capacity per 1000"},
+    "col.norm_band": {"cs": "věková skupina normy", "en": "age band of the norm"},
+    "col.norm_compared_per_1000": {"cs": "kapacita na 1000 (skupina normy)", "en": "capacity per 1000 (norm's band)"},
     "mode.car": {"cs": "autem", "en": "by car"},
     "mode.walk": {"cs": "pěšky", "en": "on foot"},
     "layer.obce": {"cs": "obce", "en": "obce"},
@@ -130,6 +153,26 @@ class atomic_output_dir:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+def _code_text(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Codes in readable words (age bands, forms, units, method, basis of the service area)."""
+    from coverage_app.codelists import AGE_BANDS, CAPACITY_UNITS, FORMS
+
+    out = frame.copy()
+    bands = {k: (b.name_cs if lang == "cs" else b.name_en) for k, b in AGE_BANDS.items()}
+    forms = {k: (f.name_cs if lang == "cs" else f.name_en) for k, f in FORMS.items()}
+    units = {k: (u.name_cs if lang == "cs" else u.name_en) for k, u in CAPACITY_UNITS.items()}
+    words = {
+        "target_band": bands, "norm_band": bands, "form": forms, "nearest_form": forms,
+        "capacity_unit": units, "e2sfca_unit": units, "field_unit": units,
+        "method": {"road": t("method.road", lang), "estimate": t("method.estimate_short", lang)},
+        "field_basis": {"declared": t("basis.declared", lang), "assumed": t("basis.assumed", lang)},
+    }
+    for col, mapping in words.items():
+        if col in out:
+            out[col] = out[col].map(lambda v, m=mapping: m.get(v, v) if isinstance(v, str) else v)
+    return out
+
+
 def _bool_text(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = frame.copy()
     yes, no = ("ano", "ne") if lang == "cs" else ("yes", "no")
@@ -144,7 +187,7 @@ def write_analysis(analysis, out_dir: str | Path, *, lang: str = "cs",
     """Write all tables of an :class:`~coverage_app.coverage.Analysis` into ``out_dir``.
 
     Files: ``coverage.csv``, ``coverage_by_form.csv``, ``capacity.csv``, ``gaps.csv``,
-    ``reach_bands.csv`` (UTF-8, machine-readable English headers, ``true``/``false``),
+    ``reach_bands.csv`` (UTF-8, machine-readable English headers, ``True``/``False``),
     ``coverage.gpkg`` (layers ``obce``, ``coverage``, ``gaps``, ``sites`` in EPSG:5514) and
     ``report.xlsx`` (Czech headers, one sheet per table, and a sheet about the analysis).
     Nothing is written into ``out_dir`` unless every file was produced.
@@ -186,8 +229,12 @@ def _write_gpkg(analysis, path: Path) -> None:
         if len(gaps):
             layers["gaps"] = gpd.GeoDataFrame(gaps.copy(), geometry=gaps["municipality_code"].map(shapes).values,
                                               crs=CRS)
+    # the sites that matter for the district: services serving it and the nearest sites of its obce
+    keep = set(analysis.services.serving_ids(analysis.district.codes))
+    if len(cov):
+        keep |= set(cov["nearest_service_id"].dropna()) - {""}
     sites = analysis.services.table()
-    sites = sites[sites.geometry.notna()].copy()
+    sites = sites[sites.geometry.notna() & sites["service_id"].isin(keep)].copy()
     for c in ("target_groups", "service_area"):
         sites[c] = sites[c].map(lambda v: ";".join(v))
     for c in ("valid_from", "valid_to"):
@@ -208,6 +255,10 @@ def _about_rows(analysis, lang: str) -> list[tuple[str, str]]:
         (t("about.threshold", lang), f"{s.threshold_min:g}"),
         (t("about.zones", lang), ", ".join(f"≤{u:g}: {w:g}" for u, w in s.e2sfca_zones)),
         (t("about.population", lang), analysis.district.describe_population(lang)),
+        (t("about.date", lang), s.reference_date.strftime("%-d. %-m. %Y") if s.reference_date and lang == "cs"
+         else s.reference_date.isoformat() if s.reference_date else t("about.date_all", lang)),
+        (t("about.e2sfca", lang), t("about.e2sfca_text", lang)),
+        (t("about.internal", lang), t("about.internal_text", lang)),
     ]
     for n in s.norms:
         rows.append((t("about.norms", lang), f"{n.kind}: {n.per_1000:g} {n.unit} / 1000 ({n.band or ''}) {n.source}"))
@@ -231,7 +282,7 @@ def _write_xlsx(analysis, tables: dict[str, pd.DataFrame], path: Path, lang: str
         about = pd.DataFrame(_about_rows(analysis, lang), columns=["", " "])
         for key, frame in sheets:
             name = t(key, lang)[:31]
-            czech_headers(_bool_text(frame, lang), lang).to_excel(xw, sheet_name=name, index=False)
+            czech_headers(_bool_text(_code_text(frame, lang), lang), lang).to_excel(xw, sheet_name=name, index=False)
             ws = xw.sheets[name]
             ws.freeze_panes = "A2"
             for col in ws.columns:

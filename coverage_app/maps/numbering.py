@@ -164,13 +164,7 @@ def relevant_service_ids(services: Services, district: District | Iterable[str])
     list of str
         Service ids in the order of ``services.services``.
     """
-    codes = _codes(district)
-    sites = services.public_sites()
-    by_site = set(sites.loc[sites["kod_obce"].isin(codes), "service_id"])
-    sv = services.services
-    by_area = {sid for sid, area in zip(sv["service_id"], sv["service_area"]) if codes.intersection(area)}
-    keep = by_site | by_area
-    return [sid for sid in sv["service_id"] if sid in keep]
+    return services.serving_ids(_codes(district))
 
 
 def primary_working_group(target_groups: Sequence[str], kind_working_groups: Sequence[str]) -> str:
