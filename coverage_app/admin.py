@@ -43,24 +43,30 @@ def pou_codes() -> pd.DataFrame:
         return pd.read_csv(fh, dtype=str)
 
 
+@lru_cache(maxsize=1)
+def _orp_lookup() -> dict[str, str]:
+    o = orp_codes()
+    out = dict(zip(o["kod_orp_ruian"], o["kod_orp_csu"]))
+    out.update(zip(o["kod_orp_csu"], o["kod_orp_csu"]))  # a ČSÚ code wins over an equal RÚIAN code
+    return out
+
+
+@lru_cache(maxsize=1)
+def _pou_lookup() -> dict[str, str]:
+    p = pou_codes()
+    out = dict(zip(p["kod_pou_ruian"], p["kod_pou_csu"]))
+    out.update(zip(p["kod_pou_csu"], p["kod_pou_csu"]))
+    return out
+
+
 def to_csu_orp(code: str) -> str | None:
     """ČSÚ code of an ORP given in either system (``"1376"`` → ``"6221"``); ``None`` if unknown."""
-    code = str(code).strip()
-    o = orp_codes()
-    if code in set(o["kod_orp_csu"]):
-        return code
-    hit = o.loc[o["kod_orp_ruian"] == code, "kod_orp_csu"]
-    return hit.iloc[0] if len(hit) else None
+    return _orp_lookup().get(str(code).strip())
 
 
 def to_csu_pou(code: str) -> str | None:
     """ČSÚ code of a POÚ given in either system (``"3468"`` → ``"81142"``); ``None`` if unknown."""
-    code = str(code).strip()
-    p = pou_codes()
-    if code in set(p["kod_pou_csu"]):
-        return code
-    hit = p.loc[p["kod_pou_ruian"] == code, "kod_pou_csu"]
-    return hit.iloc[0] if len(hit) else None
+    return _pou_lookup().get(str(code).strip())
 
 
 @dataclass(frozen=True)

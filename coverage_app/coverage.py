@@ -371,6 +371,15 @@ def _fmt_dec(v: float, lang: str = "cs") -> str:
     return text.replace(".", ",") if lang == "cs" else text
 
 
+def _plain(frame):
+    """Text columns as plain Python objects: much faster to filter and index than Arrow strings
+    for the many small selections of :func:`compute_kind`."""
+    for c in frame.columns:
+        if c != "geometry" and pd.api.types.is_string_dtype(frame[c].dtype):
+            frame[c] = frame[c].astype(object)
+    return frame
+
+
 def _site_locations(sites: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Unique site locations (metres) and the column of each site."""
     xy = np.column_stack([sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy()])
@@ -419,7 +428,7 @@ def analyze(
         services = services.active_on(settings.reference_date)
     placed = services.sites.geometry.notna() & ~services.sites.geometry.is_empty
     unplaced = pd.DataFrame(services.sites.loc[~placed].drop(columns="geometry"))
-    sites = services.sites.loc[placed].copy()
+    sites = _plain(services.sites.loc[placed].copy())
     locations, cols = _site_locations(sites)
     sites["col"] = cols
     if router is None:
@@ -522,6 +531,17 @@ def _main_unit(units: Iterable[str], preferred: Iterable[str]) -> str | None:
     return sorted(best)[0]
 
 
+def _tables(analysis: Analysis) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Services indexed by id and capacities, with plain text columns (cached per services object)."""
+    key = id(analysis.services)
+    cached = getattr(analysis, "_table_cache", None)
+    if cached is None or cached[0] != key:
+        sv = _plain(analysis.services.services.copy()).set_index("service_id")
+        caps = _plain(analysis.services.capacities.copy())
+        analysis._table_cache = (key, sv, caps)
+    return analysis._table_cache[1], analysis._table_cache[2]
+
+
 def compute_kind(analysis: Analysis, kind: str) -> KindResult:
     """Indicators of one kind (coverage, by form, capacity, time bands)."""
     s = analysis.settings
@@ -536,10 +556,10 @@ def compute_kind(analysis: Analysis, kind: str) -> KindResult:
     codes = district.codes
     names = district.obce["nazev_obce"].tolist()
     n = len(codes)
-    sv = services.services.set_index("service_id")
+    sv, caps_all = _tables(analysis)
     kind_ids = set(sv.index[sv["kind"] == kind])
     ksites = analysis.sites[analysis.sites["service_id"].isin(kind_ids)]
-    caps = services.capacities[services.capacities["service_id"].isin(kind_ids)]
+    caps = caps_all[caps_all["service_id"].isin(kind_ids)]
     travel_sites = ksites[ksites["form"].isin(s.travel_forms)]
     minutes_all = analysis.travel.minutes
     km_all = analysis.travel.km

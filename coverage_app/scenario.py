@@ -30,7 +30,7 @@ import pandas as pd
 from shapely.geometry import Point
 
 from coverage_app.codelists import CAPACITY_UNITS, FORMS
-from coverage_app.coverage import Analysis, _minutes_from, analyze, compute_kind, make_router
+from coverage_app.coverage import Analysis, _minutes_from, _plain, analyze, compute_kind, make_router
 from coverage_app.i18n import register, t
 from coverage_app.model import CRS, District, Services
 from coverage_app.reach import RoadGraph
@@ -377,7 +377,7 @@ def run_scenario(baseline: Analysis, scenario: Scenario) -> Analysis:
     """
     services, touched = apply_scenario(baseline.services, scenario, baseline.district.obce)
     placed = services.sites.geometry.notna() & ~services.sites.geometry.is_empty
-    sites = services.sites.loc[placed].copy()
+    sites = _plain(services.sites.loc[placed].copy())
     base_xy = {}
     for r in baseline.sites[["col"]].join(baseline.sites.geometry.rename("g")).itertuples():
         base_xy[(round(r.g.x, 1), round(r.g.y, 1))] = int(r.col)

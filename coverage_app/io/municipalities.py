@@ -177,10 +177,10 @@ def _fill_attributes(out: pd.DataFrame, src: pd.DataFrame, cols: list[str], name
     out["nazev_obce"] = src[nazev].fillna("").astype(str).to_numpy() if nazev else ""
     pou = _column(cols, "kod_pou")
     orp = _column(cols, "kod_orp")
-    pou_csu = src[pou].map(_code_text).map(_pou_to_csu) if pou else pd.Series("", index=src.index)
+    pou_csu = _map_unique(src[pou], lambda v: _pou_to_csu(_code_text(v))) if pou else pd.Series("", index=src.index)
     out["kod_pou"] = pou_csu.to_numpy()
     if orp:
-        orp_csu = src[orp].map(_code_text).map(_orp_to_csu)
+        orp_csu = _map_unique(src[orp], lambda v: _orp_to_csu(_code_text(v)))
     else:
         orp_by_pou = pou_codes().set_index("kod_pou_csu")["kod_orp_csu"]
         orp_csu = pou_csu.map(orp_by_pou).fillna("")
@@ -208,6 +208,13 @@ def _fill_attributes(out: pd.DataFrame, src: pd.DataFrame, cols: list[str], name
         out["population"] = vals
     else:
         out["population"] = np.nan
+
+
+def _map_unique(values: pd.Series, fn) -> pd.Series:
+    """``values.map(fn)`` computing ``fn`` once per distinct value (codes repeat a lot)."""
+    values = values.astype(object)
+    lookup = {v: fn(v) for v in pd.unique(values)}
+    return pd.Series([lookup[v] for v in values], index=values.index, dtype=object)
 
 
 def _code_text(v: object) -> str:
