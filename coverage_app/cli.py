@@ -166,6 +166,7 @@ def _run_streamlit(env_extra: dict[str, str], host: str, port: int | None, headl
         pass  # a read-only installation: the app embeds the assets into its pages instead
     env = dict(os.environ, **env_extra)
     env.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+    env.setdefault("STREAMLIT_CLIENT_TOOLBAR_MODE", "minimal")  # no "Deploy" button on a public page
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP_ENTRY), "--server.address", host,
            "--server.port", str(port), "--server.headless", "true" if headless else "false",
            "--browser.gatherUsageStats", "false", "--server.enableStaticServing", "true",

@@ -13,17 +13,17 @@ from coverage_app.app._ui import PAGES_DIR, current_lang
 from coverage_app.i18n import t
 
 lang = current_lang()
-st.set_page_config(page_title=t("app.title", lang), page_icon=":material/map:", layout="wide")
+st.set_page_config(page_title=t("app.title", lang), layout="wide")
 
 pages = [
-    st.Page(str(PAGES_DIR / "uvod.py"), title=t("app.nav.home", lang), icon=":material/home:", url_path="uvod",
+    st.Page(str(PAGES_DIR / "uvod.py"), title=t("app.nav.home", lang), url_path="uvod",
             default=True),
-    st.Page(str(PAGES_DIR / "verejna_mapa.py"), title=t("app.nav.public", lang), icon=":material/search:",
+    st.Page(str(PAGES_DIR / "verejna_mapa.py"), title=t("app.nav.public", lang),
             url_path="kde-najdu-pomoc"),
-    st.Page(str(PAGES_DIR / "planovani.py"), title=t("app.nav.planner", lang), icon=":material/analytics:",
+    st.Page(str(PAGES_DIR / "planovani.py"), title=t("app.nav.planner", lang),
             url_path="planovani"),
-    st.Page(str(PAGES_DIR / "tisk.py"), title=t("app.nav.print", lang), icon=":material/print:", url_path="tisk"),
-    st.Page(str(PAGES_DIR / "data.py"), title=t("app.nav.data", lang), icon=":material/upload_file:",
+    st.Page(str(PAGES_DIR / "tisk.py"), title=t("app.nav.print", lang), url_path="tisk"),
+    st.Page(str(PAGES_DIR / "data.py"), title=t("app.nav.data", lang),
             url_path="data"),
 ]
 st.navigation(pages).run()

@@ -24,17 +24,27 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from coverage_app.codelists import CAPACITY_UNITS, FORMS, TARGET_GROUPS, resolve_target_group
+from coverage_app.app import _texts  # noqa: F401  (registers the app's texts)
+from coverage_app.codelists import (
+    CAPACITY_UNITS,
+    FORMS,
+    TARGET_GROUPS,
+    resolve_target_group,
+)
 from coverage_app.errors import DataError, Problem, Report
 from coverage_app.i18n import t
 from coverage_app.model import CRS, District, Services
 from coverage_app.settings import Norm
+
+if TYPE_CHECKING:  # pragma: no cover
+    from coverage_app.coverage import Analysis
+    from coverage_app.reach import RoadGraph
 
 __all__ = [
     "AppData",
@@ -99,7 +109,7 @@ class AppData:
     municipalities: gpd.GeoDataFrame
     services: Services
     previous_services: Services | None = None
-    roads: object | None = None
+    roads: "RoadGraph | None" = None
     norms: tuple[Norm, ...] = ()
     scenarios: dict[str, dict] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
@@ -108,6 +118,7 @@ class AppData:
     population_source: str = ""
     default_district: str = ""
     age_shares: Mapping[str, float] | None = None
+    _context: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     def districts(self) -> dict[str, str]:
         """District specs the data can show, with labels (the default first)."""
@@ -128,6 +139,8 @@ class AppData:
                    **{k: v for k, v in out.items() if k != self.default_district}}
         elif self.default_district:
             out = {self.default_district: self.default_district, **out}
+        if not out and len(obce):  # obce without ORP/POÚ codes: all of them as one custom area
+            out = {"OBCE:" + ";".join(obce["kod_obce"].astype(str)): t("app.data.all_obce", "cs", n=len(obce))}
         return out
 
     def public_districts(self) -> dict[str, str]:
@@ -148,10 +161,13 @@ class AppData:
         return d
 
     def area_population(self) -> pd.DataFrame:
-        """Population columns of every loaded obec (denominators of field-service areas)."""
-        obce = self.municipalities
-        cols = ["population"] + [c for c in obce.columns if str(c).startswith("pop_")]
-        return pd.DataFrame(obce.set_index("kod_obce")[cols])
+        """Population and points of every loaded obec: the context of an analysis (denominators of
+        field-service areas, demand around the district), as the command line uses it."""
+        if self._context is None:
+            from coverage_app.model import population_context
+
+            self._context = population_context(self.municipalities)
+        return self._context
 
     @property
     def source_text(self) -> str:
@@ -170,7 +186,11 @@ def _hash_files(paths: Iterable[Path]) -> str:
 
 def load_demo_data() -> AppData:
     """The embedded demo: 83 obce of the four seed districts (points) and fictional services."""
-    from coverage_app.demo import demo_paths, load_demo_municipalities, load_demo_services
+    from coverage_app.demo import (
+        demo_paths,
+        load_demo_municipalities,
+        load_demo_services,
+    )
 
     paths = demo_paths()
     report = Report()
@@ -310,7 +330,11 @@ def load_uploaded_data(files: Mapping[str, bytes], previous: Mapping[str, bytes]
                 digest.update(content)
         kinds: dict[str, str] = {}
         for name, p in paths.items():
-            kind = detect_file_kind(p)
+            try:
+                kind = detect_file_kind(p)
+            except DataError as exc:
+                problems.extend(exc.problems)
+                continue
             if kind is None:
                 problems.append(Problem.make(name, None, None, "app.err.unknown_file"))
             else:
@@ -368,12 +392,7 @@ def load_uploaded_data(files: Mapping[str, bytes], previous: Mapping[str, bytes]
         except DataError as exc:
             return UploadResult(None, problems + list(exc.problems), kinds)
         problems.extend(build_warnings.problems)
-        spec = district
-        if not spec:
-            orps = [c for c in obce["kod_orp"].astype(str) if c]
-            pous = [c for c in obce["kod_pou"].astype(str) if c]
-            spec = f"ORP:{pd.Series(orps).mode().iloc[0]}" if orps else (
-                f"POU:{pd.Series(pous).mode().iloc[0]}" if pous else "")
+        spec = district or _busiest_district(obce, services)
         label = ", ".join(sorted(paths))
         data = AppData(key="upload-" + digest.hexdigest()[:16], label=label, kind="upload", municipalities=obce,
                        services=services, previous_services=prev_services, roads=graph, norms=norms,
@@ -382,6 +401,19 @@ def load_uploaded_data(files: Mapping[str, bytes], previous: Mapping[str, bytes]
                        or by_kind["municipalities"][0].name,
                        default_district=spec, age_shares=shares)
         return UploadResult(data, problems, kinds)
+
+
+def _busiest_district(obce: pd.DataFrame, services: Services) -> str:
+    """The ORP (else POÚ) with the most service sites, else with the most obce (``""`` if none)."""
+    for level in ("orp", "pou"):
+        col = f"kod_{level}"
+        codes = obce.set_index("kod_obce")[col].astype(str)
+        at_sites = services.sites["kod_obce"].map(codes).dropna()
+        at_sites = at_sites[at_sites != ""]
+        pool = at_sites if len(at_sites) else codes[codes != ""]
+        if len(pool):
+            return f"{level.upper()}:{pool.value_counts().index[0]}"
+    return ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -571,7 +603,14 @@ def capacity_options(services: Services, kinds: Sequence[str] | None = None, lan
 
 def describe_edit(edit: object, services: Services, district: District, lang: str = "cs") -> str:
     """One line describing a what-if edit (for the list of edits)."""
-    from coverage_app.scenario import AddSite, MoveSite, RemoveService, RemoveSite, Resize, SetServiceArea
+    from coverage_app.scenario import (
+        AddSite,
+        MoveSite,
+        RemoveService,
+        RemoveSite,
+        Resize,
+        SetServiceArea,
+    )
 
     names = dict(zip(district.obce["kod_obce"], district.obce["nazev_obce"]))
     sv = services.services.set_index("service_id")
@@ -628,7 +667,7 @@ def site_changes(baseline_services: Services, scenario_services: Services) -> di
 # ---------------------------------------------------------------------------------------------
 # Downloads
 # ---------------------------------------------------------------------------------------------
-def table_downloads(analysis, lang: str = "cs") -> dict[str, bytes]:
+def table_downloads(analysis: "Analysis", lang: str = "cs") -> dict[str, bytes]:
     """The analysis as files for download: CSV tables, the XLSX report and the GeoPackage.
 
     Keys are file names (``mezery.csv``, ``pokryti.csv``, ``kapacity.csv``, ``report.xlsx``,
@@ -644,7 +683,7 @@ def table_downloads(analysis, lang: str = "cs") -> dict[str, bytes]:
         return {names[f.name]: f.read_bytes() for f in sorted(out.iterdir()) if f.name in names}
 
 
-def isochrones_for(analysis, site_id: str, roads=None):
+def isochrones_for(analysis: "Analysis", site_id: str, roads: "RoadGraph | None" = None) -> gpd.GeoDataFrame | None:
     """Isochrones (the analysis's travel-time bands) of one site, EPSG:5514, or ``None``."""
     from coverage_app.reach import isochrones
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import folium
 import pandas as pd
 import streamlit as st
 
@@ -30,13 +32,22 @@ from coverage_app.app._logic import (
 from coverage_app.coverage import Analysis, analyze, make_router
 from coverage_app.errors import DataError
 from coverage_app.i18n import LANGS, t
-from coverage_app.maps.interactive import MapAssets, inline_assets, install_assets, service_reach, static_assets
+from coverage_app.maps.interactive import (
+    MapAssets,
+    PublicListing,
+    inline_assets,
+    install_assets,
+    service_reach,
+    static_assets,
+)
 from coverage_app.model import District, Services
+from coverage_app.reach import RoadGraph, Router
+from coverage_app.scenario import Scenario
 from coverage_app.settings import AnalysisSettings
 
 APP_DIR = Path(__file__).resolve().parent
 STATIC_DIR = APP_DIR / "static"
-PAGES_DIR = APP_DIR / "pages"
+PAGES_DIR = APP_DIR / "views"
 
 _LANG_NAMES = {"cs": "Čeština", "en": "English"}
 
@@ -206,8 +217,8 @@ def require_login(ctx: PageContext) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Districts and analyses (cached on content)
 # ---------------------------------------------------------------------------------------------
-def choose_district(ctx: PageContext, options: dict[str, str], *, where=st.sidebar, key: str = "district_widget"
-                    ) -> str:
+def choose_district(ctx: PageContext, options: dict[str, str], *, where: Any = st.sidebar,
+                    key: str = "district_widget") -> str:
     """A district selector shared by the pages (the choice is kept in ``st.session_state``)."""
     specs = list(options)
     current = st.session_state.get("district")
@@ -229,7 +240,8 @@ def get_district(data: AppData, spec: str) -> District:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _router(data_key: str, spec: str, mode: str, detour: float, speed: float | None, _district: District, _roads):
+def _router(data_key: str, spec: str, mode: str, detour: float, speed: float | None, _district: District,
+            _roads: RoadGraph | None) -> Router:
     settings = AnalysisSettings(mode=mode, detour_factor=detour, speed_kmh=speed)
     return make_router(_district, _roads, settings)
 
@@ -240,8 +252,8 @@ def _filtered(data_key: str, form: str, target_group: str, _services: Services) 
 
 
 @st.cache_resource(show_spinner=False, max_entries=24)
-def _analysis(key: str, _district: District, _services: Services, _roads, _settings: AnalysisSettings,
-              _context: pd.DataFrame | None, _router) -> Analysis:
+def _analysis(key: str, _district: District, _services: Services, _roads: RoadGraph | None,
+              _settings: AnalysisSettings, _context: pd.DataFrame | None, _router: Router) -> Analysis:
     return analyze(_district, _services, _roads, _settings, context=_context, router=_router)
 
 
@@ -262,9 +274,40 @@ def _scenario(base_key: str, scenario_json: str, _baseline: Analysis) -> Analysi
     return run_scenario(_baseline, Scenario.from_dict(json.loads(scenario_json)))
 
 
-def get_scenario(baseline: Analysis, base_key: str, scenario) -> Analysis:
+def get_scenario(baseline: Analysis, base_key: str, scenario: Scenario) -> Analysis:
     """A scenario's analysis (cached per baseline and scenario content)."""
     return _scenario(base_key, json.dumps(scenario.to_dict(), sort_keys=True, ensure_ascii=False), baseline)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _listing(key: str, kod: str, situation: str, target_group: str, kind: str, lang: str,
+             _analysis: Analysis) -> PublicListing:
+    from coverage_app.maps.interactive import public_listing
+
+    return public_listing(_analysis, kod_obce=kod or None, situation=situation or None,
+                          target_group=target_group or None, kind=kind or None, lang=lang,
+                          reach=get_reach(_analysis, key))
+
+
+def get_listing(analysis: Analysis, key: str, *, kod: str | None, situation: str | None,
+                target_group: str | None, kind: str | None, lang: str) -> PublicListing:
+    """:func:`~coverage_app.maps.interactive.public_listing` (cached per analysis and filters)."""
+    return _listing(key, kod or "", situation or "", target_group or "", kind or "", lang, analysis)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _markers(key: str, kod: str, situation: str, target_group: str, kind: str, lang: str, _services: Services,
+             _ids: frozenset) -> list[dict]:
+    from coverage_app.maps.interactive import public_sites
+
+    return public_sites(_services, service_ids=_ids, lang=lang)
+
+
+def get_markers(services: Services, key: str, listing: PublicListing, *, situation: str | None, target_group: str | None,
+                kind: str | None, lang: str) -> list[dict]:
+    """Markers of the services of a public listing (cached like the listing)."""
+    ids = frozenset(listing.entries["service_id"]) if len(listing.entries) else frozenset()
+    return _markers(key, listing.obec or "", situation or "", target_group or "", kind or "", lang, services, ids)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -280,16 +323,24 @@ def get_reach(analysis: Analysis, key: str) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # Maps
 # ---------------------------------------------------------------------------------------------
-def show_map(m, *, key: str, height: int = 560, returned: Sequence[str] = ()) -> dict:
-    """Render a folium map with streamlit-folium (assets from the app, never a CDN)."""
+def show_map(m: folium.Map, *, key: str, height: int = 560, returned: Sequence[str] = (),
+             on_change: Callable[[], None] | None = None) -> dict:
+    """Render a folium map with streamlit-folium (assets from the app, never a CDN).
+
+    ``on_change`` runs before the re-run that a map interaction triggers; the interaction's
+    values (``returned``) are then in ``st.session_state[key]``.
+    """
     from streamlit_folium import st_folium
 
-    out = st_folium(m, key=key, height=height, use_container_width=True, returned_objects=list(returned))
+    out = st_folium(m, key=key, height=height, use_container_width=True, returned_objects=list(returned),
+                    on_change=on_change)
     return out or {}
 
 
 def frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A table for display: translated headers, yes/no for booleans."""
+    """A table for display: translated headers (the writers' ``col.*`` texts, else the app's
+    ``app.col.*``), yes/no for booleans."""
+    from coverage_app.i18n import TEXTS
     from coverage_app.io.writers import czech_headers
 
     out = df.copy()
@@ -297,4 +348,6 @@ def frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     for c in out.columns:
         if out[c].dtype == bool:
             out[c] = out[c].map({True: yes, False: no})
+    out = out.rename(columns={c: t(f"app.col.{c}", lang) for c in out.columns
+                              if f"col.{c}" not in TEXTS and f"app.col.{c}" in TEXTS})
     return czech_headers(out, lang)

@@ -49,8 +49,15 @@ import numpy as np
 import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
+from shapely.geometry.base import BaseGeometry
 
-from coverage_app.codelists import FORMS, TARGET_GROUPS, WORKING_GROUPS, resolve_target_group
+from coverage_app.codelists import (
+    FORMS,
+    TARGET_GROUPS,
+    WORKING_GROUPS,
+    KindCatalog,
+    resolve_target_group,
+)
 from coverage_app.coverage import Analysis
 from coverage_app.i18n import register, t
 from coverage_app.maps.numbering import czech_sort_key, primary_working_group
@@ -152,6 +159,8 @@ register({
                          "en": "Services with a secret address (for the whole area)"},
     "pub.secret_note": {"cs": "Adresa těchto služeb se nezveřejňuje kvůli bezpečí klientů. Zavolejte.",
                         "en": "The address of these services is withheld for the clients' safety. Please call."},
+    "pub.more": {"cs": "Zobrazeno prvních {n} z {total} služeb – vyberte obec nebo zužte výběr.",
+                 "en": "Showing the first {n} of {total} services – choose an obec or narrow the filters."},
     "pub.none": {"cs": "Pro zvolené filtry jsme nenašli žádnou službu.", "en": "No service matches the chosen filters."},
     "pub.list_label": {"cs": "Seznam služeb (textová podoba mapy)", "en": "List of services (text version of the map)"},
     "pub.map_label": {"cs": "Mapa služeb – stejné údaje jako v seznamu", "en": "Map of services – the same facts as the list"},
@@ -368,8 +377,7 @@ def _base_map(bounds: Sequence[Sequence[float]], assets: MapAssets, *, basemap: 
         _Attribution(t("map.attr.plain", lang)).add_to(m)
     if source:
         _Attribution(t("map.attr.data", lang, source=html.escape(source))).add_to(m)
-    m.fit_bounds([[s, w], [n, e]], padding=(12, 12))
-    return m
+    return m  # the caller fits the view with _fit() once the frame has its size
 
 
 def _fit(m: folium.Map, bounds: Sequence[Sequence[float]], *, center: Sequence[float] | None = None,
@@ -617,11 +625,11 @@ def obec_features(district: District, *, classes: Classes | None = None, values:
     return {"type": "FeatureCollection", "features": feats}
 
 
-def _geojson_geometry(geom) -> dict:
+def _geojson_geometry(geom: BaseGeometry) -> dict:
     """Shapely geometry → GeoJSON mapping with coordinates rounded to 5 decimals (~1 m)."""
     from shapely.geometry import mapping
 
-    def rnd(obj):
+    def rnd(obj: object) -> object:
         if isinstance(obj, (list, tuple)):
             if obj and isinstance(obj[0], (int, float)):
                 return [round(float(c), 5) for c in obj]
@@ -712,7 +720,7 @@ def _swatch(colour: str, opacity: float = 1.0) -> str:
 
 
 def planner_legend_html(classes: Classes | None, kinds: Sequence[str], colours: Mapping[str, str], *,
-                        catalog, points_only: bool, lang: str = "cs", scenario: bool = False,
+                        catalog: KindCatalog, points_only: bool, lang: str = "cs", scenario: bool = False,
                         isochrones: Sequence[float] = (),
                         parts: Sequence[str] = ("classes", "kinds", "forms")) -> str:
     """HTML of the planner map's legend, inline-styled (usable inside the map and in a page).
@@ -882,7 +890,7 @@ def service_reach(analysis: Analysis) -> pd.DataFrame:
     obce of its declared service area (or, without one, those within the threshold of its
     base); a service clients travel to (``amb``/``pob``) serves the obce within the threshold
     of its nearest site.  Sites with a secret address are left out entirely, so no travel time
-    to them is ever published.
+    to them is ever published.  Vectorised over all sites (thousands of services are fine).
 
     Returns
     -------
@@ -893,63 +901,74 @@ def service_reach(analysis: Analysis) -> pd.DataFrame:
     """
     s = analysis.settings
     codes = analysis.district.codes
-    sites = analysis.sites
-    sites = sites[~sites["secret_address"].astype(bool)]
-    public = analysis.services.public_sites()
-    public = public[~public["secret_address"].astype(bool)]
-    addr = public.drop_duplicates(["site_id"]).set_index("site_id")["address_text"]
-    sv = analysis.services.services.set_index("service_id")
-    cols = ["service_id", "form", "kod_obce", "travel_time_min", "distance_km", "in_service_area", "site_name", "address"]
-    rows: list[pd.DataFrame] = []
-    minutes = analysis.travel.minutes
-    km = analysis.travel.km
-    n = len(codes)
     code_arr = np.asarray(codes, dtype=object)
-    for (sid, form), grp in sites.groupby(["service_id", "form"], sort=False):
-        if sid not in sv.index:
-            continue
-        c = grp["col"].to_numpy(dtype=int)
-        mm = minutes[:, c]
-        j = np.argmin(mm, axis=1)
-        best = mm[np.arange(n), j]
-        best_km = km[:, c][np.arange(n), j]
-        area = set(sv.loc[sid, "service_area"])
-        if form == "ter":
-            in_area = np.isin(code_arr, list(area)) if area else np.zeros(n, dtype=bool)
-            near = np.zeros(n, dtype=bool) if area else best <= s.threshold_min
-        else:
-            in_area = np.zeros(n, dtype=bool)
-            near = (best <= s.threshold_min) if form in s.travel_forms else np.zeros(n, dtype=bool)
-        keep = in_area | near
-        if not keep.any():
-            continue
-        site_ids = grp["site_id"].to_numpy()[j]
-        site_names = grp["site_name"].to_numpy()[j]
-        travel = form in s.travel_forms or (form == "ter" and not area)
-        rows.append(pd.DataFrame({
-            "service_id": sid, "form": form, "kod_obce": code_arr[keep],
-            "travel_time_min": np.where(travel & np.isfinite(best), np.round(best, 1), np.nan)[keep],
-            "distance_km": np.where(travel & np.isfinite(best_km), np.round(best_km, 2), np.nan)[keep],
-            "in_service_area": in_area[keep],
-            "site_name": site_names[keep],
-            "address": [str(addr.get(x, "")) for x in site_ids[keep]],
-        }))
-    # field services without any located site still serve their declared area
-    placed = set(zip(sites["service_id"], sites["form"]))
+    pos = {c: i for i, c in enumerate(codes)}
+    n = len(codes)
+    cols = ["service_id", "form", "kod_obce", "travel_time_min", "distance_km", "in_service_area", "site_name", "address"]
+    sv = analysis.services.services.set_index("service_id")
+    all_sites = analysis.services.sites
+    secret_ids = set(all_sites.loc[all_sites["secret_address"].astype(bool), "service_id"])
+    sites = analysis.sites
+    sites = sites[~sites["secret_address"].astype(bool) & sites["service_id"].isin(sv.index)]
+    public = analysis.services.public_sites()
+    addr = public[~public["secret_address"].astype(bool)].drop_duplicates("site_id").set_index("site_id")["address_text"]
+    frames: list[pd.DataFrame] = []
+    if len(sites) and n:
+        sites = sites.assign(_g=sites.groupby(["service_id", "form"], sort=False).ngroup().to_numpy())
+        sites = sites.sort_values("_g", kind="stable").reset_index(drop=True)
+        g = sites["_g"].to_numpy()
+        starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+        sizes = np.diff(np.r_[starts, len(g)])
+        site_cols = sites["col"].to_numpy(dtype=int)
+        minutes = analysis.travel.minutes[:, site_cols]
+        km = analysis.travel.km[:, site_cols]
+        best = np.repeat(starts[None, :], n, axis=0)  # index (into sites) of the nearest site per obec × group
+        for gi in np.flatnonzero(sizes > 1):
+            a, b = starts[gi], starts[gi] + sizes[gi]
+            best[:, gi] = a + np.argmin(minutes[:, a:b], axis=1)
+        rows = np.arange(n)[:, None]
+        mins = minutes[rows, best]
+        kms = km[rows, best]
+        g_sid = sites["service_id"].to_numpy()[starts]
+        g_form = sites["form"].to_numpy()[starts]
+        areas = [tuple(sv.at[sid, "service_area"]) for sid in g_sid]
+        is_ter = g_form == "ter"
+        has_area = np.array([bool(a) for a in areas])
+        travel = np.isin(g_form, list(s.travel_forms)) | (is_ter & ~has_area)
+        in_area = np.zeros((n, len(starts)), dtype=bool)
+        for gi in np.flatnonzero(is_ter & has_area):
+            idx = [pos[c] for c in areas[gi] if c in pos]
+            in_area[idx, gi] = True
+        near = travel[None, :] & (mins <= s.threshold_min)
+        oi, gi = np.nonzero(in_area | near)
+        if oi.size:
+            b = best[oi, gi]
+            site_ids = sites["site_id"].to_numpy()[b]
+            timed = travel[gi] & np.isfinite(mins[oi, gi])
+            frames.append(pd.DataFrame({
+                "service_id": g_sid[gi], "form": g_form[gi], "kod_obce": code_arr[oi],
+                "travel_time_min": np.where(timed, np.round(mins[oi, gi], 1), np.nan),
+                "distance_km": np.where(timed & np.isfinite(kms[oi, gi]), np.round(kms[oi, gi], 2), np.nan),
+                "in_service_area": in_area[oi, gi],
+                "site_name": sites["site_name"].to_numpy()[b],
+                "address": addr.reindex(site_ids).fillna("").astype(str).to_numpy(),
+            }))
+    # field services without any located public site still serve their declared area
+    placed = set(zip(sites["service_id"], sites["form"])) if len(sites) else set()
     caps = analysis.services.capacities
-    field_ids = set(caps.loc[caps["form"] == "ter", "service_id"]) | set(
-        analysis.services.sites.loc[analysis.services.sites["form"] == "ter", "service_id"])
-    secret_ids = set(analysis.services.sites.loc[analysis.services.sites["secret_address"].astype(bool), "service_id"])
+    field_ids = set(caps.loc[caps["form"] == "ter", "service_id"]) | set(all_sites.loc[all_sites["form"] == "ter",
+                                                                                       "service_id"])
     for sid in sorted(field_ids):
         if (sid, "ter") in placed or sid not in sv.index or sid in secret_ids:
             continue
-        area = [c for c in sv.loc[sid, "service_area"] if c in set(codes)]
+        area = [c for c in sv.at[sid, "service_area"] if c in pos]
         if area:
-            rows.append(pd.DataFrame({"service_id": sid, "form": "ter", "kod_obce": area, "travel_time_min": np.nan,
-                                      "distance_km": np.nan, "in_service_area": True, "site_name": "", "address": ""}))
-    if not rows:
+            frames.append(pd.DataFrame({"service_id": sid, "form": "ter", "kod_obce": area, "travel_time_min": np.nan,
+                                        "distance_km": np.nan, "in_service_area": True, "site_name": "",
+                                        "address": ""}))
+    if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    return pd.concat(rows, ignore_index=True)[cols]
+    return pd.concat(frames, ignore_index=True)[cols]
 
 
 def service_situations(services: Services) -> pd.Series:
@@ -1035,68 +1054,88 @@ def public_listing(analysis: Analysis, *, kod_obce: str | None = None, situation
     code_set = set(codes)
     reach = service_reach(analysis) if reach is None else reach
     keep = _service_filter(services, situation=situation, target_group=target_group, kind=kind)
-    sv = services.services.set_index("service_id")
+    records = services.services.set_index("service_id").to_dict("index")
     public = services.public_sites(lang)
-    sits = service_situations(services)
     kind_rank = {k.id: i for i, k in enumerate(catalog)}
     secret_sites = services.sites[services.sites["secret_address"].astype(bool)]
-    all_secret = {sid for sid, grp in services.sites.groupby("service_id") if grp["secret_address"].astype(bool).all()}
+    secret_flags = services.sites["secret_address"].astype(bool)
+    all_secret = set(secret_flags.groupby(services.sites["service_id"]).all().pipe(lambda x: x[x].index))
+    memo: dict[tuple, str] = {}
 
     def names_of(kind_id: str) -> str:
         k = catalog.get(kind_id)
         return (k.name_cs if lang == "cs" else k.name_en) if k else kind_id
 
-    def tg_names(tgs: Iterable[str]) -> str:
-        out = []
-        for tg in tgs:
-            code = resolve_target_group(tg)
-            out.append((TARGET_GROUPS[code].name_cs if lang == "cs" else TARGET_GROUPS[code].name_en) if code else str(tg))
-        return ", ".join(out)
+    def tg_names(tgs: tuple) -> str:
+        key = ("tg", tgs)
+        if key not in memo:
+            out = []
+            for tg in tgs:
+                code = resolve_target_group(tg)
+                out.append((TARGET_GROUPS[code].name_cs if lang == "cs" else TARGET_GROUPS[code].name_en)
+                           if code else str(tg))
+            memo[key] = ", ".join(out)
+        return memo[key]
 
-    def situation_of(sid: str) -> str:
-        kobj = catalog.get(str(sv.loc[sid, "kind"]))
-        return primary_working_group(list(sv.loc[sid, "target_groups"]), kobj.working_groups if kobj else ())
+    def situation_of(rec: Mapping) -> str:
+        key = ("wg", str(rec["kind"]), tuple(rec["target_groups"]))
+        if key not in memo:
+            kobj = catalog.get(str(rec["kind"]))
+            memo[key] = primary_working_group(list(rec["target_groups"]), kobj.working_groups if kobj else ())
+        return memo[key]
 
+    def card(sid: str, rec: Mapping) -> dict:
+        return {"service_id": sid, "name": str(rec["service_name"]), "provider": str(rec["provider_name"]),
+                "kind": str(rec["kind"]), "kind_name": names_of(str(rec["kind"])), "situation": situation_of(rec),
+                "phone": str(rec["phone"]), "email": str(rec["email"]), "web": str(rec["web"]),
+                "hours": str(rec["hours"]), "target_groups": tg_names(tuple(rec["target_groups"])),
+                "description": str(rec["description"]), "fictional": bool(rec["fictional"])}
+
+    served_sets: dict[str, set[str]] = {}
+    forms_of: dict[str, set[str]] = {}
+    for sid, code, form in zip(reach["service_id"].to_numpy(dtype=object), reach["kod_obce"].to_numpy(dtype=object),
+                               reach["form"].to_numpy(dtype=object)):
+        served_sets.setdefault(sid, set()).add(code)
+        forms_of.setdefault(sid, set()).add(form)
+    served = {sid: sorted(v) for sid, v in served_sets.items()}
+    home_of: dict[str, bool] = {}
+    nearest: dict[str, dict] = {}
+    if kod_obce and len(reach):
+        here = reach[reach["kod_obce"] == kod_obce]
+        home_of = here.groupby("service_id")["in_service_area"].any().to_dict()
+        timed = here[here["travel_time_min"].notna()].sort_values("travel_time_min", kind="mergesort")
+        nearest = timed.drop_duplicates("service_id").set_index("service_id").to_dict("index")
+    located = public[public.geometry.notna() & ~public["secret_address"].astype(bool)]
+    addresses_of: dict[str, list[str]] = {}
+    for sid, a in zip(located["service_id"].to_numpy(dtype=object), located["address_text"].to_numpy(dtype=object)):
+        if a and a not in addresses_of.setdefault(sid, []):
+            addresses_of[sid].append(str(a))
+    form_names = {f: (FORMS[f].name_cs if lang == "cs" else FORMS[f].name_en) for f in FORMS}
     rows = []
-    served = reach.groupby("service_id")["kod_obce"].agg(lambda x: sorted(set(x))) if len(reach) else pd.Series(dtype=object)
-    for sid in sv.index:
-        if sid not in keep or sid in all_secret or sid not in served.index:
+    for sid, rec in records.items():
+        if sid not in keep or sid in all_secret or sid not in served:
             continue
-        srow = sv.loc[sid]
-        mine = reach[reach["service_id"] == sid]
-        comes_home = False
-        minutes = km = np.nan
-        site_name = address = ""
-        if kod_obce:
-            here = mine[mine["kod_obce"] == kod_obce]
-            if here.empty:
-                continue
-            comes_home = bool(here["in_service_area"].any())
-            timed = here[here["travel_time_min"].notna()].sort_values("travel_time_min")
-            if len(timed):
-                first = timed.iloc[0]
-                minutes, km = float(first["travel_time_min"]), float(first["distance_km"])
-                site_name, address = str(first["site_name"]), str(first["address"])
-        psites = public[(public["service_id"] == sid) & public.geometry.notna()]
-        addresses = list(dict.fromkeys(a for a in psites["address_text"].astype(str) if a))
-        forms = [f for f in ("pob", "amb", "ter") if f in set(mine["form"])]
-        rows.append({
-            "service_id": sid, "name": str(srow["service_name"]), "provider": str(srow["provider_name"]),
-            "kind": str(srow["kind"]), "kind_name": names_of(str(srow["kind"])), "situation": situation_of(sid),
-            "forms": ", ".join(FORMS[f].name_cs if lang == "cs" else FORMS[f].name_en for f in forms),
-            "comes_home": comes_home, "travel_time_min": minutes, "distance_km": km, "site_name": site_name,
-            "address": address or (addresses[0] if addresses else ""), "addresses": addresses,
-            "phone": str(srow["phone"]), "email": str(srow["email"]), "web": str(srow["web"]),
-            "hours": str(srow["hours"]), "target_groups": tg_names(srow["target_groups"]),
-            "description": str(srow["description"]), "obce": list(served.loc[sid]),
-            "fictional": bool(srow["fictional"]),
+        if kod_obce and sid not in home_of:
+            continue
+        near = nearest.get(sid)
+        addresses = addresses_of.get(sid, [])
+        row = card(sid, rec)
+        row.update({
+            "forms": ", ".join(form_names[f] for f in ("pob", "amb", "ter") if f in forms_of.get(sid, set())),
+            "comes_home": bool(home_of.get(sid, False)),
+            "travel_time_min": float(near["travel_time_min"]) if near else np.nan,
+            "distance_km": float(near["distance_km"]) if near else np.nan,
+            "site_name": str(near["site_name"]) if near else "",
+            "address": (str(near["address"]) if near else "") or (addresses[0] if addresses else ""),
+            "addresses": addresses, "obce": served[sid],
         })
+        rows.append(row)
     entries = pd.DataFrame(rows, columns=list(_ENTRY_COLUMNS))
     if len(entries):
         if kod_obce:
             entries["_o"] = np.where(entries["comes_home"] & entries["travel_time_min"].isna(), -1.0,
                                      entries["travel_time_min"].fillna(-0.5))
-            entries["_k"] = entries["name"].map(czech_sort_key)
+            entries["_k"] = [czech_sort_key(n) for n in entries["name"]]
             entries = entries.sort_values(["_o", "_k"], kind="mergesort").drop(columns=["_o", "_k"])
         else:
             entries["_r"] = entries["kind"].map(lambda k: kind_rank.get(k, 999))
@@ -1104,23 +1143,18 @@ def public_listing(analysis: Analysis, *, kod_obce: str | None = None, situation
             entries = entries.sort_values(["_r", "_k"], kind="mergesort").drop(columns=["_r", "_k"])
         entries = entries.reset_index(drop=True)
     secret_rows = []
-    for sid in sorted(all_secret & keep, key=lambda x: czech_sort_key(str(sv.loc[x, "service_name"])) if x in sv.index else ()):
-        if sid not in sv.index:
+    secret_obce: dict[str, set[str]] = {}
+    for sid, code in zip(secret_sites["service_id"].to_numpy(dtype=object), secret_sites["kod_obce"].to_numpy(dtype=object)):
+        secret_obce.setdefault(sid, set()).add(code)
+    secret_addr = public[public["secret_address"].astype(bool)].drop_duplicates("service_id").set_index(
+        "service_id")["address_text"]
+    for sid in sorted(all_secret & keep & set(records), key=lambda x: czech_sort_key(str(records[x]["service_name"]))):
+        rec = records[sid]
+        if not (secret_obce.get(sid, set()) & code_set or code_set.intersection(rec["service_area"])):
             continue
-        srow = sv.loc[sid]
-        site_obce = set(secret_sites.loc[secret_sites["service_id"] == sid, "kod_obce"])
-        if not (site_obce & code_set or code_set.intersection(srow["service_area"])):
-            continue
-        addr = public.loc[public["service_id"] == sid, "address_text"]
-        secret_rows.append({
-            "service_id": sid, "name": str(srow["service_name"]), "provider": str(srow["provider_name"]),
-            "kind": str(srow["kind"]), "kind_name": names_of(str(srow["kind"])), "situation": situation_of(sid),
-            "phone": str(srow["phone"]), "email": str(srow["email"]), "web": str(srow["web"]),
-            "hours": str(srow["hours"]),
-            "address": str(addr.iloc[0]) if len(addr) else t("label.secret_address", lang),
-            "target_groups": tg_names(srow["target_groups"]), "description": str(srow["description"]),
-            "fictional": bool(srow["fictional"]),
-        })
+        row = card(sid, rec)
+        row["address"] = str(secret_addr.get(sid, "")) or t("label.secret_address", lang)
+        secret_rows.append(row)
     secret = pd.DataFrame(secret_rows, columns=list(_SECRET_COLUMNS))
     name = ""
     if kod_obce and kod_obce in code_set:
@@ -1140,21 +1174,31 @@ def public_sites(services: Services, *, service_ids: Iterable[str] | None = None
         tab = tab[tab["service_id"].isin(set(service_ids))]
     if tab.empty:
         return []
-    wgs = tab.to_crs(4326)
+    order = {"pob": 0, "amb": 1, "ter": 2}
+    forms = (tab.assign(_o=tab["form"].map(order)).sort_values("_o").groupby(["site_id", "service_id"], sort=False)["form"]
+             .agg(lambda x: list(dict.fromkeys(x))))
+    first = tab.drop_duplicates(["site_id", "service_id"]).set_index(["site_id", "service_id"])
+    wgs = gpd.GeoSeries(first.geometry.to_numpy(), crs=CRS).to_crs(4326)
     catalog = services.kinds
+    colour_of: dict[tuple, str] = {}
     out = []
-    for (site_id, sid), grp in wgs.groupby(["site_id", "service_id"], sort=False):
-        first = grp.iloc[0]
-        forms = [f for f in ("pob", "amb", "ter") if f in set(grp["form"])]
-        kind = catalog.get(str(first["kind"]))
-        wg = primary_working_group(list(first["target_groups"]), kind.working_groups if kind else ())
+    first = first.reset_index()
+    for row, pt in zip(first.itertuples(index=False), wgs):
+        key = (row.site_id, row.service_id)
+        fl = forms.get(key, [])
+        kind = catalog.get(str(row.kind))
+        tgs = tuple(row.target_groups)
+        ck = (str(row.kind), tgs)
+        if ck not in colour_of:
+            wg = primary_working_group(list(tgs), kind.working_groups if kind else ())
+            colour_of[ck] = SITUATION_COLOURS.get(wg, SITUATION_COLOURS["ostatni"])
         out.append({
-            "la": round(float(first.geometry.y), 6), "lo": round(float(first.geometry.x), 6),
-            "n": str(first["service_name"]), "k": (kind.name_cs if lang == "cs" else kind.name_en) if kind else "",
-            "f": ", ".join(FORMS[f].name_cs if lang == "cs" else FORMS[f].name_en for f in forms),
-            "a": str(first["address_text"]), "p": str(first["phone"]), "w": str(first["web"]),
-            "h": str(first["hours"]), "c": SITUATION_COLOURS.get(wg, SITUATION_COLOURS["ostatni"]),
-            "s": FORM_SHAPES[forms[0]] if forms else "circle", "id": str(sid),
+            "la": round(float(pt.y), 6), "lo": round(float(pt.x), 6),
+            "n": str(row.service_name), "k": (kind.name_cs if lang == "cs" else kind.name_en) if kind else "",
+            "f": ", ".join(FORMS[f].name_cs if lang == "cs" else FORMS[f].name_en for f in fl),
+            "a": str(row.address_text), "p": str(row.phone), "w": str(row.web),
+            "h": str(row.hours), "c": colour_of[ck],
+            "s": FORM_SHAPES[fl[0]] if fl else "circle", "id": str(row.service_id),
         })
     return out
 
@@ -1290,21 +1334,26 @@ _LIST_CSS = """
 
 
 def public_list_html(listing: PublicListing, lang: str = "cs", *, with_obce: bool = False,
-                     heading_level: int = 2) -> str:
+                     heading_level: int = 2, max_items: int | None = None) -> str:
     """The public list as accessible HTML (the text alternative of the map).
 
     ``with_obce`` adds ``data-obce`` attributes (codes of the obce each service serves) used by
-    the obec filter of the HTML export.
+    the obec filter of the HTML export.  ``max_items`` shows only the first entries, with a
+    note how many there are (for very large data sets before an obec is chosen).
     """
     h = max(1, min(heading_level, 5))
     parts = [f"<style>{_LIST_CSS}</style>", f'<section class="cm-list" aria-label="{html.escape(t("pub.list_label", lang))}">']
     if listing.entries.empty and listing.secret.empty:
         parts.append(f"<p>{html.escape(t('pub.none', lang))}</p>")
     if len(listing.entries):
+        records = listing.entries.to_dict("records")
+        shown = records if max_items is None else records[:max_items]
         parts.append("<ul>")
-        for e in listing.entries.to_dict("records"):
+        for e in shown:
             parts.append(_entry_html(e, listing.mode, lang, with_obce=with_obce))
         parts.append("</ul>")
+        if len(shown) < len(records):
+            parts.append(f"<p><strong>{html.escape(t('pub.more', lang, n=len(shown), total=len(records)))}</strong></p>")
     if len(listing.secret):
         all_attr = ' data-obce="" data-all="1"' if with_obce else ""
         parts.append(f'<div class="cm-secret"{all_attr}><h{h}>{html.escape(t("pub.secret_title", lang))}</h{h}>'
@@ -1447,7 +1496,7 @@ def export_public_map(district: District, services: Services, analysis: Analysis
         fictional=html.escape(t("pub.fictional", lang)) if fictional else "",
         search_label=html.escape(t("pub.search", lang)), all_obce=html.escape(t("pub.all_obce", lang)),
         obce=[(c, html.escape(n)) for c, n in obce_sorted], count_label=html.escape(t("pub.count", lang)),
-        count=len(listing.entries), list_html=public_list_html(listing, lang, with_obce=True),
+        count=len(listing.entries) + len(listing.secret), list_html=public_list_html(listing, lang, with_obce=True),
         map_label=html.escape(t("pub.map_label", lang)), noscript=html.escape(t("pub.noscript", lang)),
         legend_label=html.escape(t("pub.legend", lang)), legend_html=public_legend_html(lang),
         source_line=html.escape(t("pub.source", lang, source=source or ", ".join(services.source_files) or "—",

@@ -369,7 +369,7 @@
         var codes = items[i].getAttribute('data-obce').split(' ');
         var ok = !code || codes.indexOf(code) >= 0 || items[i].getAttribute('data-all') === '1';
         items[i].hidden = !ok;
-        if (ok && items[i].tagName === 'LI' && items[i].getAttribute('data-all') !== '1') { shown += 1; }
+        if (ok && items[i].tagName === 'LI') { shown += 1; }
       }
       if (count) { count.textContent = String(shown); }
       if (homeMarker) { map.removeLayer(homeMarker); homeMarker = null; }

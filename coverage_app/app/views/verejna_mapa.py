@@ -12,16 +12,21 @@ from pathlib import Path
 
 import streamlit as st
 
-from coverage_app.app._ui import get_analysis, get_district, get_reach, page_setup, show_map
+from coverage_app.app._ui import (
+    get_analysis,
+    get_district,
+    get_listing,
+    get_markers,
+    page_setup,
+    show_map,
+)
 from coverage_app.codelists import TARGET_GROUPS
 from coverage_app.maps.interactive import (
     LIFE_SITUATIONS,
     export_public_map,
     public_legend_html,
     public_list_html,
-    public_listing,
     public_map,
-    public_sites,
 )
 from coverage_app.settings import AnalysisSettings
 
@@ -66,20 +71,19 @@ kind = c3.selectbox(ctx.t("app.pub.kind"), [""] + kinds,
 spec = obec_district.get(kod) if kod else next(iter(districts))
 district = get_district(data, spec)
 analysis, akey = get_analysis(data, spec, AnalysisSettings(norms=data.norms))
-listing = public_listing(analysis, kod_obce=kod, situation=situation or None, target_group=target_group or None,
-                         kind=kind or None, lang=lang, reach=get_reach(analysis, akey))
+listing = get_listing(analysis, akey, kod=kod, situation=situation, target_group=target_group, kind=kind, lang=lang)
 n = len(listing.entries) + len(listing.secret)
 
 left, right = st.columns([2, 3], gap="medium")
 with left:
     if kod:
-        st.subheader(ctx.t("app.pub.count_obec", obec=listing.obec_name, n=n))
+        st.markdown(f'**{ctx.t("app.pub.count_obec", obec=listing.obec_name, n=n)}**')
     else:
-        st.subheader(ctx.t("app.pub.count_all", district=districts[spec], n=n))
-    st.html(public_list_html(listing, lang))
+        st.markdown(f'**{ctx.t("app.pub.count_all", district=districts[spec], n=n)}**')
+    st.html(public_list_html(listing, lang, max_items=None if kod else 150))
 with right:
-    ids = set(listing.entries["service_id"]) if len(listing.entries) else set()
-    markers = public_sites(data.services, service_ids=ids, lang=lang)
+    markers = get_markers(data.services, akey, listing, situation=situation, target_group=target_group, kind=kind,
+                          lang=lang)
     m = public_map(district, markers, assets=ctx.assets, home=kod, basemap=ctx.basemap, lang=lang,
                    source=data.source_text)
     show_map(m, key="public_map", height=560, returned=())
@@ -97,6 +101,6 @@ with right:
             return path.read_bytes()
 
     with_tiles = st.checkbox(ctx.t("app.pub.export_basemap"), value=False, key="pub_export_tiles")
-    st.download_button(ctx.t("app.pub.export"), _export(akey, lang, with_tiles),
+    st.download_button(ctx.t("app.pub.export"), lambda: _export(akey, lang, with_tiles), on_click="ignore",
                        file_name=f"kde-najdu-pomoc-{spec.replace(':', '-').lower()}.html", mime="text/html",
                        help=ctx.t("app.pub.export_help"), key="pub_export")

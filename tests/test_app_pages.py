@@ -1,0 +1,228 @@
+"""The Streamlit pages run headless with Streamlit's AppTest on the embedded demo."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit.testing.v1")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+APP = Path(__file__).resolve().parents[1] / "coverage_app" / "app"
+VIEWS = APP / "views"
+TIMEOUT = 180
+SECRET_STREET = "Lipová"
+
+
+@pytest.fixture(autouse=True)
+def _demo_env(monkeypatch):
+    """The demo, offline (no probe of the tile server)."""
+    monkeypatch.setenv("COVERAGE_APP_DEMO", "1")
+    monkeypatch.setenv("COVERAGE_APP_OFFLINE", "1")
+    monkeypatch.delenv("COVERAGE_APP_PROJECT", raising=False)
+    monkeypatch.delenv("COVERAGE_APP_PLANNER_PASSWORD", raising=False)
+
+
+def run_page(name: str) -> AppTest:
+    at = AppTest.from_file(str(VIEWS / name), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Every text the page shows (markdown, HTML, headers, captions, alerts)."""
+    parts = [m.value for m in at.markdown] + [h.proto.body for h in at.get("html")]
+    parts += [e.value for e in at.title] + [e.value for e in at.subheader] + [e.value for e in at.caption]
+    parts += [e.value for e in at.info] + [e.value for e in at.success] + [e.value for e in at.warning]
+    parts += [e.value for e in at.error]
+    return "\n".join(str(p) for p in parts)
+
+
+def map_args(at: AppTest) -> list[dict]:
+    """Arguments of the streamlit-folium components on the page (script, js_links, …)."""
+    return [json.loads(c.proto.json_args) for c in at.get("component_instance")]
+
+
+def login(at: AppTest, password: str = "demo") -> AppTest:
+    at.text_input(key="password").input(password)
+    at.button[0].click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_home_router_runs_the_landing_page():
+    at = AppTest.from_file(str(APP / "Home.py"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Dostupnost sociálních služeb"
+    assert "Ukázková data" in texts(at)
+
+
+def test_public_page_lists_services_for_rajhrad_without_secrets():
+    at = run_page("verejna_mapa.py")
+    assert at.title[0].value == "Kde najdu pomoc?"
+    assert at.selectbox(key="pub_obec").value is None
+    at.selectbox(key="pub_obec").set_value("583758").run()
+    assert not at.exception
+    shown = texts(at)
+    assert re.search(r"Pro obec Rajhrad jsme našli \d+ služeb", shown)
+    assert "Domov pro seniory Rajhrad (fiktivní)" in shown
+    assert "adresa neveřejná, volejte +420 000 000 112" in shown
+    assert SECRET_STREET not in shown
+    (args,) = map_args(at)
+    assert "CoverageMap.clusters(" in args["script"] and "CoverageMap.home(" in args["script"]
+    assert SECRET_STREET not in args["script"] and "16.5983" not in args["script"]
+    for url in args["js_links"] + args["css_links"]:
+        assert url.startswith(("data:", "/app/static/")), url[:60]
+
+
+def test_public_page_filters_and_english():
+    at = run_page("verejna_mapa.py")
+    at.selectbox(key="pub_situation").set_value("rodiny").run()
+    family = texts(at)
+    assert "Raná péče Brno-venkov (fiktivní)" in family
+    assert "Domov pro seniory Rajhrad (fiktivní)" not in family
+    at.selectbox(key="lang_widget").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "Where can I find help?"
+
+
+def test_planner_asks_for_login_first():
+    at = run_page("planovani.py")
+    assert at.title[0].value == "Přihlášení pro plánovače"
+    assert "heslo je „demo“" in texts(at)
+    assert not [s for s in at.subheader if s.value.startswith("Mezery")]
+    assert not at.get("component_instance")
+    login(at, "spatne")
+    assert "Nesprávné heslo." in texts(at)
+
+
+def test_planner_shows_gap_table_after_login(demo):
+    from coverage_app.coverage import analyze
+
+    at = login(run_page("planovani.py"))
+    expected = len(analyze(demo.district, demo.services).gaps)
+    assert f"Mezery v pokrytí: {expected}" in [s.value for s in at.subheader]
+    gap_table = at.dataframe[0].value  # beside the map, first on the page
+    assert len(gap_table) == expected
+    assert list(gap_table.columns[:3]) == ["pořadí", "obec", "druh služby"]
+    assert gap_table["pořadí"].tolist() == list(range(1, expected + 1))
+    (args,) = map_args(at)
+    assert '"type":"Point"' in args["script"] and '"type":"Polygon"' not in args["script"]
+    assert "CoverageMap.sites(" in args["script"]
+
+
+def test_planner_obec_detail(demo):
+    at = login(run_page("planovani.py"))
+    at.selectbox(key="pl_obec_widget").set_value("583758").run()
+    assert not at.exception
+    assert "Služby pro obec Rajhrad" in [s.value for s in at.subheader]
+    (args,) = map_args(at)
+    assert '"kod":"583758","name":"Rajhrad"' in args["script"] and '"sel":true' in args["script"]
+
+
+def test_planner_what_if_updates_map_and_delta_table():
+    at = login(run_page("planovani.py"))
+    before = map_args(at)[0]["script"]
+    assert "Scénář zatím nemá žádné změny" in texts(at)
+    at.radio(key="pl_action").set_value("remove").run()
+    at.selectbox(key="wi_site_remove").set_value("Z-DST-01-hru").run()
+    at.button(key="wi_remove").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = texts(at)
+    assert re.search(r"Změněno \d+ kombinací obec × druh; mezer \d+ → \d+\.", shown)
+    deltas = [d.value for d in at.dataframe if "dojezd před (min)" in d.value.columns]
+    assert deltas and len(deltas[0]) > 0
+    assert "zavřít: Denní stacionář Slunce (fiktivní) (Hrušovany u Brna)" in shown
+    after = map_args(at)[0]["script"]
+    assert after != before
+    assert at.radio(key="pl_view").value == "scenario"
+
+
+def test_planner_add_site_save_and_reopen_scenario():
+    at = login(run_page("planovani.py"))
+    at.selectbox(key="wi_kind").set_value("DruhSocialniSluzby/13").run()
+    at.selectbox(key="wi_obec").set_value("583936").run()
+    at.button(key="wi_add").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "nové místo: domovy pro seniory (pobytová), Syrovice, 20 lůžek" in texts(at)
+    at.text_input(key="pl_scenario_name").input("Domov Syrovice").run()
+    at.button(key="wi_save").click().run()
+    assert "Scénář „Domov Syrovice“ je uložen." in texts(at)
+    at.button(key="wi_clear").click().run()
+    assert "Scénář zatím nemá žádné změny" in texts(at)
+    at.selectbox(key="wi_saved_pick").set_value("Domov Syrovice").run()
+    at.button(key="wi_open").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "nové místo: domovy pro seniory (pobytová), Syrovice, 20 lůžek" in texts(at)
+    assert at.text_input(key="pl_scenario_name").value == "Domov Syrovice"
+
+
+@pytest.mark.slow
+def test_planner_site_suggestions_and_periods():
+    at = login(run_page("planovani.py"))
+    at.selectbox(key="sg_kind").set_value("DruhSocialniSluzby/10").run()
+    at.button(key="sg_run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Nepokrytá cílová populace" in texts(at)
+    labels = [m.label for m in at.metric]
+    assert {"Nové služby", "Ukončené služby", "Změněné služby"} <= set(labels)
+
+
+def test_print_page_shows_what_the_printing_module_offers():
+    at = run_page("tisk.py")
+    assert at.title[0].value == "Tisk: mapa služeb a katalog"
+    try:
+        import coverage_app.maps.printing  # noqa: F401
+    except ImportError:
+        assert "Tiskový modul zatím není k dispozici" in texts(at)
+        return
+    assert at.get("image"), "the map preview is shown"
+    assert any(b.label == "Připravit mapu (PDF)" for b in at.button)
+
+
+def test_data_page_needs_login_and_shows_quality():
+    at = run_page("data.py")
+    assert at.title[0].value == "Přihlášení pro plánovače"
+    login(at)
+    assert at.title[0].value == "Data"
+    labels = [m.label for m in at.metric]
+    assert "místo bez kódu adresního místa RÚIAN" in labels
+    assert "věkové skupiny odhadnuty z podílu, nejsou to data ČSÚ" in labels
+    (args,) = map_args(at)
+    assert "CoverageMap.sites(" in args["script"]
+
+
+@pytest.mark.realdata
+def test_project_with_polygons_draws_polygons_and_keeps_the_password(realdata, demo, tmp_path, monkeypatch):
+    """``coverage-app serve --project``: real obec boundaries (never invented), password from the env."""
+    from coverage_app.io.municipalities import read_municipalities
+    from coverage_app.io.project import Project, save_project
+
+    obce = read_municipalities(realdata("covidvobcich", "obce_polygony_cr.gpkg"))
+    obce = obce[obce["kod_orp"].isin(["6221", "8114"])]
+    path = save_project(Project(obce, demo.services, None, None, (), {}, {"district": "ORP:6221"}),
+                        tmp_path / "projekt.gpkg")
+    monkeypatch.delenv("COVERAGE_APP_DEMO")
+    monkeypatch.setenv("COVERAGE_APP_PROJECT", str(path))
+    monkeypatch.setenv("COVERAGE_APP_PLANNER_PASSWORD", "tajne")
+
+    at = run_page("planovani.py")
+    assert "heslo je „demo“" not in texts(at)
+    login(at, "demo")
+    assert "Nesprávné heslo." in texts(at)
+    login(at, "tajne")
+    (args,) = map_args(at)
+    assert '"type":"Polygon"' in args["script"] or '"type":"MultiPolygon"' in args["script"]
+    assert '"r":' not in args["script"].split("CoverageMap.obce(")[1].split("CoverageMap.sites(")[0]
+
+    public = run_page("verejna_mapa.py")
+    public.selectbox(key="pub_obec").set_value("583758").run()
+    (args,) = map_args(public)
+    assert "MultiPolygon" in args["script"] or '"type":"Polygon"' in args["script"]
+    assert SECRET_STREET not in texts(public) + args["script"]

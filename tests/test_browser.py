@@ -1,0 +1,379 @@
+"""End to end in a real browser: Playwright drives Debian's Chromium against ``coverage-app demo``.
+
+Every request the browser makes is checked: anything that would leave 127.0.0.1 (a CDN, a tile
+server) is blocked and fails the test.  Screenshots of every page are saved in
+``tests/artifacts/`` (desktop 1366 × 900; the public page also on a 390 × 844 phone).
+
+Skipped with a message when ``/usr/bin/chromium`` (or Playwright) is missing, unless
+``COVERAGE_APP_REQUIRE_BROWSER=1`` (CI), which turns the skip into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+SECRET_STREET = "Lipová"
+SECRET_LON = "16.5983"
+LOCAL = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:", "file:")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _unavailable(reason: str) -> None:
+    msg = f"browser tests need {reason}"
+    if os.environ.get("COVERAGE_APP_REQUIRE_BROWSER"):
+        pytest.fail(msg)
+    pytest.skip(msg)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    """``coverage-app demo --headless`` on a free port (offline: no probe of the tile server)."""
+    if not CHROMIUM.exists():
+        _unavailable(f"Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("the playwright package (pip install -e '.[test]')")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("COVERAGE_APP_PROJECT", "COVERAGE_APP_PLANNER_PASSWORD")}
+    env.update(COVERAGE_APP_OFFLINE="1", STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    log_path = tmp_path_factory.mktemp("server") / "server.log"
+    log = log_path.open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "coverage_app.cli", "demo", "--headless", "--port", str(port)],
+                            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(ROOT), start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 120
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"the app did not start:\n{log_path.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.time() > deadline:
+                pytest.fail(f"the app did not answer within 120 s:\n{log_path.read_text(errors='replace')}")
+            time.sleep(0.5)
+        yield base
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)  # the CLI and the Streamlit server it started
+            proc.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+class Offline:
+    """A browser context that blocks and records every request leaving the machine."""
+
+    def __init__(self, browser, width: int = 1366, height: int = 900, **kw) -> None:
+        self.blocked: list[str] = []
+        self.context = browser.new_context(viewport={"width": width, "height": height}, locale="cs-CZ",
+                                           accept_downloads=True, **kw)
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(90_000)
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith(LOCAL):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def close(self) -> None:
+        self.context.close()
+        assert self.blocked == [], f"requests left 127.0.0.1: {self.blocked}"
+
+
+@pytest.fixture
+def desktop(browser):
+    o = Offline(browser)
+    yield o
+    o.close()
+
+
+@pytest.fixture
+def phone(browser):
+    o = Offline(browser, 390, 844, is_mobile=True, has_touch=True, device_scale_factor=2)
+    yield o
+    o.close()
+
+
+def map_frame(page, index: int = 0):
+    """The streamlit-folium iframe (``index``-th on the page), once Leaflet has drawn in it."""
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').nth(index)
+    frame.locator(".leaflet-container").wait_for()
+    return frame
+
+
+def settle(page, ms: int = 1200) -> None:
+    """Wait until Streamlit has finished running the script, then a moment for the iframe."""
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90_000)
+    page.wait_for_timeout(ms)
+
+
+def shoot(page, path: Path, *, full: bool = False) -> Path:
+    """Screenshot; ``full`` grows the viewport to the whole app (Streamlit scrolls inside a pane)."""
+    if not full:
+        page.screenshot(path=str(path))
+        return path
+    size = page.viewport_size
+    height = page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+                           " return m ? m.scrollHeight : document.body.scrollHeight; }")
+    page.set_viewport_size({"width": size["width"], "height": int(min(max(height, size["height"]), 9000))})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
+    return path
+
+
+def choose(page, label: str, text: str) -> None:
+    """Type into a Streamlit selectbox and pick the first match (keyboard only)."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    box.locator("input").click()
+    box.locator("input").fill(text)
+    page.keyboard.press("Enter")
+
+
+def login(page, base: str) -> None:
+    page.goto(f"{base}/planovani")
+    page.get_by_text("Přihlášení pro plánovače").wait_for()
+    page.get_by_label("Heslo").fill("demo")
+    page.get_by_role("button", name="Přihlásit").click()
+    page.get_by_text(re.compile(r"Mezery v pokrytí: \d+")).wait_for()
+
+
+def assert_no_secret(text: str) -> None:
+    assert SECRET_STREET not in text
+    assert SECRET_LON not in text
+
+
+# ---------------------------------------------------------------------------------------------
+def test_home_page(server, desktop, artifacts):
+    page = desktop.page
+    page.goto(server)
+    page.get_by_role("heading", name="Dostupnost sociálních služeb").wait_for()
+    settle(page)
+    shoot(page, artifacts / "home_desktop.png")
+
+
+def test_public_page_search_rajhrad_offline(server, desktop, artifacts):
+    page = desktop.page
+    page.goto(f"{server}/kde-najdu-pomoc")
+    page.get_by_role("heading", name="Kde najdu pomoc?").wait_for()
+    frame = map_frame(page)
+    frame.locator(".leaflet-marker-icon").first.wait_for()
+    assert frame.locator(".leaflet-marker-icon").count() > 0
+    assert frame.locator(".leaflet-tile").count() == 0  # no tile server: a plain background
+    settle(page)
+    shoot(page, artifacts / "public_desktop.png")
+
+    choose(page, "Moje obec", "Rajhrad")
+    page.get_by_text(re.compile(r"Pro obec Rajhrad jsme našli \d+ služeb")).wait_for()
+    items = page.locator("li.cm-item")
+    assert items.count() > 5
+    assert page.get_by_text("Domov pro seniory Rajhrad (fiktivní)").first.is_visible()
+    assert page.get_by_text("adresa neveřejná, volejte +420 000 000 112").first.is_visible()
+    frame = map_frame(page)
+    frame.locator(".cm-home-label").wait_for()
+    assert "Rajhrad" in frame.locator(".cm-home-label").inner_text()
+    assert frame.locator(".leaflet-marker-icon").count() > 0
+    settle(page)
+
+    # the secret site appears nowhere: not in the page, not in the map's script or DOM
+    assert_no_secret(page.content())
+    frame = map_frame(page)
+    frame_html = frame.locator("html").evaluate("e => e.outerHTML")
+    assert "CoverageMap.clusters(" in frame_html
+    assert_no_secret(frame_html)
+
+    shoot(page, artifacts / "public_rajhrad_desktop.png")
+    shoot(page, artifacts / "public_rajhrad_desktop_full.png", full=True)
+
+    # keyboard: a marker takes focus and Enter opens its popup
+    frame = map_frame(page)
+    marker = frame.locator(".cm-site").first
+    marker.focus()
+    page.keyboard.press("Enter")
+    frame.locator(".leaflet-popup-content").wait_for()
+    page.wait_for_timeout(600)  # the popup fades in
+    page.locator('iframe[title="streamlit_folium.st_folium"]').screenshot(
+        path=str(artifacts / "public_rajhrad_map_popup.png"))
+
+
+def test_public_page_on_a_phone(server, phone, artifacts):
+    page = phone.page
+    page.goto(f"{server}/kde-najdu-pomoc")
+    page.get_by_role("heading", name="Kde najdu pomoc?").wait_for()
+    choose(page, "Moje obec", "Rajhrad")
+    page.get_by_text(re.compile(r"Pro obec Rajhrad jsme našli \d+ služeb")).wait_for()
+    frame = map_frame(page)
+    frame.locator(".leaflet-marker-icon").first.wait_for()
+    settle(page)
+    list_top = page.locator("li.cm-item").first.bounding_box()["y"]
+    map_top = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()["y"]
+    assert list_top < map_top  # the list (text alternative) comes first on a narrow screen
+    overflow = page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+                             " return m.scrollWidth - m.clientWidth; }")
+    assert overflow <= 1  # no sideways scrolling at 390 px
+    shoot(page, artifacts / "public_phone.png")
+    shoot(page, artifacts / "public_phone_full.png", full=True)
+    assert_no_secret(page.content())
+
+
+def test_public_html_export_works_offline_without_secrets(server, desktop, artifacts):
+    page = desktop.page
+    page.goto(f"{server}/kde-najdu-pomoc")
+    button = page.get_by_role("button", name="Stáhnout mapu jako samostatnou stránku (HTML)")
+    button.wait_for()
+    settle(page)
+    with page.expect_download() as info:
+        button.click()
+    path = artifacts / "verejna_mapa_export.html"
+    info.value.save_as(str(path))
+    html = path.read_text(encoding="utf-8")
+    assert_no_secret(html)
+    assert "adresa neveřejná, volejte +420 000 000 112" in html
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=[\"']https?:", html)
+
+    page.goto(path.as_uri())
+    page.locator("#cm-map.leaflet-container").wait_for()
+    page.locator("#cm-map .leaflet-marker-icon").first.wait_for()
+    page.select_option("#cm-obec", label="Rajhrad")
+    page.locator("#cm-map .cm-home-label").wait_for()
+    visible = page.locator("li.cm-item:not([hidden])")
+    assert 0 < visible.count() < page.locator("li.cm-item").count()
+    shoot(page, artifacts / "public_export_desktop.png")
+
+
+def test_planner_login_gap_table_click_and_what_if(server, desktop, artifacts):
+    page = desktop.page
+    page.goto(f"{server}/planovani")
+    page.get_by_text("Přihlášení pro plánovače").wait_for()
+    assert page.get_by_text(re.compile(r"Mezery v pokrytí")).count() == 0
+    assert page.locator('iframe[title="streamlit_folium.st_folium"]').count() == 0
+    settle(page)
+    shoot(page, artifacts / "planner_login.png")
+
+    page.get_by_label("Heslo").fill("demo")
+    page.get_by_role("button", name="Přihlásit").click()
+    page.get_by_text(re.compile(r"Mezery v pokrytí: \d+")).wait_for()
+    page.locator('[data-testid="stDataFrame"]').first.wait_for()
+    frame = map_frame(page)
+    frame.locator("path.cm-obec").first.wait_for()
+    assert frame.locator("path.cm-obec").count() == 24
+    assert frame.locator("path.cm-site-mark").count() > 10
+    assert frame.locator(".leaflet-tile").count() == 0
+    settle(page, 2000)
+    shoot(page, artifacts / "planner_desktop.png")
+
+    # a click on an obec shows its services, times and gaps
+    frame.locator('path.cm-obec[data-kod="583758"]').dispatch_event("click")
+    page.get_by_text("Služby pro obec Rajhrad").wait_for()
+
+    # what-if: close a site; the delta table appears and the map marks the closed site
+    page.get_by_text("zavřít místo", exact=True).click()
+    add = page.get_by_role("button", name="Přidat do scénáře")
+    add.wait_for()
+    settle(page, 300)
+    start = time.perf_counter()
+    add.click()
+    summary = page.get_by_text(re.compile(r"Změněno \d+ kombinací obec × druh; mezer \d+ → \d+\."))
+    summary.wait_for()
+    print(f"what-if round trip in the browser: {time.perf_counter() - start:.2f} s")
+    map_frame(page).locator("path.cm-site-mark").first.wait_for()
+    settle(page, 2000)
+    shoot(page, artifacts / "planner_what_if_full.png", full=True)
+    assert page.get_by_text(re.compile(r"^1\. zavřít: ")).count() == 1
+
+
+def test_data_page_map(server, desktop, artifacts):
+    page = desktop.page
+    login(page, server)
+    settle(page)
+    # navigate inside the app (a new page load would start a new session, logged out)
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=re.compile(r"^Data$")).click()
+    page.get_by_role("heading", name="Kvalita dat").wait_for()
+    frame = map_frame(page)
+    frame.locator("path.cm-site-mark").first.wait_for()
+    assert frame.locator("path.cm-obec").count() == 24
+    settle(page, 1500)
+    shoot(page, artifacts / "data_desktop_full.png", full=True)
+
+
+def test_print_page_preview(server, desktop, artifacts):
+    page = desktop.page
+    page.goto(f"{server}/tisk")
+    page.get_by_role("heading", name="Tisk: mapa služeb a katalog").wait_for()
+    try:
+        import coverage_app.maps.printing  # noqa: F401
+    except ImportError:
+        page.get_by_text("Tiskový modul zatím není k dispozici").wait_for()
+    else:
+        page.locator('[data-testid="stImage"] img').first.wait_for(timeout=180_000)
+    settle(page)
+    shoot(page, artifacts / "print_desktop.png")
+
+
+@pytest.mark.slow
+def test_seven_thousand_services_stay_clustered(browser, demo, artifacts, tmp_path):
+    from coverage_app.coverage import analyze
+    from coverage_app.maps.interactive import export_public_map
+    from tests.test_interactive import _synthetic_services
+
+    services = _synthetic_services(demo)
+    path = export_public_map(demo.district, services, analyze(demo.district, services), tmp_path / "7000.html")
+    o = Offline(browser)
+    try:
+        page = o.page
+        page.goto(path.as_uri())
+        page.locator("#cm-map .cm-cluster").first.wait_for()
+        counts = [page.locator("#cm-map .leaflet-marker-icon").count()]
+        for _ in range(3):
+            page.locator("#cm-map .leaflet-control-zoom-in").click()
+            page.wait_for_timeout(600)
+            counts.append(page.locator("#cm-map .leaflet-marker-icon").count())
+        assert all(0 < c < 600 for c in counts), counts  # grid clusters, never 7 000 markers
+        shoot(page, artifacts / "export_7000_services.png")
+    finally:
+        o.close()
