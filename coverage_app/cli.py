@@ -735,8 +735,11 @@ def analyze(municipalities, points, population, age_shares, services, custom_kin
     elif demo:
         from coverage_app.demo import load_demo
 
+        from coverage_app.model import population_context
+
         data = load_demo(district)
         dist, svc = data.district, data.services
+        context = population_context(data.municipalities)
     else:
         from coverage_app.io.municipalities import load_district
 
@@ -763,8 +766,6 @@ def analyze(municipalities, points, population, age_shares, services, custom_kin
     if compare_with:
         from coverage_app.admin import orp_codes
 
-        pop_all = context if context is not None else dist.obce.set_index("kod_obce")[
-            ["population"] + [c for c in dist.obce.columns if str(c).startswith("pop_")]]
         from coverage_app.model import District as _District
 
         all_obce = (obce if not (project or demo) else (proj.municipalities if project else data.municipalities))

@@ -51,7 +51,7 @@ from coverage_app.codelists import AGE_BANDS, CAPACITY_UNITS, FORMS
 from coverage_app.i18n import register, t
 from coverage_app.model import District, Services
 from coverage_app.reach import RoadGraph, Router, TravelMatrix
-from coverage_app.settings import AnalysisSettings, Norm
+from coverage_app.settings import AnalysisSettings
 
 __all__ = [
     "Analysis",
@@ -336,11 +336,18 @@ class Analysis:
             kind = self.services.kinds.get(first["kind"])
             caps = self.services.capacities
             cap = caps[(caps["service_id"] == sid) & (caps["form"] == form)]
+            secret = bool(first["secret_address"])
+            if public and secret:
+                # nothing that would locate a secret site: no obec, no travel time, no distance
+                m = math.inf
+                km = np.full_like(km, np.nan, dtype=float)
+                best = -1
             rows.append({
                 "service_id": sid, "service_name": first["service_name"], "provider_name": first["provider_name"],
                 "kind": first["kind"], "kind_name": kind.name_cs if lang == "cs" and kind else (kind.name_en if kind else ""),
                 "form": form, "form_name": FORMS[form].name_cs if lang == "cs" else FORMS[form].name_en,
-                "site_name": first["site_name"], "obec_name": first["obec_name"], "site_obec": first["kod_obce"],
+                "site_name": first["site_name"], "obec_name": "" if public and secret else first["obec_name"],
+                "site_obec": "" if public and secret else first["kod_obce"],
                 "address": first.get("address_text", ""),
                 "travel_time_min": round(m, 1) if np.isfinite(m) else np.nan,
                 "distance_km": round(float(km[best]), 2) if best >= 0 and np.isfinite(km[best]) else np.nan,

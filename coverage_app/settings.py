@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from coverage_app.codelists import AGE_BANDS, KindCatalog, parse_form, parse_unit
-from coverage_app.errors import DataError, Report
+from coverage_app.errors import Report
 from coverage_app.io.tables import find_column, parse_number, read_table
 
 __all__ = ["AnalysisSettings", "Norm", "read_norms", "DEFAULT_E2SFCA_ZONES"]

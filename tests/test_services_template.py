@@ -97,7 +97,6 @@ def test_custom_kinds_in_xlsx_and_csv(tmp_path):
     write_services_template(path, example=True)
     s = read_services(path)
     assert "skola" in s.kinds and s.kinds["skola"].custom
-    kinds = read_custom_kinds(tmp_path / "k.csv") if False else None
     csv = tmp_path / "druhy.csv"
     csv.write_text("id,nazev,vekova_skupina,pracovni_skupiny\nklub,klub mládeže,5_24,rodiny\n", encoding="utf-8")
     catalog = read_custom_kinds(csv)

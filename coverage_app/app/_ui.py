@@ -339,15 +339,20 @@ def show_map(m: folium.Map, *, key: str, height: int = 560, returned: Sequence[s
 
 def frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A table for display: translated headers (the writers' ``col.*`` texts, else the app's
-    ``app.col.*``), yes/no for booleans."""
+    ``app.col.*``), codes in words, yes/no for booleans, a dash for missing numbers."""
     from coverage_app.i18n import TEXTS
     from coverage_app.io.writers import czech_headers
 
-    out = df.copy()
+    from coverage_app.io.writers import _code_text
+
+    out = _code_text(df, lang)
     yes, no = t("map.cls.yes", lang), t("map.cls.no", lang)
     for c in out.columns:
         if out[c].dtype == bool:
             out[c] = out[c].map({True: yes, False: no})
+        elif pd.api.types.is_float_dtype(out[c].dtype) and out[c].isna().any():
+            # a missing travel time etc. shows as a dash, not as "None"
+            out[c] = out[c].map(lambda v: "—" if pd.isna(v) else v).astype(object)
     out = out.rename(columns={c: t(f"app.col.{c}", lang) for c in out.columns
                               if f"col.{c}" not in TEXTS and f"app.col.{c}" in TEXTS})
     return czech_headers(out, lang)

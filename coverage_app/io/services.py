@@ -21,8 +21,6 @@ import pandas as pd
 
 from coverage_app.codelists import (
     AGE_BANDS,
-    CAPACITY_UNITS,
-    FORMS,
     WORKING_GROUPS,
     KindCatalog,
     parse_form,
