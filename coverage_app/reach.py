@@ -797,16 +797,8 @@ class Router:
         v = self.access_speed_kmh
         net_min = self._net_min[np.ix_(self._row, dnode)].astype(float)
         net_km = self._net_km[np.ix_(self._row, dnode)].astype(float)
-        o_km = self.origin_snap_m / 1000.0
-        d_km = dsnap / 1000.0
-        minutes = net_min + (o_km[:, None] + d_km[None, :]) / v * 60.0
-        km = net_km + o_km[:, None] + d_km[None, :]
-        # Points closer to each other than to the network (e.g. a site in the same village)
-        # travel directly at the access speed instead of driving to the graph and back.
-        direct_min = straight / v * 60.0
-        use_direct = (straight <= o_km[:, None] + d_km[None, :]) & (direct_min < minutes)
-        minutes = np.where(use_direct, direct_min, minutes)
-        km = np.where(use_direct, straight, km)
+        minutes, use_direct = _add_legs(net_min, self.origin_snap_m, dsnap, straight, v)
+        km = np.where(use_direct, straight, net_km + (self.origin_snap_m[:, None] + dsnap[None, :]) / 1000.0)
         return self._finish(minutes, km, self.origin_snap_m, dsnap)
 
     def _finish(self, minutes: np.ndarray, km: np.ndarray, osnap: np.ndarray | None,
@@ -879,6 +871,21 @@ def travel_matrix(
     return router.matrix(dest_xy)
 
 
+def _add_legs(net_min: np.ndarray, osnap_m: np.ndarray, dsnap_m: np.ndarray, straight_km: np.ndarray,
+              speed_kmh: float) -> tuple[np.ndarray, np.ndarray]:
+    """Network minutes plus the straight snapping legs at ``speed_kmh``.
+
+    Points closer to each other than to the network (e.g. a site in the same village) travel
+    directly at the access speed instead of driving to the graph and back.  Returns the minutes
+    and the mask of such direct trips.
+    """
+    legs_km = (osnap_m[:, None] + dsnap_m[None, :]) / 1000.0
+    minutes = net_min + legs_km / speed_kmh * 60.0
+    direct = straight_km / speed_kmh * 60.0
+    use_direct = (straight_km <= legs_km) & (direct < minutes)
+    return np.where(use_direct, direct, minutes), use_direct
+
+
 def minutes_to_points(
     origins_xy: Any,
     dest_xy: Any,
@@ -922,13 +929,7 @@ def minutes_to_points(
         for k in range(0, uniq.size, step):
             dist = np.atleast_2d(dijkstra(mat_t, directed=True, indices=uniq[k:k + step], limit=limit))
             net[:, k:k + step] = dist[:, onode].T
-        o_km = osnap / 1000.0
-        d_km = dsnap / 1000.0
-        minutes = net[:, col.ravel()] + (o_km[:, None] + d_km[None, :]) / v * 60.0
-        straight = _straight_km(oxy, dxy)
-        direct = straight / v * 60.0
-        use_direct = (straight <= o_km[:, None] + d_km[None, :]) & (direct < minutes)
-        minutes = np.where(use_direct, direct, minutes)
+        minutes, _ = _add_legs(net[:, col.ravel()], osnap, dsnap, _straight_km(oxy, dxy), v)
     bad = ~np.isfinite(minutes)
     if max_minutes is not None:
         bad |= minutes > max_minutes

@@ -34,6 +34,8 @@ def _gdf(code_col="KOD_OBEC", name_col="NAZ_OBEC", with_orp=True) -> gpd.GeoData
     return gpd.GeoDataFrame(data, geometry=polys, crs=5514)
 
 
+@pytest.mark.filterwarnings("ignore:Column names longer than 10:UserWarning")
+@pytest.mark.filterwarnings("ignore:Normalized/laundered field name:RuntimeWarning")
 @pytest.mark.parametrize("ext", [".gpkg", ".geojson", ".shp"])
 def test_vector_formats(tmp_path, ext):
     path = tmp_path / f"obce{ext}"
@@ -47,6 +49,8 @@ def test_vector_formats(tmp_path, ext):
     assert obce.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).all()
 
 
+@pytest.mark.filterwarnings("ignore:Column names longer than 10:UserWarning")
+@pytest.mark.filterwarnings("ignore:Normalized/laundered field name:RuntimeWarning")
 def test_zipped_shapefile_with_ruian_codes(tmp_path):
     gdf = _gdf(code_col="KOD", name_col="NAZEV", with_orp=False)
     gdf["POU_KOD"] = 2801  # RÚIAN code of POÚ Židlochovice
