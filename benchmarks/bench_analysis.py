@@ -56,12 +56,18 @@ def main() -> None:
     services = synthetic_services(district, near)
     print(f"  synthetic services: {len(services.services)} services, {len(services.sites)} sites, "
           f"{services.services['kind'].nunique()} kinds")
+    from coverage_app.model import population_context
+
+    context = timed("population context of all obce (for shared E2SFCA)", lambda: population_context(obce))
     settings = AnalysisSettings()
     router = timed("router: Dijkstra from the 24 obce (scipy, multi-source)",
                    lambda: make_router(district, graph, settings))
     result = timed("whole analysis (coverage, E2SFCA, gaps, capacity), cached router",
-                   lambda: analyze(district, services, graph, settings, router=router), repeat=3)
-    timed("whole analysis including the router", lambda: analyze(district, services, graph, settings), repeat=3)
+                   lambda: analyze(district, services, graph, settings, router=router, context=context), repeat=3)
+    timed("whole analysis including the router", lambda: analyze(district, services, graph, settings,
+                                                                 context=context), repeat=3)
+    if result.outside is not None:
+        print(f"  neighbouring obce sharing the sites: {len(result.outside)}")
     print(f"  {len(result.coverage)} obec × kind rows, {len(result.gaps)} gaps")
     scenario = Scenario("nový stacionář a víc lůžek", (
         AddSite(kind="DruhSocialniSluzby/10", form="amb", kod_obce="583995", capacity=20, unit="klient"),

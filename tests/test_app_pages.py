@@ -43,8 +43,14 @@ def texts(at: AppTest) -> str:
 
 
 def map_args(at: AppTest) -> list[dict]:
-    """Arguments of the streamlit-folium components on the page (script, js_links, …)."""
-    return [json.loads(c.proto.json_args) for c in at.get("component_instance")]
+    """Arguments of the streamlit-folium components on the page (script, js_links, …); ``script``
+    includes the layers sent apart from the map (``feature_group``, see ``show_map(layers=…)``)."""
+    out = []
+    for c in at.get("component_instance"):
+        args = json.loads(c.proto.json_args)
+        args["script"] = args["script"] + (args.get("feature_group") or "")
+        out.append(args)
+    return out
 
 
 def login(at: AppTest, password: str = "demo") -> AppTest:
@@ -129,6 +135,8 @@ def test_planner_obec_detail(demo):
 def test_planner_what_if_updates_map_and_delta_table():
     at = login(run_page("planovani.py"))
     before = map_args(at)[0]["script"]
+    (component,) = at.get("component_instance")
+    map_id, base_script = component.proto.id, json.loads(component.proto.json_args)["script"]
     assert "Scénář zatím nemá žádné změny" in texts(at)
     at.radio(key="pl_action").set_value("remove").run()
     at.selectbox(key="wi_site_remove").set_value("Z-DST-01-hru").run()
@@ -142,6 +150,10 @@ def test_planner_what_if_updates_map_and_delta_table():
     after = map_args(at)[0]["script"]
     assert after != before
     assert at.radio(key="pl_view").value == "scenario"
+    # the same map component with the same base map: the browser only swaps the map's layers
+    (component,) = at.get("component_instance")
+    assert component.proto.id == map_id
+    assert json.loads(component.proto.json_args)["script"] == base_script
 
 
 def test_planner_add_site_save_and_reopen_scenario():

@@ -316,15 +316,22 @@ def test_planner_login_gap_table_click_and_what_if(server, desktop, artifacts):
     add = page.get_by_role("button", name="Přidat do scénáře")
     add.wait_for()
     settle(page, 300)
+    frame = map_frame(page)
+    frame.locator("html").evaluate("() => { window.__same_map = true; }")
     start = time.perf_counter()
     add.click()
     summary = page.get_by_text(re.compile(r"Změněno \d+ kombinací obec × druh; mezer \d+ → \d+\."))
     summary.wait_for()
     print(f"what-if round trip in the browser: {time.perf_counter() - start:.2f} s")
-    map_frame(page).locator("path.cm-site-mark").first.wait_for()
+    frame = map_frame(page)
+    frame.locator('path.cm-site-mark[fill="#FFFFFF"]').first.wait_for()  # the closed site, white
     settle(page, 2000)
     shoot(page, artifacts / "planner_what_if_full.png", full=True)
     assert page.get_by_text(re.compile(r"^1\. zavřít: ")).count() == 1
+    # the map was updated in place (not reloaded) and still has one legend and all obce
+    assert frame.locator("html").evaluate("() => window.__same_map === true")
+    assert frame.locator(".cm-legend").count() == 1
+    assert frame.locator("path.cm-obec").count() == 24
 
 
 def test_data_page_map(server, desktop, artifacts):

@@ -186,6 +186,41 @@ def test_planner_sites_mark_closed_sites(analysis):
     assert removed and removed[0]["c"] == "#FFFFFF"
 
 
+def test_planner_layers_apart_from_a_base_map_that_stays_the_same(demo, analysis, assets):
+    from coverage_app.scenario import RemoveSite, Scenario, run_scenario
+
+    closed = "Z-DST-01-hru"
+    scenario = run_scenario(analysis, Scenario("x", (RemoveSite(site_id=closed),)))
+    base = im.planner_base_map(demo.district, assets=assets).get_root().render()
+    assert "CoverageMap.fit(" in base and "CoverageMap.sites(" not in base and "CoverageMap.obce(" not in base
+
+    before = im.planner_layers(analysis)
+    after = im.planner_layers(scenario, site_changes={closed: "removed"}, baseline=analysis)
+    assert [fn for fn, _, _ in before.calls] == ["obce", "sites", "legend"]
+    assert before.calls != after.calls and after.size > 0
+    sites = json.loads(dict((fn, p) for fn, p, _ in after.calls)["sites"])
+    mark = [s for s in sites if s["id"] == closed]
+    assert mark and mark[0]["c"] == "#FFFFFF"  # a closed site is drawn (from the baseline), white and dashed
+    assert [s["id"] for s in json.loads(dict((fn, p) for fn, p, _ in before.calls)["sites"])].count(closed) == 1
+
+    # the whole map is the base map with the layers in a feature group that draws them
+    page = im.planner_map(scenario, assets=assets, site_changes={closed: "removed"}, baseline=analysis)
+    page = page.get_root().render()
+    assert "L.featureGroup(" in page
+    for fn, payload, _ in after.calls:
+        assert f"CoverageMap.{fn}(feature_group_" in page and payload in page
+
+
+def test_map_layers_are_cached_json_and_make_a_new_feature_group_each_time(analysis):
+    layers = im.planner_layers(analysis, indicator="travel_time_min", legend_parts=("classes",))
+    a, b = layers.feature_group(), layers.feature_group()
+    assert a is not b and len(a._children) == len(b._children) == len(layers.calls)
+    for fn, payload, options in layers.calls:
+        json.loads(payload)
+        json.loads(options)
+    assert layers == im.planner_layers(analysis, indicator="travel_time_min", legend_parts=("classes",))
+
+
 # ---------------------------------------------------------------------------------------------
 # Public list and map
 # ---------------------------------------------------------------------------------------------

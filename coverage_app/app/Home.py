@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from coverage_app.app._ui import PAGES_DIR, current_lang
+from coverage_app.app._ui import PAGES_DIR, current_lang, timed_run
 from coverage_app.i18n import t
 
 lang = current_lang()
@@ -26,4 +26,6 @@ pages = [
     st.Page(str(PAGES_DIR / "data.py"), title=t("app.nav.data", lang),
             url_path="data"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+with timed_run(page.url_path or "home"):
+    page.run()

@@ -572,16 +572,21 @@ def nearest_obec(district: District, x: float, y: float) -> str:
 
 def site_options(services: Services, kinds: Sequence[str] | None = None) -> dict[str, str]:
     """Site id → label ("service – site (obec)") for choosing a site to close or move."""
-    sv = services.services.set_index("service_id")
+    sv = services.services
+    kind_of = dict(zip(sv["service_id"], sv["kind"]))
+    name_of = dict(zip(sv["service_id"], sv["service_name"]))
+    wanted = set(kinds) if kinds else None
+    sites = services.sites.drop_duplicates("site_id")
     out: dict[str, str] = {}
-    for r in services.sites.drop_duplicates("site_id").itertuples():
-        if r.service_id not in sv.index:
+    for service_id, site_id, site_name, obec_name, kod_obce in zip(
+            sites["service_id"], sites["site_id"], sites["site_name"], sites["obec_name"], sites["kod_obce"]):
+        if service_id not in kind_of:
             continue
-        if kinds and sv.loc[r.service_id, "kind"] not in set(kinds):
+        if wanted is not None and kind_of[service_id] not in wanted:
             continue
-        name = sv.loc[r.service_id, "service_name"]
-        site = r.site_name if r.site_name and r.site_name != name else ""
-        out[str(r.site_id)] = f"{name}{' – ' + site if site else ''} ({r.obec_name or r.kod_obce})"
+        name = name_of[service_id]
+        site = site_name if site_name and site_name != name else ""
+        out[str(site_id)] = f"{name}{' – ' + site if site else ''} ({obec_name or kod_obce})"
     return dict(sorted(out.items(), key=lambda kv: kv[1]))
 
 

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +38,7 @@ from coverage_app.errors import DataError
 from coverage_app.i18n import LANGS, t
 from coverage_app.maps.interactive import (
     MapAssets,
+    MapLayers,
     PublicListing,
     inline_assets,
     install_assets,
@@ -64,6 +69,46 @@ class PageContext:
     def t(self, key: str, **params: object) -> str:
         """Translate a text key into the page's language."""
         return t(key, self.lang, **params)
+
+
+# ---------------------------------------------------------------------------------------------
+# Timing of script runs (COVERAGE_APP_TIMING=1; used by benchmarks/bench_app_whatif.py)
+# ---------------------------------------------------------------------------------------------
+_TIMING = os.environ.get("COVERAGE_APP_TIMING", "") not in ("", "0")
+_timing = threading.local()  # each session's script runs in its own thread
+
+
+@contextmanager
+def timed_run(what: str) -> Iterator[None]:
+    """Log the duration of a script run and of its sections (:func:`lap`) to stderr as
+    ``coverage-app timing: <what> <seconds> s start=<epoch s> <section>=<ms>ms …`` — only when
+    the environment variable ``COVERAGE_APP_TIMING`` is set; otherwise does nothing."""
+    if not _TIMING:
+        yield
+        return
+    outer = getattr(_timing, "sections", None), getattr(_timing, "last", 0.0)
+    _timing.sections = sections = {}
+    start = time.time()
+    _timing.last = t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        total = time.perf_counter() - t0
+        _timing.sections, _timing.last = outer
+        parts = " ".join(f"{k}={v * 1000:.1f}ms" for k, v in sections.items())
+        print(f"coverage-app timing: {what} {total:.3f} s start={start:.3f} {parts}".rstrip(), file=sys.stderr,
+              flush=True)
+
+
+def lap(name: str) -> None:
+    """Add the time since the previous lap (or the start of the run) to the section ``name`` of
+    the current :func:`timed_run` (does nothing without ``COVERAGE_APP_TIMING``)."""
+    sections = getattr(_timing, "sections", None) if _TIMING else None
+    if sections is None:
+        return
+    now = time.perf_counter()
+    sections[name] = sections.get(name, 0.0) + now - _timing.last
+    _timing.last = now
 
 
 # ---------------------------------------------------------------------------------------------
@@ -251,10 +296,49 @@ def _filtered(data_key: str, form: str, target_group: str, _services: Services) 
     return filter_services(_services, form=form or None, target_group=target_group or None)
 
 
+class _KeptAnalysis(Analysis):
+    """An analysis kept in the app's cache, never changed again: its tables, which
+    :class:`~coverage_app.coverage.Analysis` concatenates from the kinds on every access
+    (``coverage``, ``gaps``, …), are made once and handed out as copies."""
+
+    def _kept(self, name: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        kept = self.__dict__.setdefault("_kept_tables", {})
+        if name not in kept:
+            kept[name] = make()
+        return kept[name].copy()
+
+    @property
+    def coverage(self) -> pd.DataFrame:
+        return self._kept("coverage", lambda: Analysis.coverage.fget(self))
+
+    @property
+    def coverage_by_form(self) -> pd.DataFrame:
+        return self._kept("coverage_by_form", lambda: Analysis.coverage_by_form.fget(self))
+
+    @property
+    def capacity(self) -> pd.DataFrame:
+        return self._kept(f"capacity:{sorted(self.reference_capacity)}", lambda: Analysis.capacity.fget(self))
+
+    @property
+    def reach_bands(self) -> pd.DataFrame:
+        return self._kept("reach_bands", lambda: Analysis.reach_bands.fget(self))
+
+    @property
+    def gaps(self) -> pd.DataFrame:
+        return self._kept("gaps", lambda: Analysis.gaps.fget(self))
+
+
+def _keep(analysis: Analysis) -> Analysis:
+    """Mark an analysis as kept (see :class:`_KeptAnalysis`); it must not be changed afterwards."""
+    if type(analysis) is Analysis:
+        analysis.__class__ = _KeptAnalysis
+    return analysis
+
+
 @st.cache_resource(show_spinner=False, max_entries=24)
 def _analysis(key: str, _district: District, _services: Services, _roads: RoadGraph | None,
               _settings: AnalysisSettings, _context: pd.DataFrame | None, _router: Router) -> Analysis:
-    return analyze(_district, _services, _roads, _settings, context=_context, router=_router)
+    return _keep(analyze(_district, _services, _roads, _settings, context=_context, router=_router))
 
 
 def get_analysis(data: AppData, spec: str, settings: AnalysisSettings, *, form: str = "",
@@ -271,12 +355,38 @@ def get_analysis(data: AppData, spec: str, settings: AnalysisSettings, *, form: 
 def _scenario(base_key: str, scenario_json: str, _baseline: Analysis) -> Analysis:
     from coverage_app.scenario import Scenario, run_scenario
 
-    return run_scenario(_baseline, Scenario.from_dict(json.loads(scenario_json)))
+    return _keep(run_scenario(_baseline, Scenario.from_dict(json.loads(scenario_json))))
+
+
+def edits_key(scenario: Scenario) -> str:
+    """The content of a scenario's edits as text (its name and note change no result)."""
+    return json.dumps(scenario.to_dict()["edits"], sort_keys=True, ensure_ascii=False)
 
 
 def get_scenario(baseline: Analysis, base_key: str, scenario: Scenario) -> Analysis:
-    """A scenario's analysis (cached per baseline and scenario content)."""
-    return _scenario(base_key, json.dumps(scenario.to_dict(), sort_keys=True, ensure_ascii=False), baseline)
+    """A scenario's analysis (cached per baseline and the scenario's edits)."""
+    return _scenario(base_key, json.dumps({"edits": json.loads(edits_key(scenario))}, ensure_ascii=False), baseline)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _memo(key: str, _make: Callable[[], Any]) -> Any:
+    return _make()
+
+
+@st.cache_resource(show_spinner=False, max_entries=48)
+def _memo_large(key: str, _make: Callable[[], Any]) -> Any:
+    return _make()
+
+
+def memo(key: str, make: Callable[[], Any], *, large: bool = False) -> Any:
+    """``make()`` once per ``key`` (shared by all sessions, so the result must not be changed).
+
+    For what a page shows of cached analyses — tables for display, map layers, option lists —
+    so that a re-run only looks them up.  ``key`` must name everything the result depends on
+    (the analysis key, the scenario's edits, filters, language …).  ``large`` results (map
+    layers, files) are kept in a smaller cache.
+    """
+    return (_memo_large if large else _memo)(key, make)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -324,16 +434,20 @@ def get_reach(analysis: Analysis, key: str) -> pd.DataFrame:
 # Maps
 # ---------------------------------------------------------------------------------------------
 def show_map(m: folium.Map, *, key: str, height: int = 560, returned: Sequence[str] = (),
-             on_change: Callable[[], None] | None = None) -> dict:
+             on_change: Callable[[], None] | None = None, layers: MapLayers | None = None) -> dict:
     """Render a folium map with streamlit-folium (assets from the app, never a CDN).
 
     ``on_change`` runs before the re-run that a map interaction triggers; the interaction's
     values (``returned``) are then in ``st.session_state[key]``.
+
+    ``layers`` are sent apart from the map (streamlit-folium's ``feature_group_to_add``): as long
+    as ``m`` stays the same, the browser keeps the map (and the user's view of it) and only
+    replaces these layers, instead of reloading the whole map when they change.
     """
     from streamlit_folium import st_folium
 
     out = st_folium(m, key=key, height=height, use_container_width=True, returned_objects=list(returned),
-                    on_change=on_change)
+                    on_change=on_change, feature_group_to_add=layers.feature_group() if layers is not None else None)
     return out or {}
 
 
@@ -351,8 +465,10 @@ def frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
         if out[c].dtype == bool:
             out[c] = out[c].map({True: yes, False: no})
         elif pd.api.types.is_float_dtype(out[c].dtype) and out[c].isna().any():
-            # a missing travel time etc. shows as a dash, not as "None"
-            out[c] = out[c].map(lambda v: "—" if pd.isna(v) else v).astype(object)
+            # a missing travel time etc. shows as a dash, not as "None"; as text, which is what
+            # Streamlit would make of numbers mixed with dashes anyway (after a failed attempt
+            # that logs a traceback on every run)
+            out[c] = out[c].map(lambda v: "—" if pd.isna(v) else v).astype("string")
     out = out.rename(columns={c: t(f"app.col.{c}", lang) for c in out.columns
                               if f"col.{c}" not in TEXTS and f"app.col.{c}" in TEXTS})
     return czech_headers(out, lang)

@@ -33,13 +33,15 @@ Colours
 from __future__ import annotations
 
 import base64
+import concurrent.futures
 import hashlib
 import html
 import json
 import math
 import re
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,6 +76,7 @@ __all__ = [
     "SITUATION_COLOURS",
     "Classes",
     "MapAssets",
+    "MapLayers",
     "PublicListing",
     "asset_files",
     "assets_version",
@@ -84,6 +87,8 @@ __all__ = [
     "install_assets",
     "kind_colours",
     "obec_features",
+    "planner_base_map",
+    "planner_layers",
     "planner_legend_html",
     "planner_map",
     "planner_sites",
@@ -324,12 +329,16 @@ class _Call(MacroElement):
         """
     )
 
-    def __init__(self, fn: str, payload: object, options: Mapping[str, object] | None = None) -> None:
+    def __init__(self, fn: str, payload: object, options: Mapping[str, object] | None = None, *,
+                 serialised: bool = False) -> None:
         super().__init__()
         self._name = f"cm_{fn}"
         self.fn = fn
-        self.payload = _js_json(payload)
-        self.options = _js_json(dict(options or {}))
+        if serialised:  # payload and options are already JSON (see MapLayers)
+            self.payload, self.options = str(payload), str(options or "{}")
+        else:
+            self.payload = _js_json(payload)
+            self.options = _js_json(dict(options or {}))
 
 
 class _Attribution(MacroElement):
@@ -359,6 +368,65 @@ class _PlainBackground(MacroElement):
         {% endmacro %}
         """
     )
+
+
+@dataclass(frozen=True)
+class MapLayers:
+    """Layers of a map apart from the map itself: calls ``CoverageMap.<fn>(group, payload, options)``
+    with the JSON already written, so they are cheap to keep in a cache and to send again.
+
+    :meth:`feature_group` turns them into a new folium feature group each time: added to a map
+    it draws them with the map (:func:`planner_map`); handed to streamlit-folium apart from a
+    map that stays the same (``feature_group_to_add``) it replaces the layers of the map already
+    shown, without reloading the map (the app's planner page).
+    """
+
+    calls: tuple[tuple[str, str, str], ...]
+
+    def feature_group(self) -> folium.FeatureGroup:
+        """A new folium feature group drawing the layers (a folium element is used once)."""
+        group = folium.FeatureGroup(name="coverage-layers", control=False)
+        for fn, payload, options in self.calls:
+            _Call(fn, payload, options, serialised=True).add_to(group)
+        return group
+
+    @property
+    def size(self) -> int:
+        """Characters of JSON in the layers (what a change of layers sends to the browser)."""
+        return sum(len(p) + len(o) for _, p, o in self.calls)
+
+
+def _layer_call(fn: str, payload: object, options: Mapping[str, object] | None = None) -> tuple[str, str, str]:
+    return fn, _js_json(payload), _js_json(dict(options or {}))
+
+
+_PROJ_THREAD = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="coverage-map-proj")
+
+
+def _wgs84(data: gpd.GeoSeries | gpd.GeoDataFrame):
+    """``data.to_crs(4326)``, always in one long-lived thread.
+
+    PROJ prepares itself anew in every thread that uses it (about 40 ms), and Streamlit runs
+    each page run in a new thread: without this, every re-run of a map page paid that again.
+    """
+    return _PROJ_THREAD.submit(data.to_crs, 4326).result()
+
+
+_MEMO: dict[tuple[int, str], tuple[weakref.ref, object]] = {}
+
+
+def _memo(owner: object, name: str, make: Callable[[], object]) -> object:
+    """``make()`` computed once per live ``owner`` object (e.g. a district's bounds in WGS 84).
+
+    The cached value is shared: callers must not change it.
+    """
+    key = (id(owner), name)
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0]() is owner:
+        return hit[1]
+    value = make()
+    _MEMO[key] = (weakref.ref(owner, lambda _ref, k=key: _MEMO.pop(k, None)), value)
+    return value
 
 
 def _base_map(bounds: Sequence[Sequence[float]], assets: MapAssets, *, basemap: bool, lang: str,
@@ -598,18 +666,14 @@ def obec_features(district: District, *, classes: Classes | None = None, values:
     """
     obce = district.obce
     polygons = district.has_polygons
-    if polygons:
-        geoms = obce.geometry.simplify(simplify_m, preserve_topology=True)
-        geo = gpd.GeoSeries(geoms.to_numpy(), crs=CRS).to_crs(4326)
-    else:
-        geo = district.points().reset_index(drop=True).to_crs(4326)
+    geometries = _obec_geometries(district, simplify_m)
     pop = obce["population"].astype(float).fillna(0.0).to_numpy()
     top = float(pop.max()) if len(pop) and pop.max() > 0 else 1.0
     feats = []
-    for i, row in enumerate(obce.itertuples()):
-        code = str(row.kod_obce)
-        props: dict[str, object] = {"kod": code, "name": str(row.nazev_obce)}
-        tip = f"<b>{html.escape(str(row.nazev_obce))}</b> ({code})"
+    for i, (kod, nazev) in enumerate(zip(obce["kod_obce"], obce["nazev_obce"])):
+        code = str(kod)
+        props: dict[str, object] = {"kod": code, "name": str(nazev)}
+        tip = f"<b>{html.escape(str(nazev))}</b> ({code})"
         if values is not None and code in values.index:
             tip += f"<br>{html.escape(classes.title if classes else indicator)}: " \
                    f"{html.escape(_format_value(values.loc[code], indicator, lang))}"
@@ -618,11 +682,25 @@ def obec_features(district: District, *, classes: Classes | None = None, values:
         props["sel"] = code == selected
         if not polygons:
             props["r"] = round(4.0 + 12.0 * math.sqrt(max(pop[i], 0.0) / top), 1)
-        geom = geo.iloc[i]
-        if geom is None or geom.is_empty:
+        if geometries[i] is None:
             continue
-        feats.append({"type": "Feature", "properties": props, "geometry": _geojson_geometry(geom)})
+        feats.append({"type": "Feature", "properties": props, "geometry": geometries[i]})
     return {"type": "FeatureCollection", "features": feats}
+
+
+def _obec_geometries(district: District, simplify_m: float) -> list[dict | None]:
+    """GeoJSON geometry of each obec in WGS 84 (``None`` when empty), computed once per district
+    (shared between calls: never changed by them)."""
+
+    def make() -> list[dict | None]:
+        if district.has_polygons:
+            geoms = district.obce.geometry.simplify(simplify_m, preserve_topology=True)
+            geo = _wgs84(gpd.GeoSeries(geoms.to_numpy(), crs=CRS))
+        else:
+            geo = _wgs84(district.points().reset_index(drop=True))
+        return [None if g is None or g.is_empty else _geojson_geometry(g) for g in geo]
+
+    return _memo(district, f"geometries:{simplify_m}", make)  # type: ignore[return-value]
 
 
 def _geojson_geometry(geom: BaseGeometry) -> dict:
@@ -642,7 +720,8 @@ def _geojson_geometry(geom: BaseGeometry) -> dict:
 
 def _bounds(district: District, margin: float = 0.02) -> list[list[float]]:
     """[[south, west], [north, east]] of the district in WGS 84 with a small margin (degrees)."""
-    w, s, e, n = district.obce.to_crs(4326).total_bounds
+    total = _memo(district, "bounds", lambda: tuple(_wgs84(district.obce).total_bounds))
+    w, s, e, n = total  # type: ignore[misc]
     if not np.all(np.isfinite([w, s, e, n])):
         return [[48.5, 12.0], [51.1, 18.9]]
     return [[float(s) - margin, float(w) - margin], [float(n) + margin, float(e) + margin]]
@@ -653,53 +732,59 @@ def _bounds(district: District, margin: float = 0.02) -> list[list[float]]:
 # ---------------------------------------------------------------------------------------------
 def planner_sites(analysis: Analysis, kinds: Sequence[str] = (), *, form: str | None = None,
                   colours: Mapping[str, str] | None = None, changes: Mapping[str, str] | None = None,
-                  lang: str = "cs", max_minutes: float | None = None) -> list[dict]:
+                  lang: str = "cs", max_minutes: float | None = None,
+                  site_ids: Iterable[str] | None = None) -> list[dict]:
     """Sites for the planner map: colour by kind, shape by form (one marker per site × form).
 
     Only sites of ``kinds`` (all when empty) and ``form`` (all when ``None``) within
     ``max_minutes`` of some obec of the district (default: the last travel-time band + 15) or
     inside it, or of field services whose area reaches the district.  ``changes`` maps site ids
     to ``"added"``/``"removed"`` (scenario) for a distinct outline.  Secret sites are shown
-    (planners analyse them) with a dashed outline and a note in the tooltip.
+    (planners analyse them) with a dashed outline and a note in the tooltip.  ``site_ids``
+    limits the result to these sites.
     """
     sites = analysis.sites
+    if site_ids is not None:
+        sites = sites[sites["site_id"].astype(str).isin(set(site_ids))]
     if sites.empty:
         return []
     kinds = list(kinds) or list(analysis.results)
     colours = dict(colours or kind_colours(kinds))
     changes = dict(changes or {})
-    sv = analysis.services.services.set_index("service_id")
+    sv = analysis.services.services
+    services = dict(zip(sv["service_id"], zip(sv["kind"], sv["service_name"], sv["service_area"])))
     catalog = analysis.services.kinds
     limit = float(max_minutes if max_minutes is not None else max(analysis.settings.bands_min) + 15.0)
     codes = set(analysis.district.codes)
     minutes = analysis.travel.minutes
     best = minutes.min(axis=0) if minutes.size else np.array([])
-    wgs = sites.to_crs(4326)
+    wgs = _wgs84(sites.geometry)
+    secret_tip = t("map.tip.secret", lang)
     out: list[dict] = []
-    for (_, row), geom in zip(sites.iterrows(), wgs.geometry):
-        sid = row["service_id"]
-        if sid not in sv.index:
+    for sid, site_id, site_form, col, kod, site_name, secret, geom in zip(
+            sites["service_id"], sites["site_id"], sites["form"], sites["col"], sites["kod_obce"],
+            sites["site_name"], sites["secret_address"], wgs):
+        if sid not in services:
             continue
-        srow = sv.loc[sid]
-        kind = srow["kind"]
-        if kind not in kinds or (form and row["form"] != form):
+        kind, service_name, service_area = services[sid]
+        if kind not in kinds or (form and site_form != form):
             continue
-        col = int(row["col"])
+        col = int(col)
         near = col < best.size and np.isfinite(best[col]) and best[col] <= limit
-        serves = row["form"] == "ter" and bool(codes.intersection(srow["service_area"]))
-        if not (near or serves or row["kod_obce"] in codes):
+        serves = site_form == "ter" and bool(codes.intersection(service_area))
+        if not (near or serves or kod in codes):
             continue
         kobj = catalog.get(kind)
         kname = kobj.name_cs if kobj and lang == "cs" else (kobj.name_en if kobj else kind)
-        fname = FORMS[row["form"]].name_cs if lang == "cs" else FORMS[row["form"]].name_en
-        secret = bool(row["secret_address"])
-        tip = (f"<b>{html.escape(str(srow['service_name']))}</b><br>{html.escape(str(row['site_name']))}"
+        fname = FORMS[site_form].name_cs if lang == "cs" else FORMS[site_form].name_en
+        secret = bool(secret)
+        tip = (f"<b>{html.escape(str(service_name))}</b><br>{html.escape(str(site_name))}"
                f"<br>{html.escape(kname)} · {html.escape(fname)}")
         if secret:
-            tip += f"<br><i>{html.escape(t('map.tip.secret', lang))}</i>"
-        change = changes.get(str(row["site_id"]))
-        item = {"la": round(geom.y, 6), "lo": round(geom.x, 6), "s": FORM_SHAPES.get(row["form"], "circle"),
-                "c": colours.get(kind, "#999999"), "tip": tip, "id": str(row["site_id"])}
+            tip += f"<br><i>{html.escape(secret_tip)}</i>"
+        change = changes.get(str(site_id))
+        item = {"la": round(geom.y, 6), "lo": round(geom.x, 6), "s": FORM_SHAPES.get(site_form, "circle"),
+                "c": colours.get(kind, "#999999"), "tip": tip, "id": str(site_id)}
         if secret:
             item["d"] = 1
         if change == "added":
@@ -773,12 +858,79 @@ def _iso_colours(n: int) -> tuple[str, ...]:
     return tuple(reversed(_spread(n))) if n else ()
 
 
+def planner_base_map(district: District, *, assets: MapAssets, basemap: bool = False, lang: str = "cs",
+                     source: str = "") -> folium.Map:
+    """The planner map without its layers: background, attribution, the view of the district.
+
+    It depends only on the district and these arguments, so it stays the same while the layers
+    (:func:`planner_layers`) change — the app then updates the layers of the map already shown.
+    """
+    bounds = _bounds(district)
+    m = _base_map(bounds, assets, basemap=basemap, lang=lang, source=source)
+    _fit(m, bounds)
+    return m
+
+
+def planner_layers(analysis: Analysis, *, kinds: Sequence[str] = (), indicator: str = "gaps",
+                   map_kind: str | None = None, form: str | None = None, selected_obec: str | None = None,
+                   isochrones: gpd.GeoDataFrame | None = None, site_changes: Mapping[str, str] | None = None,
+                   baseline: Analysis | None = None, lang: str = "cs",
+                   legend_parts: Sequence[str] = ("classes", "kinds", "forms")) -> MapLayers:
+    """The layers of the planner map (see :func:`planner_map` for the arguments): isochrones,
+    obce, sites and the legend, in drawing order.
+
+    ``baseline`` is the analysis a scenario started from: sites the scenario closes
+    (``site_changes`` = ``"removed"``) are no longer in ``analysis`` and are drawn from it.
+    """
+    district = analysis.district
+    kinds = [k for k in kinds if k in analysis.results] or list(analysis.results)
+    values = indicator_values(analysis, indicator, kinds, map_kind)
+    kobj = analysis.services.kinds.get(map_kind or (kinds[0] if kinds else ""))
+    title = t(f"map.ind.{indicator}", lang)
+    if indicator != "gaps" and kobj is not None:
+        title = f"{title}: {kobj.name_cs if lang == 'cs' else kobj.name_en}"
+    classes = classify(values, indicator, bands_min=analysis.settings.bands_min, lang=lang, title=title)
+    calls: list[tuple[str, str, str]] = []
+    if isochrones is not None and len(isochrones):
+        iso = _wgs84(isochrones)
+        mins = sorted(float(x) for x in iso["minutes"].unique())
+        cmap = dict(zip(mins, _iso_colours(len(mins))))
+        feats = [{"type": "Feature", "properties": {"minutes": float(r.minutes), "fill": cmap[float(r.minutes)],
+                                                    "line": "#333333"},
+                  "geometry": _geojson_geometry(r.geometry)} for r in iso.itertuples() if r.geometry is not None]
+        calls.append(_layer_call("areas", {"type": "FeatureCollection", "features": feats}, {"fillOpacity": 0.2}))
+    fc = obec_features(district, classes=classes, values=values, indicator=indicator, selected=selected_obec,
+                       lang=lang)
+    polygons = district.has_polygons
+    calls.append(_layer_call("obce", fc, {"fillOpacity": 0.7 if polygons else 0.85}))
+    colours = kind_colours(kinds)
+    sites = planner_sites(analysis, kinds, form=form, colours=colours, changes=site_changes, lang=lang)
+    removed = {s for s, c in (site_changes or {}).items() if c == "removed"}
+    if baseline is not None and removed:
+        drawn = {s["id"] for s in sites}
+        sites += [s for s in planner_sites(baseline, kinds, form=form, colours=colours, changes=site_changes,
+                                           lang=lang, site_ids=removed) if s["id"] not in drawn]
+    calls.append(_layer_call("sites", sites, {"radius": 7}))
+    legend = planner_legend_html(classes, kinds, colours, catalog=analysis.services.kinds,
+                                 points_only=not polygons, lang=lang,
+                                 scenario=bool(site_changes),
+                                 isochrones=sorted(isochrones["minutes"].unique()) if isochrones is not None and len(isochrones) else (),
+                                 parts=legend_parts)
+    if legend:
+        calls.append(_layer_call("legend", legend, {"position": "bottomright"}))
+    return MapLayers(tuple(calls))
+
+
 def planner_map(analysis: Analysis, *, assets: MapAssets, kinds: Sequence[str] = (), indicator: str = "gaps",
                 map_kind: str | None = None, form: str | None = None, selected_obec: str | None = None,
                 isochrones: gpd.GeoDataFrame | None = None, site_changes: Mapping[str, str] | None = None,
                 basemap: bool = False, lang: str = "cs", source: str = "",
-                legend_parts: Sequence[str] = ("classes", "kinds", "forms")) -> folium.Map:
+                legend_parts: Sequence[str] = ("classes", "kinds", "forms"),
+                baseline: Analysis | None = None) -> folium.Map:
     """The planner's gap map: an indicator per obec, the sites, optional isochrones, a legend.
+
+    The map of :func:`planner_base_map` with the layers of :func:`planner_layers` (the app
+    shows the two apart, so that a change of the layers does not reload the map).
 
     Parameters
     ----------
@@ -805,38 +957,13 @@ def planner_map(analysis: Analysis, *, assets: MapAssets, kinds: Sequence[str] =
     legend_parts : sequence of str
         Sections of :func:`planner_legend_html` drawn inside the map (the page may show the
         others beside it).
+    baseline : Analysis, optional
+        The analysis a scenario started from (sites the scenario closes are drawn from it).
     """
-    district = analysis.district
-    kinds = [k for k in kinds if k in analysis.results] or list(analysis.results)
-    values = indicator_values(analysis, indicator, kinds, map_kind)
-    kobj = analysis.services.kinds.get(map_kind or (kinds[0] if kinds else ""))
-    title = t(f"map.ind.{indicator}", lang)
-    if indicator != "gaps" and kobj is not None:
-        title = f"{title}: {kobj.name_cs if lang == 'cs' else kobj.name_en}"
-    classes = classify(values, indicator, bands_min=analysis.settings.bands_min, lang=lang, title=title)
-    m = _base_map(_bounds(district), assets, basemap=basemap, lang=lang, source=source)
-    if isochrones is not None and len(isochrones):
-        iso = isochrones.to_crs(4326)
-        mins = sorted(float(x) for x in iso["minutes"].unique())
-        cmap = dict(zip(mins, _iso_colours(len(mins))))
-        feats = [{"type": "Feature", "properties": {"minutes": float(r.minutes), "fill": cmap[float(r.minutes)],
-                                                    "line": "#333333"},
-                  "geometry": _geojson_geometry(r.geometry)} for r in iso.itertuples() if r.geometry is not None]
-        _Call("areas", {"type": "FeatureCollection", "features": feats}, {"fillOpacity": 0.2}).add_to(m)
-    fc = obec_features(district, classes=classes, values=values, indicator=indicator, selected=selected_obec,
-                       lang=lang)
-    _Call("obce", fc, {"fillOpacity": 0.7 if district.has_polygons else 0.85}).add_to(m)
-    colours = kind_colours(kinds)
-    sites = planner_sites(analysis, kinds, form=form, colours=colours, changes=site_changes, lang=lang)
-    _Call("sites", sites, {"radius": 7}).add_to(m)
-    legend = planner_legend_html(classes, kinds, colours, catalog=analysis.services.kinds,
-                                 points_only=not district.has_polygons, lang=lang,
-                                 scenario=bool(site_changes),
-                                 isochrones=sorted(isochrones["minutes"].unique()) if isochrones is not None and len(isochrones) else (),
-                                 parts=legend_parts)
-    if legend:
-        _Call("legend", legend, {"position": "bottomright"}).add_to(m)
-    _fit(m, _bounds(district))
+    m = planner_base_map(analysis.district, assets=assets, basemap=basemap, lang=lang, source=source)
+    planner_layers(analysis, kinds=kinds, indicator=indicator, map_kind=map_kind, form=form,
+                   selected_obec=selected_obec, isochrones=isochrones, site_changes=site_changes,
+                   baseline=baseline, lang=lang, legend_parts=legend_parts).feature_group().add_to(m)
     return m
 
 
@@ -865,7 +992,7 @@ def sites_map(district: District, services: Services, *, assets: MapAssets,
         tab = tab[(xs >= x0 - margin_m) & (xs <= x1 + margin_m) & (ys >= y0 - margin_m) & (ys <= y1 + margin_m)]
     items: list[dict] = []
     if len(tab):
-        wgs = tab.to_crs(4326)
+        wgs = _wgs84(tab)
         for (_, row), geom in zip(tab.iterrows(), wgs.geometry):
             note = findings.get(str(row["site_id"]), "")
             tip = (f"<b>{html.escape(str(row['service_name']))}</b><br>{html.escape(str(row['site_name']))}"
@@ -1178,7 +1305,7 @@ def public_sites(services: Services, *, service_ids: Iterable[str] | None = None
     forms = (tab.assign(_o=tab["form"].map(order)).sort_values("_o").groupby(["site_id", "service_id"], sort=False)["form"]
              .agg(lambda x: list(dict.fromkeys(x))))
     first = tab.drop_duplicates(["site_id", "service_id"]).set_index(["site_id", "service_id"])
-    wgs = gpd.GeoSeries(first.geometry.to_numpy(), crs=CRS).to_crs(4326)
+    wgs = _wgs84(gpd.GeoSeries(first.geometry.to_numpy(), crs=CRS))
     catalog = services.kinds
     colour_of: dict[tuple, str] = {}
     out = []
@@ -1241,7 +1368,7 @@ def public_map(district: District, sites: list[dict], *, assets: MapAssets, home
                               "texts": {"services": t("map.services", lang), "phone": t("map.phone", lang)}}).add_to(m)
     center = None
     if home and home in set(district.codes):
-        pt = district.points().to_crs(4326).loc[home]
+        pt = _wgs84(district.points()).loc[home]
         name = str(district.obce.set_index("kod_obce").loc[home, "nazev_obce"])
         center = [round(float(pt.y), 6), round(float(pt.x), 6)]
         _Call("home", {"la": center[0], "lo": center[1], "name": name}, {}).add_to(m)
@@ -1478,7 +1605,7 @@ def export_public_map(district: District, services: Services, analysis: Analysis
         if "r" in f["properties"]:
             f["properties"]["r"] = 4
             f["properties"]["fill"] = "#6B6B6B"
-    pts = district.points().to_crs(4326)
+    pts = _wgs84(district.points())
     names = dict(zip(district.obce["kod_obce"], district.obce["nazev_obce"]))
     points = {code: {"la": round(float(p.y), 6), "lo": round(float(p.x), 6), "name": names[code]}
               for code, p in pts.items()}

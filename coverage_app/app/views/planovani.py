@@ -5,6 +5,11 @@ Main: the map (choropleth on polygons or proportional circles on points, sites b
 isochrones on demand, legend) beside the ranked gap table; the detail of a clicked obec; tabs
 with the what-if scenario (map and delta table update at once), site suggestions, the period
 comparison, capacities and downloads.  Everything is computed by the engine and the map module.
+
+Speed: what the page shows of an analysis (tables for display, map layers, option lists) is
+kept per analysis, scenario and filters (:func:`~coverage_app.app._ui.memo`), and the map is
+sent as a base map that stays the same plus layers that streamlit-folium swaps in place, so a
+what-if edit only computes the new scenario and redraws the layers instead of reloading the map.
 """
 
 from __future__ import annotations
@@ -29,10 +34,13 @@ from coverage_app.app._logic import (
 )
 from coverage_app.app._ui import (
     choose_district,
+    edits_key,
     frame,
     get_analysis,
     get_district,
     get_scenario,
+    lap,
+    memo,
     page_setup,
     require_login,
     show_map,
@@ -41,8 +49,9 @@ from coverage_app.codelists import CAPACITY_UNITS, FORMS, TARGET_GROUPS, WORKING
 from coverage_app.maps.interactive import (
     INDICATORS,
     kind_colours,
+    planner_base_map,
+    planner_layers,
     planner_legend_html,
-    planner_map,
 )
 from coverage_app.scenario import (
     AddSite,
@@ -58,6 +67,7 @@ from coverage_app.settings import AnalysisSettings
 ctx = page_setup()
 if not require_login(ctx):
     st.stop()
+lap("setup")
 
 data = ctx.data
 lang = ctx.lang
@@ -101,6 +111,8 @@ indicator = sb.selectbox(ctx.t("app.pl.indicator"), list(INDICATORS), format_fun
 map_kind = None
 if indicator != "gaps" and kinds:
     map_kind = sb.selectbox(ctx.t("app.pl.map_kind"), kinds, format_func=kind_name, key=f"pl_map_kind_{spec}")
+kinds_key = ",".join(kinds)
+lap("filters")
 
 # --- scenario state ---------------------------------------------------------------------------
 ss.setdefault("pl_edits", [])
@@ -114,6 +126,7 @@ ss.setdefault("pl_scenario_name", ctx.t("app.wi.default_name"))
 saved_key = f"pl_saved::{data.project_path or data.key}"
 ss.setdefault(saved_key, dict(data.scenarios))
 scenario = Scenario(ss["pl_scenario_name"] or ctx.t("app.wi.default_name"), tuple(ss["pl_edits"]))
+scenario_key = f"{base_key}|{edits_key(scenario)}"  # what the scenario's results depend on
 scenario_analysis = None
 scenario_error = ""
 if scenario.edits:
@@ -121,6 +134,7 @@ if scenario.edits:
         scenario_analysis = get_scenario(baseline, base_key, scenario)
     except ScenarioError as exc:
         scenario_error = exc.message(lang)
+lap("scenario")
 
 # --- header -----------------------------------------------------------------------------------
 st.title(ctx.t("app.pl.title"))
@@ -129,22 +143,25 @@ st.caption(ctx.t("app.pl.caption", district=district.name, obce=len(district), p
                  method=baseline.method_text(lang), threshold=threshold))
 if district.age_is_estimated:
     st.caption(":warning: " + ctx.t("app.age_estimated"))
-if scenario_error:
-    st.error(ctx.t("app.wi.error", msg=scenario_error))
 view = "baseline"
-if scenario_analysis is not None:
-    view = st.radio(ctx.t("app.pl.view"), ["scenario", "baseline"], format_func=lambda v: ctx.t(f"app.pl.view.{v}"),
-                    horizontal=True, key="pl_view")
+# one container whether or not there is a scenario: the map below keeps its place in the page,
+# so the browser updates it instead of making it anew
+with st.container():
+    if scenario_error:
+        st.error(ctx.t("app.wi.error", msg=scenario_error))
+    if scenario_analysis is not None:
+        view = st.radio(ctx.t("app.pl.view"), ["scenario", "baseline"],
+                        format_func=lambda v: ctx.t(f"app.pl.view.{v}"), horizontal=True, key="pl_view")
+    if not kinds:
+        st.warning(ctx.t("app.pl.no_kinds"))
 shown = scenario_analysis if (view == "scenario" and scenario_analysis is not None) else baseline
-if not kinds:
-    st.warning(ctx.t("app.pl.no_kinds"))
+shown_key = base_key if shown is baseline else scenario_key
 
 # --- map and gap table ------------------------------------------------------------------------
-iso_options = site_options(shown.services, kinds)
+iso_options = memo(f"site_options|{shown_key}|{kinds_key}", lambda: site_options(shown.services, kinds))
 iso_site = sb.selectbox(ctx.t("app.pl.iso"), [""] + list(iso_options),
                         format_func=lambda s: iso_options.get(s, ctx.t("app.none")), key=f"pl_iso_{spec}")
-iso = isochrones_for(shown, iso_site, data.roads) if iso_site else None
-
+lap("header")
 
 
 def _on_map() -> None:
@@ -161,42 +178,66 @@ def _on_map() -> None:
             ss["pl_point"] = {"lat": pt["lat"], "lng": pt["lng"], "x": x, "y": y, "obec": nearest_obec(district, x, y)}
 
 
+def _layers():
+    """The map's layers for what is shown (kept per analysis, scenario and filters)."""
+    iso = isochrones_for(shown, iso_site, data.roads) if iso_site else None
+    return planner_layers(shown, kinds=kinds, indicator=indicator, map_kind=map_kind, form=form or None,
+                          selected_obec=ss.get("pl_obec"), isochrones=iso, site_changes=changes,
+                          baseline=baseline, lang=lang, legend_parts=("classes",))
+
+
 left, right = st.columns([3, 2], gap="medium")
 with left:
     st.radio(ctx.t("app.pl.click_mode"), ["obec", "point"], format_func=lambda m: ctx.t(f"app.pl.click.{m}"),
              horizontal=True, key="pl_click_mode")
-    changes = site_changes(baseline.services, shown.services) if shown is not baseline else {}
-    m = planner_map(shown, assets=ctx.assets, kinds=kinds, indicator=indicator, map_kind=map_kind,
-                    form=form or None, selected_obec=ss.get("pl_obec"), isochrones=iso, site_changes=changes,
-                    basemap=ctx.basemap, lang=lang, source=data.source_text, legend_parts=("classes",))
-    show_map(m, key="planner_map", height=600, returned=["last_clicked", "last_object_clicked_tooltip"],
-             on_change=_on_map)
-    st.html(planner_legend_html(None, kinds, kind_colours(kinds), catalog=catalog,
-                                points_only=not district.has_polygons, lang=lang, scenario=bool(changes),
-                                parts=("kinds", "forms")))
+    changes = (memo(f"changes|{scenario_key}", lambda: site_changes(baseline.services, shown.services))
+               if shown is not baseline else {})
+    layers = memo(f"layers|{shown_key}|{kinds_key}|{indicator}|{map_kind}|{form}|{ss.get('pl_obec')}|{iso_site}|{lang}",
+                  _layers, large=True)
+    lap("map_layers")
+    # the base map stays the same while only the layers change: the browser keeps the map
+    base_map = planner_base_map(district, assets=ctx.assets, basemap=ctx.basemap, lang=lang,
+                                source=data.source_text)
+    show_map(base_map, key="planner_map", height=600, returned=["last_clicked", "last_object_clicked_tooltip"],
+             on_change=_on_map, layers=layers)
+    lap("map_component")
+    st.html(memo(f"legend|{data.key}|{spec}|{kinds_key}|{bool(changes)}|{lang}",
+                 lambda: planner_legend_html(None, kinds, kind_colours(kinds), catalog=catalog,
+                                             points_only=not district.has_polygons, lang=lang,
+                                             scenario=bool(changes), parts=("kinds", "forms"))))
     if ss.get("pl_point"):
         p = ss["pl_point"]
         names = dict(zip(district.obce["kod_obce"], district.obce["nazev_obce"]))
         st.caption(ctx.t("app.pl.point_set", lat=f"{p['lat']:.5f}", lon=f"{p['lng']:.5f}",
                          obec=names.get(p["obec"], p["obec"])))
 
-with right:
+def _gaps() -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The gaps of the chosen kinds, and the gap table for display."""
     gaps = shown.gaps
     gaps = gaps[gaps["service_kind"].isin(kinds)] if len(gaps) else gaps
+    cols = ["rank", "municipality_name", "kind_name", "target_population", "travel_time_min", "reason"]
+    return gaps, (frame(gaps[cols], lang) if len(gaps) else None)
+
+
+with right:
+    gaps, table = memo(f"gaps|{shown_key}|{kinds_key}|{lang}", _gaps)
     st.subheader(ctx.t("app.pl.gaps", n=len(gaps)))
     st.caption(ctx.t("app.pl.gaps_note"))
-    if len(gaps):
-        cols = ["rank", "municipality_name", "kind_name", "target_population", "travel_time_min", "reason"]
-        table = frame(gaps[cols], lang)
+    if table is not None:
         st.dataframe(table, height=500, hide_index=True, key="pl_gap_table",
                      column_config={table.columns[0]: st.column_config.NumberColumn(width="small"),
                                     table.columns[-1]: st.column_config.TextColumn(width="large")})
     else:
         st.success(ctx.t("app.pl.no_gaps"))
+lap("gap_table")
 
 # --- obec detail ------------------------------------------------------------------------------
-names = dict(zip(district.obce["kod_obce"], district.obce["nazev_obce"]))
-codes = sorted(district.codes, key=lambda c: names[c])
+def _obce() -> tuple[dict[str, str], list[str]]:
+    names = dict(zip(district.obce["kod_obce"], district.obce["nazev_obce"]))
+    return names, sorted(district.codes, key=lambda c: names[c])
+
+
+names, codes = memo(f"obce|{data.key}|{spec}", _obce)
 if ss.get("pl_obec") not in district.codes:
     ss["pl_obec"] = None
 if ss.get("pl_obec_widget") != ss.get("pl_obec"):
@@ -210,29 +251,41 @@ def _on_obec() -> None:
 st.selectbox(ctx.t("app.pl.obec_pick"), codes, index=None, format_func=lambda c: f"{names[c]} ({c})",
              placeholder=ctx.t("app.pub.placeholder"), key="pl_obec_widget", on_change=_on_obec)
 kod = ss.get("pl_obec")
-if kod:
-    st.subheader(ctx.t("app.pl.obec_services", obec=names[kod]))
+
+
+def _obec_tables() -> tuple[pd.DataFrame | None, pd.DataFrame, pd.DataFrame | None]:
+    """The obec's services, its times per kind and its gaps, for display."""
     detail = shown.obec_detail(kod, public=False, lang=lang)
     if len(detail):
         detail = detail[detail["kind"].isin(kinds)] if kinds else detail
+    services = None
+    if len(detail):
+        services = frame(detail[["service_name", "kind_name", "form_name", "travel_time_min", "distance_km",
+                                 "in_service_area", "capacity", "phone"]], lang)
+    cov = shown.coverage
+    cov = cov[(cov["municipality_code"] == kod) & cov["service_kind"].isin(kinds)]
+    times = frame(cov[["kind_name", "travel_time_min", "reachable", "field_covered", "e2sfca_per_1000", "gap"]],
+                  lang)
+    og = gaps[gaps["municipality_code"] == kod] if len(gaps) else gaps
+    return services, times, (frame(og[["kind_name", "reason"]], lang) if len(og) else None)
+
+
+if kod:
+    st.subheader(ctx.t("app.pl.obec_services", obec=names[kod]))
+    obec_services, obec_times, obec_gaps = memo(f"obec|{shown_key}|{kinds_key}|{kod}|{lang}", _obec_tables)
     c1, c2 = st.columns([3, 2])
     with c1:
-        if len(detail):
-            show = detail[["service_name", "kind_name", "form_name", "travel_time_min", "distance_km",
-                           "in_service_area", "capacity", "phone"]]
-            st.dataframe(frame(show, lang), hide_index=True)
+        if obec_services is not None:
+            st.dataframe(obec_services, hide_index=True)
         else:
             st.info(ctx.t("app.pl.obec_none"))
     with c2:
-        cov = shown.coverage
-        cov = cov[(cov["municipality_code"] == kod) & cov["service_kind"].isin(kinds)]
         st.markdown(f"**{ctx.t('app.pl.obec_times')}**")
-        st.dataframe(frame(cov[["kind_name", "travel_time_min", "reachable", "field_covered", "e2sfca_per_1000",
-                                "gap"]], lang), hide_index=True)
-        og = gaps[gaps["municipality_code"] == kod] if len(gaps) else gaps
-        if len(og):
+        st.dataframe(obec_times, hide_index=True)
+        if obec_gaps is not None:
             st.markdown(f"**{ctx.t('app.pl.obec_gaps')}**")
-            st.dataframe(frame(og[["kind_name", "reason"]], lang), hide_index=True)
+            st.dataframe(obec_gaps, hide_index=True)
+lap("detail")
 
 # --- tabs ---------------------------------------------------------------------------------------
 tab_wi, tab_sg, tab_pd, tab_cap, tab_dl = st.tabs([ctx.t("app.pl.tab.whatif"), ctx.t("app.pl.tab.suggest"),
@@ -298,7 +351,8 @@ with tab_wi:
         else:
             st.button(ctx.t("app.wi.add_edit"), key="wi_add_pt", type="primary", on_click=_on_add, args=("point",))
     elif action == "resize":
-        opts = capacity_options(baseline.services, kinds, lang)
+        opts = memo(f"capacity_options|{base_key}|{kinds_key}|{lang}",
+                    lambda: capacity_options(baseline.services, kinds, lang))
         if opts:
             row = st.selectbox(ctx.t("app.wi.cap_row"), list(opts), format_func=opts.get, key="wi_cap_row")
             sid, f, u = row.split("|")
@@ -306,7 +360,7 @@ with tab_wi:
                             value=float(baseline.services.capacity_of(sid, f, u)), step=1.0, key=f"wi_new_cap_{row}")
             st.button(ctx.t("app.wi.add_edit"), key="wi_resize", type="primary", on_click=_on_resize)
     elif action in ("remove", "move"):
-        opts = site_options(baseline.services, kinds)
+        opts = memo(f"site_options|{base_key}|{kinds_key}", lambda: site_options(baseline.services, kinds))
         if opts:
             st.selectbox(ctx.t("app.wi.site"), list(opts), format_func=opts.get, key=f"wi_site_{action}")
             if action == "remove":
@@ -323,18 +377,23 @@ with tab_wi:
 
     for i, edit in enumerate(list(ss["pl_edits"])):
         c1, c2 = st.columns([6, 1])
-        c1.markdown(f"{i + 1}\\. {describe_edit(edit, baseline.services, district, lang)}")
+        text = memo(f"edit|{base_key}|{edits_key(Scenario('', (edit,)))}|{lang}",
+                    lambda edit=edit: describe_edit(edit, baseline.services, district, lang))
+        c1.markdown(f"{i + 1}\\. {text}")
         c2.button(ctx.t("app.wi.remove_edit"), key=f"wi_del_{i}", on_click=_drop, args=(i,))
     if ss["pl_edits"]:
         st.button(ctx.t("app.wi.clear"), key="wi_clear", on_click=lambda: ss.update(pl_edits=[]))
+    lap("whatif")
 
     if scenario_analysis is not None:
         st.subheader(ctx.t("app.wi.delta"))
-        delta = scenario_delta(baseline, scenario_analysis)
-        gaps_before = int(baseline.gaps["service_kind"].isin(kinds).sum()) if len(baseline.gaps) else 0
-        gaps_after = int(scenario_analysis.gaps["service_kind"].isin(kinds).sum()) if len(scenario_analysis.gaps) else 0
-        if len(delta):
-            st.markdown(ctx.t("app.wi.delta_summary", n=len(delta), before=gaps_before, after=gaps_after))
+        delta = memo(f"delta|{scenario_key}", lambda: scenario_delta(baseline, scenario_analysis))
+
+        def _delta_view() -> tuple[int, int, pd.DataFrame]:
+            """Gaps of the chosen kinds before and after, and the delta table for display."""
+            gaps_before = int(baseline.gaps["service_kind"].isin(kinds).sum()) if len(baseline.gaps) else 0
+            gaps_after = (int(scenario_analysis.gaps["service_kind"].isin(kinds).sum())
+                          if len(scenario_analysis.gaps) else 0)
             cols = ["municipality_name", "kind_name", "travel_time_min_before", "travel_time_min_after",
                     "reachable_before", "reachable_after", "e2sfca_per_1000_before", "e2sfca_per_1000_after",
                     "gap_before", "gap_after"]
@@ -343,9 +402,15 @@ with tab_wi:
                 if c.endswith(("_before", "_after")) and shown_delta[c].dtype == object:
                     shown_delta[c] = shown_delta[c].map(
                         lambda v: ctx.t("map.cls.yes") if v is True else (ctx.t("map.cls.no") if v is False else v))
-            st.dataframe(frame(shown_delta, lang), hide_index=True, key="pl_delta_table")
+            return gaps_before, gaps_after, frame(shown_delta, lang)
+
+        if len(delta):
+            gaps_before, gaps_after, delta_table = memo(f"delta_view|{scenario_key}|{kinds_key}|{lang}", _delta_view)
+            st.markdown(ctx.t("app.wi.delta_summary", n=len(delta), before=gaps_before, after=gaps_after))
+            st.dataframe(delta_table, hide_index=True, key="pl_delta_table")
         else:
             st.info(ctx.t("app.wi.delta_none"))
+    lap("delta")
 
     # save / open scenarios
     st.markdown(f"**{ctx.t('app.wi.saved')}**")
@@ -430,37 +495,55 @@ with tab_pd:
             return compare_periods(data.previous_services, data.services, _district, data.roads, _settings,
                                    context=data.area_population(), lang=lang)
 
-        cmp = _periods(f"{data.key}|{spec}|{settings!r}", lang, district, settings)
+        periods_key = f"{data.key}|{spec}|{settings!r}"
+        cmp = _periods(periods_key, lang, district, settings)
         st.caption(ctx.t("app.pd.snapshots", old=data.previous_services.snapshot or "?",
                          new=data.services.snapshot or "?"))
         m1, m2, m3 = st.columns(3)
         m1.metric(ctx.t("app.pd.new"), len(cmp.new))
         m2.metric(ctx.t("app.pd.ended"), len(cmp.ended))
         m3.metric(ctx.t("app.pd.changed"), len(cmp.changed))
-        for title, table in ((ctx.t("app.pd.new"), cmp.new), (ctx.t("app.pd.ended"), cmp.ended),
-                             (ctx.t("app.pd.changed"), cmp.changed)):
-            if len(table):
-                st.markdown(f"**{title}**")
-                st.dataframe(frame(table, lang), hide_index=True)
-        delta = cmp.coverage_delta
-        delta = delta[delta["service_kind"].isin(kinds)] if len(delta) else delta
-        if len(delta):
-            st.markdown(f"**{ctx.t('app.pd.delta')}**")
-            st.dataframe(frame(delta[["municipality_name", "kind_name", "travel_time_min_before",
-                                      "travel_time_min_after", "gap_before", "gap_after"]], lang), hide_index=True)
 
-with tab_cap:
+        def _period_tables() -> tuple[list[pd.DataFrame | None], pd.DataFrame | None]:
+            """The new, ended and changed services and the coverage delta, for display."""
+            lists = [frame(table, lang) if len(table) else None for table in (cmp.new, cmp.ended, cmp.changed)]
+            delta = cmp.coverage_delta
+            delta = delta[delta["service_kind"].isin(kinds)] if len(delta) else delta
+            return lists, (frame(delta[["municipality_name", "kind_name", "travel_time_min_before",
+                                        "travel_time_min_after", "gap_before", "gap_after"]], lang)
+                           if len(delta) else None)
+
+        lists, period_delta = memo(f"periods|{periods_key}|{kinds_key}|{lang}", _period_tables)
+        for title, table in zip((ctx.t("app.pd.new"), ctx.t("app.pd.ended"), ctx.t("app.pd.changed")), lists):
+            if table is not None:
+                st.markdown(f"**{title}**")
+                st.dataframe(table, hide_index=True)
+        if period_delta is not None:
+            st.markdown(f"**{ctx.t('app.pd.delta')}**")
+            st.dataframe(period_delta, hide_index=True)
+lap("periods")
+
+def _capacity_tables() -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Capacities of the chosen kinds and their target population by travel-time band, for display."""
     cap = shown.capacity
     cap = cap[cap["service_kind"].isin(kinds)] if len(cap) else cap
-    st.markdown(f"**{ctx.t('app.cap.capacity')}**")
-    st.dataframe(frame(cap[["kind_name", "form", "capacity_unit", "total_capacity", "n_services", "n_sites",
-                            "target_band", "target_population", "capacity_per_1000"]], lang), hide_index=True)
+    table = frame(cap[["kind_name", "form", "capacity_unit", "total_capacity", "n_services", "n_sites",
+                       "target_band", "target_population", "capacity_per_1000"]], lang)
     bands = shown.reach_bands
     bands = bands[bands["service_kind"].isin(kinds)] if len(bands) else bands
-    if len(bands):
+    wide = (bands.pivot_table(index="kind_name", columns="time_band", values="target_population", sort=False)
+            if len(bands) else None)
+    return table, wide
+
+
+with tab_cap:
+    cap_table, bands_wide = memo(f"capacity|{shown_key}|{kinds_key}|{lang}", _capacity_tables)
+    st.markdown(f"**{ctx.t('app.cap.capacity')}**")
+    st.dataframe(cap_table, hide_index=True)
+    if bands_wide is not None:
         st.markdown(f"**{ctx.t('app.cap.bands')}**")
-        wide = bands.pivot_table(index="kind_name", columns="time_band", values="target_population", sort=False)
-        st.dataframe(wide)
+        st.dataframe(bands_wide)
+lap("capacity")
 
 with tab_dl:
     view_name = ctx.t(f"app.pl.view.{'scenario' if shown is not baseline else 'baseline'}")
@@ -470,7 +553,7 @@ with tab_dl:
     def _downloads(key: str, lang: str, _analysis) -> dict[str, bytes]:
         return table_downloads(_analysis, lang)
 
-    dl_key = base_key if shown is baseline else f"{base_key}|{scenario.to_json()}"
+    dl_key = shown_key
 
     def _file(name: str, _key: str = dl_key, _analysis=shown):
         """Made only when the button is pressed (writing XLSX and GPKG takes a moment)."""
@@ -489,6 +572,11 @@ with tab_dl:
     c3.download_button(ctx.t("app.dl.gpkg"), _file("pokryti.gpkg"), file_name="pokryti.gpkg",
                        mime="application/geopackage+sqlite3", key="dl_gpkg", on_click="ignore")
     if scenario_analysis is not None:
-        delta_csv = scenario_delta(baseline, scenario_analysis).to_csv(index=False).encode("utf-8")
+        def _delta_csv() -> bytes:
+            delta = memo(f"delta|{scenario_key}", lambda: scenario_delta(baseline, scenario_analysis))
+            return delta.to_csv(index=False).encode("utf-8")
+
+        delta_csv = memo(f"delta_csv|{scenario_key}", _delta_csv, large=True)
         c3.download_button(ctx.t("app.dl.delta"), delta_csv, file_name="scenar_rozdil.csv", mime="text/csv",
                            key="dl_delta", on_click="ignore")
+lap("downloads")

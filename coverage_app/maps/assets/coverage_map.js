@@ -5,6 +5,9 @@
  * no tile server, no plugin, no CDN.  Used by the Streamlit app (through folium) and inlined
  * into the standalone HTML export of the public map.
  *
+ * Layers are added to ``map``, which may also be a layer group (e.g. a folium FeatureGroup that
+ * the app replaces as a whole when the layers change, without reloading the map).
+ *
  *   CoverageMap.obce(map, featureCollection, opts)    obce as polygons or proportional circles
  *   CoverageMap.sites(map, sites, opts)               service sites: colour = kind, shape = form
  *   CoverageMap.areas(map, featureCollection, opts)   isochrones (largest first)
@@ -177,7 +180,17 @@
     return layer;
   }
 
-  /* A legend control in a corner of the map. */
+  /* Shown on the map while it is part of a layer group (a control is not a layer). */
+  var ControlLayer = L.Layer.extend({
+    initialize: function (control) { this._control = control; },
+    onAdd: function (map) { this._control.addTo(map); },
+    onRemove: function () { this._control.remove(); }
+  });
+
+  /*
+   * A legend control in a corner of the map.  Given a layer group instead of a map, the legend
+   * comes and goes with the group (the app replaces the group when the layers change).
+   */
   function legend(map, html, opts) {
     opts = opts || {};
     var control = L.control({ position: opts.position || 'bottomright' });
@@ -189,8 +202,13 @@
       L.DomEvent.disableScrollPropagation(div);
       return div;
     };
-    control.addTo(map);
-    return control;
+    if (map instanceof L.Map) {
+      control.addTo(map);
+      return control;
+    }
+    var layer = new ControlLayer(control);
+    map.addLayer(layer);
+    return layer;
   }
 
   /* The obec the user searched for: a ring with a permanent label. */
