@@ -125,6 +125,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "cs": "služba {service} má v různých řádcích různé hodnoty ve sloupci „{column}“ ({a} / {b})",
         "en": 'service {service} has different values in column "{column}" on different rows ({a} / {b})',
     },
+    "warn.service_conflict": {
+        "cs": "služba {service} má v různých řádcích různé hodnoty ve sloupci „{column}“ ({a} / {b}); "
+              "platí první hodnota",
+        "en": 'service {service} has different values in column "{column}" on different rows ({a} / {b}); '
+              "the first one is kept",
+    },
+    "warn.site_no_location": {
+        "cs": "místo nemá souřadnice, kód adresního místa ani kód obce: služba zůstane v katalogu, "
+              "ale do dojezdových časů nevstupuje",
+        "en": "the site has no coordinates, address code or obec code: the service stays in the catalogue "
+              "but is left out of travel times",
+    },
     "err.secret_needs_obec": {
         "cs": "u místa s utajenou adresou je povinný kód obce (adresa ani souřadnice se nenačítají)",
         "en": "a site with a secret address needs its obec code (its address and coordinates are not read)",

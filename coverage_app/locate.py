@@ -111,6 +111,9 @@ def locate_sites(
     obec_names = list(sites["obec_name"])
     warned: set[str] = set()
     site_ids = list(sites["site_id"])
+    # rows the reader already reported as having nothing to place them by
+    read_unplaceable = {(p.file, p.row) for p in (warnings.problems if warnings is not None else ())
+                        if p.code == "warn.site_no_location"}
 
     def warn(i: int, column: str, key: str, **params: object) -> None:
         if warnings is not None and site_ids[i] not in warned:
@@ -147,7 +150,7 @@ def locate_sites(
         methods[i] = "none"
         if kod:
             warn(i, "kod_obce", "warn.site_unknown_obec", obec=kod)
-        else:
+        elif (src_files[i], _row(src_rows[i])) not in read_unplaceable:
             warn(i, "kod_obce", "warn.site_not_placed")
     missing = [i for i, (k, g) in enumerate(zip(kods, geoms)) if not k and g is not None and not g.is_empty]
     if missing:

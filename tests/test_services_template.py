@@ -250,3 +250,57 @@ def test_infinite_or_nan_numbers_are_refused(tmp_path):
         with pytest.raises(DataError) as info:
             read_services(path)
         assert info.value.problems[0].code == "err.not_a_number"
+
+
+def test_differing_names_of_one_service_are_a_warning_kind_is_an_error(tmp_path):
+    path = _write(tmp_path, [
+        "S1,Odlehčovací služby - nemocnice a.s.,DruhSocialniSluzby/8,pob,24,luzka,a,584282,,,ne,",
+        "S1,Odlehčovací služby - nemocnice,DruhSocialniSluzby/8,pob,24,luzka,b,583081,,,ne,",
+    ])
+    report = Report()
+    s = read_services(path, warnings=report)
+    assert s.services["service_name"].tolist() == ["Odlehčovací služby - nemocnice a.s."]  # the first one
+    [w] = report.warnings
+    assert (w.code, w.row, w.column) == ("warn.service_conflict", 3, "nazev_sluzby")
+    bad = _write(tmp_path, [
+        "S1,Služba,DruhSocialniSluzby/8,pob,24,luzka,a,584282,,,ne,",
+        "S1,Služba,DruhSocialniSluzby/13,pob,24,luzka,b,583081,,,ne,",
+    ], name="zle.csv")
+    with pytest.raises(DataError) as info:
+        read_services(bad)
+    assert [(p.code, p.row, p.column) for p in info.value.problems] == [("err.service_conflict", 3, "druh")]
+
+
+def test_site_without_any_location_stays_in_the_catalogue_once_warned(tmp_path, demo):
+    path = _write(tmp_path, [
+        "S1,Domov,DruhSocialniSluzby/13,pob,49,luzka,,,,,ne,",
+        "S2,Pečovatelská služba,DruhSocialniSluzby/4,ter,20,klient,,584282,,,ne,584282",
+    ])
+    report = Report()
+    s = read_services(path, warnings=report)
+    assert [(w.code, w.row, w.column) for w in report.warnings] == [("warn.site_no_location", 2, "kod_obce")]
+    placed = locate_sites(s, demo.district.obce, warnings=report)
+    # S1 is not reported a second time when placing; S2 is reported as placed at its obec's point
+    assert [(w.code, w.row) for w in report.warnings] == [("warn.site_no_location", 2),
+                                                          ("warn.site_at_obec_point", 3)]
+    methods = placed.sites.set_index("service_id")["location_method"]
+    assert methods["S1"] == "none" and methods["S2"] == "obec_point"
+    assert placed.capacities.set_index("service_id").loc["S1", "capacity"] == 49
+
+
+@pytest.mark.realdata
+def test_real_registry_rows_load_as_a_table(realdata):
+    """The flat registry extract (one row per service × facility × form) reads without errors."""
+    path = realdata("mpsv_rpss_sample", "rpss_seniori_sample.csv")
+    report = Report()
+    s = read_services(path, warnings=report)
+    raw = pd.read_csv(path, dtype=str)
+    assert len(s.services) == raw["mpsv_portal_id"].nunique()
+    assert report.errors == []
+    # mpsv-4429: two facilities, 24 beds counted once for the service and form
+    cap = s.capacities.set_index(["service_id", "form", "unit"])["capacity"]
+    assert cap[("mpsv-4429", "pob", "luzka")] == 24
+    assert s.sites.query("service_id == 'mpsv-4429'")["site_id"].nunique() == 2
+    no_place = {w.row for w in report.warnings if w.code == "warn.site_no_location"}
+    assert no_place == {i + 2 for i in raw.index[raw["kod_obce"].isna() & raw["lat"].isna()
+                                                  & raw["kod_adresniho_mista"].isna()]}

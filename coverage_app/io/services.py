@@ -79,8 +79,9 @@ TEMPLATE_COLUMNS: tuple[TemplateColumn, ...] = (
                    "z adresy).", "rajhrad-1", ("site_id",)),
     TemplateColumn("nazev_mista", "site_name", False, "Název místa (zařízení).", "Dům s pečovatelskou službou",
                    ("site_name",)),
-    TemplateColumn("kod_obce", "kod_obce", False, "Kód obce, kde místo leží (6 číslic). Povinný, pokud chybí "
-                   "souřadnice i kód adresního místa.", "583669", ("obec_kod", "site_obec_code")),
+    TemplateColumn("kod_obce", "kod_obce", False, "Kód obce, kde místo leží (6 číslic). Bez něj, bez souřadnic "
+                   "i bez kódu adresního místa nelze místo umístit: služba zůstane v katalogu, ale do dojezdů "
+                   "nevstupuje.", "583669", ("obec_kod", "site_obec_code")),
     TemplateColumn("obec", "obec_name", False, "Název obce místa (pro čtení; páruje se kódem).", "Rajhrad",
                    ("obec_name", "nazev_obce")),
     TemplateColumn("ulice", "street", False, "Ulice.", "Masarykova", ("street",)),
@@ -112,6 +113,9 @@ TEMPLATE_COLUMNS: tuple[TemplateColumn, ...] = (
     TemplateColumn("popis", "description", False, "Krátký popis pro katalog.", "", ("description",)),
     TemplateColumn("fiktivni", "fictional", False, "ano = smyšlená služba (ukázková data).", "ne", ("fictional",)),
 )
+
+#: Service-level fields that may differ between rows of one service (the first value is kept, with a warning).
+_DESCRIPTIVE = frozenset({"service_name", "provider_name", "phone", "email", "web", "hours", "description"})
 
 _SERVICE_LEVEL = ("service_name", "provider_name", "provider_ico", "kind", "target_groups", "service_area",
                   "valid_from", "valid_to", "phone", "email", "web", "hours", "description", "fictional")
@@ -351,6 +355,12 @@ def services_from_table(table: Table, kinds: KindCatalog, *, source: str = "",
                 if a in ("", None):
                     prev[fld] = b
                     continue
+                if fld in _DESCRIPTIVE:
+                    # registry exports name a service after each facility: keep the first, say so
+                    if warnings is not None:
+                        warnings.add(f, row, cols.get(fld), "warn.service_conflict", severity="warning",
+                                     service=sid, column=cols.get(fld, fld), a=a, b=b)
+                    continue
                 report.add(f, row, cols.get(fld), "err.service_conflict", service=sid,
                            column=cols.get(fld, fld), a=a, b=b)
         else:
@@ -407,8 +417,10 @@ def services_from_table(table: Table, kinds: KindCatalog, *, source: str = "",
             point = _row_point(i, row, df, cols, xcol, ycol, f, report)
         site["geometry"] = point
         site["location_method"] = "coordinates" if point is not None else "none"
-        if point is None and not kod and not site["address_code"] and not secret:
-            report.add(f, row, cols.get("kod_obce", "kod_obce"), "err.missing_value")
+        if point is None and not kod and not site["address_code"] and not secret and warnings is not None:
+            # as in the registry, where some facilities have no address: kept for the catalogue,
+            # left out of travel times (locate_sites cannot place it)
+            warnings.add(f, row, cols.get("kod_obce", "kod_obce"), "warn.site_no_location", severity="warning")
         explicit = cell(i, "site_id")
         key = (sid, explicit or _site_key(site))
         if key not in site_keys:
