@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -167,12 +168,34 @@ def _run_streamlit(env_extra: dict[str, str], host: str, port: int | None, headl
     env = dict(os.environ, **env_extra)
     env.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
     env.setdefault("STREAMLIT_CLIENT_TOOLBAR_MODE", "minimal")  # no "Deploy" button on a public page
+    # Streamlit itself always runs headless: otherwise, on a machine where it never ran, it stops
+    # at an interactive e-mail prompt before serving anything.  The browser is opened here instead.
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP_ENTRY), "--server.address", host,
-           "--server.port", str(port), "--server.headless", "true" if headless else "false",
+           "--server.port", str(port), "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.enableStaticServing", "true",
            "--global.developmentMode", "false"]
     click.echo(t("cli.starting", _lang(), host=host, port=port), err=True)
-    raise SystemExit(subprocess.call(cmd, env=env))
+    if not headless:
+        browse_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        threading.Thread(target=_open_when_up, args=(browse_host, port), daemon=True).start()
+    raise SystemExit(subprocess.call(cmd, env=env, stdin=subprocess.DEVNULL))
+
+
+def _open_when_up(host: str, port: int, timeout_s: float = 120.0) -> None:
+    """Open the user's browser at the app once its port answers (gives up after ``timeout_s`` seconds)."""
+    import time
+    import webbrowser
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=1.0):
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        return
+    webbrowser.open(f"http://{host}:{port}/")
 
 
 @cli.command()

@@ -287,3 +287,45 @@ def test_ended_services_are_left_out_by_default(tmp_path, capsys):
 def test_bare_code_is_explained(tmp_path, capsys):
     code, _, err = run(capsys, "analyze", "--demo", "--district", "1376", "--out", str(tmp_path / "o"))
     assert code == 0 and "POU:1376" in err and "ORP Židlochovice" in err
+
+
+def test_demo_starts_on_a_machine_where_streamlit_never_ran(tmp_path):
+    """The README's first command: no interactive prompt, the app answers, the browser is opened at it."""
+    import os
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    opened = tmp_path / "opened.txt"
+    fake_browser = tmp_path / "browser.sh"
+    fake_browser.write_text(f'#!/bin/sh\necho "$1" > "{opened}"\n', encoding="utf-8")
+    fake_browser.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("STREAMLIT_", "COVERAGE_APP_"))}
+    env.update(HOME=str(tmp_path / "home"), BROWSER=f"{fake_browser} %s", COVERAGE_APP_OFFLINE="1")
+    (tmp_path / "home").mkdir()
+    log_path = tmp_path / "demo.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "coverage_app.cli", "demo", "--port", str(port)],
+                                env=env, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        try:
+            deadline = time.time() + 120
+            healthy = False
+            while time.time() < deadline and proc.poll() is None and not (healthy and opened.exists()):
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                        healthy = r.status == 200
+                except OSError:
+                    pass
+                time.sleep(0.5)
+            output = log_path.read_text(errors="replace")
+            assert healthy, output
+            assert "Email" not in output and "Traceback" not in output, output
+            assert opened.read_text().strip() == f"http://127.0.0.1:{port}/"
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
