@@ -57,6 +57,11 @@ register({
     "cli.analysis_done": {
         "cs": "{district}: {obce}, {kinds}, {gaps}; dojezd {method}.",
         "en": "{district}: {obce}, {kinds}, {gaps}; travel {method}."},
+    "cli.network_warning": {"cs": "upozornění: {text}", "en": "warning: {text}"},
+    "cli.scope.obec": {"cs": "v obcích", "en": "in obce"},
+    "cli.scope.orp": {"cs": "za ORP", "en": "per ORP"},
+    "cli.scope.pou": {"cs": "za POÚ", "en": "per POÚ"},
+    "cli.scope.kraj": {"cs": "za kraj", "en": "per kraj"},
     "cli.estimate_note": {
         "cs": "Bez silniční sítě: dojezdy jsou odhad (vzdušná vzdálenost × {detour} při {speed} km/h).",
         "en": "No road network: travel times are an estimate (straight line × {detour} at {speed} km/h)."},
@@ -600,10 +605,11 @@ def load_inputs(*, municipalities: Path, population: Path | None, points: Path |
 @_path_opt("--roads", help="Silnice: OSM PBF/XML nebo liniová vrstva.")
 @_path_opt("--road-speeds", help="Tabulka rychlostí (třída silnice, km/h) pro liniovou vrstvu.")
 @_path_opt("--norms", help="Normy: druh, na_1000, jednotka, vekova_skupina, zdroj.")
+@_path_opt("--access", help="Úrovně dostupnosti kraje: druh, uroven, zpusob, limit_min, zdroj (CSV/XLSX).")
 @click.option("--district", default="", help="Výchozí obvod, např. ORP:6221, POU:81142, ORP:1376.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Výstupní projekt .gpkg")
 def import_(municipalities, points, population, age_shares, services, previous_services, custom_kinds,
-            registry_codelist, addresses, roads, road_speeds, norms, district, out) -> None:
+            registry_codelist, addresses, roads, road_speeds, norms, access, district, out) -> None:
     """Načte soubory uživatele do jednoho projektového GeoPackage."""
     import json
 
@@ -636,6 +642,12 @@ def import_(municipalities, points, population, age_shares, services, previous_s
         home = _P(obce, svc, meta={"district": spec}).district() if spec else None
         road_lines, tol = _road_lines(roads, road_speeds, home)
     norm_list = read_norms(norms, svc.kinds) if norms is not None else ()
+    access_rules = {}
+    if access is not None:
+        from coverage_app.access import read_access
+
+        _exists(access)
+        access_rules = read_access(access, svc.kinds)
     meta = {"district": spec, "population_source": obce.attrs.get("population_source") or
             (population.name if population else municipalities.name),
             "municipalities_source": municipalities.name}
@@ -644,7 +656,7 @@ def import_(municipalities, points, population, age_shares, services, previous_s
     if roads is not None:
         meta["roads_source"] = roads.name
         meta["roads_snap_tolerance_m"] = str(tol)
-    project = Project(obce, svc, previous, road_lines, norm_list, {}, meta)
+    project = Project(obce, svc, previous, road_lines, norm_list, {}, meta, access=access_rules)
     if spec:
         project.district(spec)  # the district must exist in the data
     save_project(project, out)
@@ -696,13 +708,16 @@ def _road_graph(roads: Path, road_speeds: Path | None, district=None):
 @_path_opt("--roads", help="Silnice: OSM PBF/XML nebo liniová vrstva (jinak odhad).")
 @_path_opt("--road-speeds", help="Tabulka rychlostí: třída silnice, km/h.")
 @_path_opt("--norms", help="Normy uživatele (CSV/XLSX).")
+@_path_opt("--access", help="Úrovně dostupnosti kraje: druh, uroven, zpusob, limit_min, zdroj (CSV/XLSX); "
+                            "jinak výchozí hodnoty nástroje.")
 @click.option("--project", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Projektový GeoPackage místo jednotlivých souborů.")
 @click.option("--demo", is_flag=True, help="Vestavěná ukázková data.")
 @click.option("--district", required=True, help="ORP:6221, ORP:1376, POU:62211, POU:3468, název…")
 @click.option("--mode", type=click.Choice(["car", "walk"]), default="car", show_default=True)
-@click.option("--threshold-min", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
-              help="Limit dosažitelnosti v minutách.")
+@click.option("--threshold-min", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Jeden limit dosažitelnosti v minutách pro všechny druhy (jinak limit každého druhu "
+                   "podle úrovní dostupnosti).")
 @click.option("--detour-factor", type=click.FloatRange(min=1.0), default=1.3, show_default=True,
               help="Poměr silniční a vzdušné vzdálenosti (odhad bez silnic).")
 @click.option("--speed-kmh", type=click.FloatRange(min=0, min_open=True), default=None,
@@ -714,7 +729,7 @@ def _road_graph(roads: Path, road_speeds: Path | None, district=None):
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Výstupní složka.")
 @click.option("--lang", type=click.Choice(["cs", "en"]), default="cs", show_default=True)
 def analyze(municipalities, points, population, age_shares, services, custom_kinds, registry_codelist, addresses,
-            roads, road_speeds, norms, project, demo, district, mode, threshold_min, detour_factor, speed_kmh,
+            roads, road_speeds, norms, access, project, demo, district, mode, threshold_min, detour_factor, speed_kmh,
             ref_date, compare_with, out, lang) -> None:
     """Spočítá dostupnost a pokrytí obcí službami a zapíše tabulky, GeoPackage a XLSX.
 
@@ -746,6 +761,7 @@ def analyze(municipalities, points, population, age_shares, services, custom_kin
     graph = None
     context = None
     norm_list: tuple = ()
+    access_rules: dict = {}
     if project:
         from coverage_app.io.project import load_project
 
@@ -755,6 +771,7 @@ def analyze(municipalities, points, population, age_shares, services, custom_kin
         graph = proj.road_graph()
         context = proj.area_population()
         norm_list = proj.norms
+        access_rules = dict(proj.access)
     elif demo:
         from coverage_app.demo import load_demo
 
@@ -783,8 +800,14 @@ def analyze(municipalities, points, population, age_shares, services, custom_kin
     if norms:
         _exists(norms)
         norm_list = read_norms(norms, svc.kinds)
-    settings = AnalysisSettings(mode=mode, threshold_min=threshold_min, detour_factor=detour_factor,
-                                speed_kmh=speed_kmh, norms=tuple(norm_list), reference_date=day)
+    if access:
+        from coverage_app.access import read_access
+
+        _exists(access)
+        access_rules = read_access(access, svc.kinds)
+    settings = AnalysisSettings(mode=mode, uniform_limit_min=threshold_min, detour_factor=detour_factor,
+                                speed_kmh=speed_kmh, norms=tuple(norm_list), reference_date=day,
+                                access=access_rules)
     result = run_analysis(dist, svc, graph, settings, context=context)
     if compare_with:
         from coverage_app.admin import orp_codes
@@ -808,6 +831,9 @@ def analyze(municipalities, points, population, age_shares, services, custom_kin
     write_analysis(result, out, lang=lang)
     for p in warnings.problems:
         click.echo(p.format(lang), err=True)
+    if result.network is not None:
+        for msg in result.network.messages(lang):
+            click.echo(t("cli.network_warning", lang, text=msg), err=True)
     if result.method == "estimate":
         from coverage_app.coverage import _fmt_dec
 
@@ -816,8 +842,13 @@ def analyze(municipalities, points, population, age_shares, services, custom_kin
                      speed=_fmt_dec(p["speed_kmh"], lang)))
     from coverage_app.i18n import plural
 
+    gaps = result.gaps
+    scopes = gaps["scope"].value_counts()
+    by_scope = ", ".join(f"{t(f'cli.scope.{sc}', lang)} {int(scopes[sc])}" for sc in ("obec", "orp", "pou", "kraj")
+                         if sc in scopes)
     click.echo(t("cli.analysis_done", lang, district=dist.name, obce=plural(len(dist), "obec", lang),
-                 kinds=plural(len(result.results), "kind", lang), gaps=plural(len(result.gaps), "gap", lang),
+                 kinds=plural(len(result.results), "kind", lang),
+                 gaps=plural(len(gaps), "gap", lang) + (f" ({by_scope})" if by_scope else ""),
                  method=result.method_text(lang)))
     click.echo(t("cli.written", lang, path=out))
 
@@ -836,7 +867,8 @@ def analyze(municipalities, points, population, age_shares, services, custom_kin
 @_path_opt("--road-speeds", help="Tabulka rychlostí.")
 @click.option("--district", required=True, help="ORP:6221, POU:81142, …")
 @click.option("--mode", type=click.Choice(["car", "walk"]), default="car", show_default=True)
-@click.option("--threshold-min", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True)
+@click.option("--threshold-min", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Jeden limit pro všechny druhy (jinak limity podle úrovní dostupnosti).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Výstupní složka.")
 def compare(municipalities, population, old, new, custom_kinds, addresses, roads, road_speeds, district, mode,
             threshold_min, out) -> None:
@@ -858,7 +890,7 @@ def compare(municipalities, population, old, new, custom_kinds, addresses, roads
     from coverage_app.model import population_context
 
     context = population_context(obce)
-    pc = compare_periods(svc_old, svc_new, dist, graph, AnalysisSettings(mode=mode, threshold_min=threshold_min),
+    pc = compare_periods(svc_old, svc_new, dist, graph, AnalysisSettings(mode=mode, uniform_limit_min=threshold_min),
                          context=context)
     with atomic_output_dir(out) as tmp:
         pc.new.to_csv(tmp / "new_services.csv", index=False)

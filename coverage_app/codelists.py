@@ -21,7 +21,11 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 __all__ = [
+    "ACCESS_LEVELS",
+    "ACCESS_MODES",
     "AGE_BANDS",
+    "AccessRule",
+    "DEFAULT_ACCESS_SOURCE",
     "BASE_AGE_BANDS",
     "CAPACITY_UNITS",
     "DEFAULT_AGE_SHARES",
@@ -37,6 +41,7 @@ __all__ = [
     "ServiceKind",
     "TargetGroup",
     "default_catalog",
+    "default_access",
     "normalize_text",
     "parse_form",
     "parse_unit",
@@ -307,6 +312,197 @@ def resolve_target_group(value: object) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Access model: level of availability (úroveň dostupnosti) and mode of access
+# ---------------------------------------------------------------------------------------------
+#: Levels of availability at which kraje plan the network of services (úroveň dostupnosti,
+#: spádovost).  ``scope`` is the unit a gap of the level is judged for.
+ACCESS_LEVELS: dict[str, dict[str, str]] = {
+    "mistni": {"cs": "místní", "en": "local", "scope": "obec",
+               "note_cs": "v každé obci nebo v jejím blízkém centru", "note_en": "in or near every obec"},
+    "orp": {"cs": "oblastní (ORP)", "en": "ORP level", "scope": "orp",
+            "note_cs": "alespoň jedna dosažitelná v rámci ORP/POÚ", "note_en": "one reachable within the ORP/POÚ"},
+    "kraj": {"cs": "krajská (regionální)", "en": "regional", "scope": "kraj",
+             "note_cs": "několik v kraji", "note_en": "a few per kraj"},
+    "cr": {"cs": "celostátní (nadregionální)", "en": "national", "scope": "kraj",
+           "note_cs": "pro celou republiku", "note_en": "for the whole country"},
+}
+
+#: How people reach a service.
+ACCESS_MODES: dict[str, dict[str, str]] = {
+    "travel": {"cs": "klient dojíždí", "en": "client travels", "forms": "amb pob"},
+    "field": {"cs": "služba přijíždí za klientem", "en": "staff come to the client", "forms": "ter"},
+    "remote": {"cs": "na dálku (telefon, tlačítko)", "en": "remote (telephone, alarm button)", "forms": ""},
+}
+
+_LEVEL_ALIASES = {"mistni": "mistni", "local": "mistni", "obec": "mistni", "orp": "orp", "oblastni": "orp",
+                  "pou": "orp", "kraj": "kraj", "krajska": "kraj", "regionalni": "kraj", "regional": "kraj",
+                  "cr": "cr", "celostatni": "cr", "nadregionalni": "cr", "national": "cr"}
+_MODE_ALIASES = {"travel": "travel", "dojizdi": "travel", "dojezd": "travel", "ambulantni": "travel",
+                 "pobytova": "travel", "field": "field", "terenni": "field", "prijede": "field",
+                 "remote": "remote", "dalku": "remote", "na dalku": "remote", "telefon": "remote",
+                 "telefonicky": "remote"}
+
+
+def parse_access_level(value: object) -> str | None:
+    """``mistni``, ``orp``, ``kraj`` or ``cr`` for a code or a Czech/English name; else ``None``."""
+    return _LEVEL_ALIASES.get(normalize_text(value).split(" ")[0]) if value is not None else None
+
+
+def parse_access_mode(value: object) -> str | None:
+    """``travel``, ``field`` or ``remote`` for a code or a Czech/English word; else ``None``."""
+    if value is None:
+        return None
+    text = normalize_text(value)
+    return _MODE_ALIASES.get(text) or _MODE_ALIASES.get(text.split(" ")[0])
+
+
+#: Source note of every built-in access rule: a default, to be replaced by the kraj's own table.
+DEFAULT_ACCESS_SOURCE = ("výchozí hodnota nástroje (podle běžných krajských sítí služeb) – nahraďte "
+                         "definicí sítě sociálních služeb vašeho kraje")
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    """Level of availability and modes of access of one kind of service.
+
+    Attributes
+    ----------
+    level : {"mistni", "orp", "kraj", "cr"}
+        Unit at which a gap is judged: the obec, the ORP/POÚ, the kraj; national kinds are
+        never a travel gap.
+    limits : tuple of (mode, minutes)
+        The modes (``travel``: clients travel to an ambulatory or residential site; ``field``:
+        staff come from the base to the obec; ``remote``: telephone, alarm button) with the time
+        limit of each in minutes (``nan`` for ``remote``).  Order = importance.
+    source : str
+        Where the rule comes from (the kraj's network definition, or the built-in default).
+    """
+
+    level: str
+    limits: tuple[tuple[str, float], ...]
+    source: str = DEFAULT_ACCESS_SOURCE
+
+    def __post_init__(self) -> None:
+        if self.level not in ACCESS_LEVELS:
+            raise ValueError(f"unknown access level {self.level!r}")
+        for mode, _ in self.limits:
+            if mode not in ACCESS_MODES:
+                raise ValueError(f"unknown access mode {mode!r}")
+
+    @property
+    def modes(self) -> tuple[str, ...]:
+        """The modes of access, most important first."""
+        return tuple(m for m, _ in self.limits)
+
+    def limit(self, mode: str) -> float | None:
+        """Time limit of a mode in minutes (``None`` when the kind has no such mode)."""
+        for m, v in self.limits:
+            if m == mode:
+                return float(v)
+        return None
+
+    @property
+    def travel_limit(self) -> float | None:
+        """Minutes within which clients should reach a site (``None``: clients do not travel)."""
+        return self.limit("travel")
+
+    @property
+    def field_limit(self) -> float | None:
+        """Minutes within which staff should reach the client from the base (``None``: no field mode)."""
+        return self.limit("field")
+
+    @property
+    def remote(self) -> bool:
+        """Whether the service is reached remotely (never a travel gap)."""
+        return "remote" in self.modes
+
+    @property
+    def mode_code(self) -> str:
+        """Modes joined by ``+`` (``field+travel``) for tables."""
+        return "+".join(self.modes)
+
+    def to_text(self) -> str:
+        """Compact form ``orp travel:45 field:30`` (see :meth:`from_text`)."""
+        parts = [m if m == "remote" or lim != lim else f"{m}:{lim:g}" for m, lim in self.limits]
+        return " ".join([self.level, *parts])
+
+    @classmethod
+    def from_text(cls, text: str, source: str = DEFAULT_ACCESS_SOURCE) -> "AccessRule":
+        """Parse :meth:`to_text` (``ValueError`` when it is not one)."""
+        level, *modes = str(text).split()
+        limits = []
+        for part in modes:
+            mode, _, lim = part.partition(":")
+            limits.append((mode, float(lim) if lim else float("nan")))
+        return cls(level, tuple(limits), source)
+
+    def label(self, lang: str = "cs") -> str:
+        """``oblastní (ORP); klient dojíždí ≤ 45 min`` — level and modes in words."""
+        parts = []
+        for mode, lim in self.limits:
+            name = ACCESS_MODES[mode][lang]
+            parts.append(name if mode == "remote" or lim != lim else f"{name} ≤ {lim:g} min")
+        return f"{ACCESS_LEVELS[self.level][lang]}; {', '.join(parts)}"
+
+
+def _acc(level: str, modes: str) -> AccessRule:
+    return AccessRule.from_text(f"{level} {modes}")
+
+
+#: Default access model by kind slug (a starting point; each kraj defines its own network).
+#: Limits: 20–30 min for local kinds, 30–45 min for day services and ORP-level kinds,
+#: 45–60 min for residential and regional kinds; field limits are the staff's drive from the base.
+_DEFAULT_ACCESS: dict[str, AccessRule] = {
+    "odborne_socialni_poradenstvi": _acc("orp", "travel:45 field:45"),
+    "osobni_asistence": _acc("mistni", "field:30"),
+    "pecovatelska_sluzba": _acc("mistni", "field:30 travel:20"),
+    "tisnova_pece": _acc("kraj", "remote"),
+    "pruvodcovske_a_predcitatelske_sluzby": _acc("orp", "field:45 travel:45"),
+    "podpora_samostatneho_bydleni": _acc("orp", "field:45"),
+    "odlehcovaci_sluzby": _acc("orp", "travel:45 field:30"),
+    "centra_dennich_sluzeb": _acc("orp", "travel:30"),
+    "denni_stacionare": _acc("orp", "travel:30"),
+    "tydenni_stacionare": _acc("kraj", "travel:60"),
+    "domovy_pro_osoby_se_zdravotnim_postizenim": _acc("kraj", "travel:60"),
+    "domovy_pro_seniory": _acc("orp", "travel:45"),
+    "domovy_se_zvlastnim_rezimem": _acc("orp", "travel:60"),
+    "chranene_bydleni": _acc("kraj", "travel:60"),
+    "socialni_sluzby_ve_zdravotnickych_zarizenich": _acc("orp", "travel:45"),
+    "rana_pece": _acc("kraj", "field:90"),
+    "telefonicka_krizova_pomoc": _acc("cr", "remote"),
+    "tlumocnicke_sluzby": _acc("cr", "remote field:90"),
+    "azylove_domy": _acc("kraj", "travel:60"),
+    "domy_na_pul_cesty": _acc("kraj", "travel:60"),
+    "kontaktni_centra": _acc("kraj", "travel:45 field:45"),
+    "krizova_pomoc": _acc("kraj", "travel:60"),
+    "intervencni_centra": _acc("kraj", "travel:60 field:60"),
+    "nizkoprahova_denni_centra": _acc("orp", "travel:30"),
+    "nizkoprahova_zarizeni_pro_deti_a_mladez": _acc("orp", "travel:30 field:30"),
+    "nocleharny": _acc("orp", "travel:30"),
+    "sluzby_nasledne_pece": _acc("kraj", "travel:60"),
+    "socialne_aktivizacni_sluzby_pro_rodiny_s_detmi": _acc("mistni", "field:30"),
+    "socialne_aktivizacni_sluzby_pro_seniory_a_ozp": _acc("mistni", "travel:30 field:30"),
+    "socialne_terapeuticke_dilny": _acc("orp", "travel:30"),
+    "terapeuticke_komunity": _acc("kraj", "travel:90"),
+    "terenni_programy": _acc("orp", "field:45"),
+    "socialni_rehabilitace": _acc("orp", "travel:45 field:45"),
+    "centrum_dusevniho_zdravi": _acc("orp", "field:45 travel:45"),
+}
+
+_MODE_OF_FORM = {"amb": "travel", "pob": "travel", "ter": "field"}
+
+
+def default_access(kind: "ServiceKind") -> AccessRule:
+    """The built-in access rule of a kind (by slug); custom kinds and kinds unknown here are
+    local, reached by the modes their forms imply within 30 minutes."""
+    rule = _DEFAULT_ACCESS.get(kind.slug)
+    if rule is not None:
+        return rule
+    modes = list(dict.fromkeys(_MODE_OF_FORM[f] for f in kind.forms if f in _MODE_OF_FORM)) or ["travel"]
+    return AccessRule("mistni", tuple((m, 30.0) for m in modes))
+
+
+# ---------------------------------------------------------------------------------------------
 # Kinds of service
 # ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -336,6 +532,9 @@ class ServiceKind:
         The registry code was seen in registry data (else inferred from the order of the Act).
     custom : bool
         A related service added by the user.
+    access : AccessRule or None
+        The kind's own access rule (custom kinds may bring one); ``None`` = the built-in default
+        (:func:`default_access`).
     """
 
     id: str
@@ -350,6 +549,7 @@ class ServiceKind:
     working_groups: tuple[str, ...]
     registry_code_confirmed: bool = False
     custom: bool = False
+    access: AccessRule | None = None
 
     @property
     def registry_code(self) -> str | None:
@@ -536,6 +736,7 @@ class KindCatalog:
         units: Iterable[str] = ("klient",),
         target_band: str = "total",
         working_groups: Iterable[str] = (),
+        access: AccessRule | None = None,
     ) -> ServiceKind:
         """Add a related service (navazující služba) such as a school or a leisure club.
 
@@ -549,7 +750,7 @@ class KindCatalog:
         kind = ServiceKind(
             id=kind_id, slug=kind_id, paragraph=None, name_cs=name_cs, name_en=name_en or name_cs,
             group="navazujici", forms=tuple(forms), units=tuple(units), target_band=target_band,
-            working_groups=tuple(working_groups), registry_code_confirmed=False, custom=True,
+            working_groups=tuple(working_groups), registry_code_confirmed=False, custom=True, access=access,
         )
         existing = self.kinds.get(kind_id)
         if existing is not None and not existing.custom:

@@ -6,12 +6,14 @@ graph and :class:`~coverage_app.settings.AnalysisSettings`, and returns an :clas
 with these tables:
 
 ``coverage``
-    One row per obec × kind present among the services: the nearest site to which clients travel
-    (forms ``amb``/``pob``: id, name, minutes, km), whether it is reachable within the threshold,
-    whether a field service (form ``ter``) declares the obec in its service area, the target
-    population (the kind's age band), E2SFCA accessibility per 1000 of the target population
-    (Luo & Qi 2009, in one capacity unit), the field capacity per 1000, whether it is a gap and
-    the method (``road`` or ``estimate``).
+    One row per obec × kind present among the services, judged by the kind's access rule (level
+    of availability ``access_level``, modes ``access_mode``, time limit ``limit_min``): the
+    nearest counting site to which clients travel (forms ``amb``/``pob``: id, name, minutes, km),
+    whether it is reachable within the limit, whether a field service (form ``ter``) declares the
+    obec in its service area and how far its base is, the target population (the kind's age
+    band), E2SFCA accessibility per 1000 of the target population (Luo & Qi 2009, in one capacity
+    unit), the field capacity per 1000, whether it is an obec-level gap and the method
+    (``road`` or ``estimate``).  See :mod:`coverage_app.kind_indicators`.
 ``coverage_by_form``
     The same per obec × kind × form × capacity unit.
 ``capacity``
@@ -19,10 +21,18 @@ with these tables:
     service × form counted once however many sites it has) and capacity per 1000 of the target
     population.  Different units are never added.
 ``gaps``
-    Obec × kind rows with no reachable site and no field coverage, or below a user norm, ranked
-    by the target population affected, each with a plain Czech reason.
+    Gaps judged at each kind's level: per obec for local kinds, per ORP/POÚ for ORP-level kinds,
+    per kraj for regional ones, remote and national kinds as missing for the kraj — ranked by the
+    people of the target group affected, each with a plain Czech reason (:mod:`coverage_app.gaps`).
+``gap_summary``
+    Per working group and kind: units and obce affected and the people concerned.
+``availability``
+    National and remote kinds: available (with the services' phones) or missing.
 ``reach_bands``
     Target population per kind by travel-time band (0–15, 15–30, 30–45, over 45 minutes).
+``network_check``
+    Road times against the straight-line estimate between the district's obce: a coarse network
+    (one without local roads) is reported (:mod:`coverage_app.netcheck`).
 
 Definitions (units):
 
@@ -40,16 +50,29 @@ Definitions (units):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from coverage_app.codelists import AGE_BANDS, CAPACITY_UNITS, FORMS
+from coverage_app.codelists import CAPACITY_UNITS, FORMS
+from coverage_app.gaps import GAP_COLUMNS, availability, gap_summary, level_gaps
 from coverage_app.i18n import register, t
+from coverage_app.indicators import (
+    CAPACITY_COLUMNS,
+    _num,
+    area_capacity,
+    compare_capacity,
+    e2sfca,
+    field_ratio,
+    fmt_dec,
+    time_band_label,
+)
+from coverage_app.kind_indicators import COVERAGE_COLUMNS, KindResult, _plain, compute_kind
 from coverage_app.model import District, Services
+from coverage_app.netcheck import NetworkCheck, check_network
 from coverage_app.reach import RoadGraph, Router, TravelMatrix
 from coverage_app.settings import AnalysisSettings
 
@@ -57,6 +80,9 @@ __all__ = [
     "Analysis",
     "KindResult",
     "analyze",
+    "area_capacity",
+    "compare_capacity",
+    "compute_kind",
     "e2sfca",
     "field_ratio",
     "time_band_label",
@@ -66,21 +92,6 @@ __all__ = [
 ]
 
 register({
-    "reason.nearest_beyond": {"cs": "nejbližší {kind} {minutes} min", "en": "nearest {kind} {minutes} min"},
-    "reason.no_site": {"cs": "žádné zařízení (ambulantní ani pobytové): {kind}",
-                       "en": "no ambulatory or residential site: {kind}"},
-    "reason.outside_field": {"cs": "mimo územní působnost terénních služeb",
-                             "en": "outside the service area of field services"},
-    "reason.no_field": {"cs": "žádná terénní služba tohoto druhu", "en": "no field service of this kind"},
-    "band.field_only": {"cs": "jen terénní služba", "en": "field service only"},
-    "band.none": {"cs": "bez dosahu", "en": "out of reach"},
-    "reason.unreachable": {"cs": "nejbližší {kind} není po silniční síti dosažitelný",
-                           "en": "the nearest {kind} cannot be reached over the road network"},
-    "reason.below_norm": {
-        "cs": "kapacita {value} {unit} na 1000 ({band}) je pod normou {norm}{source}",
-        "en": "capacity {value} {unit} per 1000 ({band}) is below the norm {norm}{source}",
-    },
-    "reason.source": {"cs": " (zdroj: {source})", "en": " (source: {source})"},
     "method.road": {"cs": "po silnicích", "en": "along roads"},
     "method.estimate": {
         "cs": "odhad: vzdušná vzdálenost × {detour} při {speed} km/h",
@@ -88,132 +99,7 @@ register({
     },
 })
 
-#: Columns of :attr:`Analysis.coverage` (first the ones the CLI promises).
-COVERAGE_COLUMNS: tuple[str, ...] = (
-    "municipality_code", "municipality_name", "service_kind", "kind_name", "target_band",
-    "target_population", "nearest_service_id", "nearest_site_id", "nearest_site_name", "nearest_form",
-    "travel_time_min", "distance_km", "time_band", "reachable", "field_covered", "field_basis",
-    "field_services", "e2sfca_per_1000", "e2sfca_shared_per_1000", "e2sfca_unit", "field_capacity_per_1000",
-    "field_unit",
-    "gap", "gap_reason", "age_estimated", "method",
-)
-
-#: Columns of :attr:`Analysis.capacity`.
-CAPACITY_COLUMNS: tuple[str, ...] = (
-    "service_kind", "kind_name", "form", "capacity_unit", "total_capacity", "n_services", "n_sites",
-    "target_band", "target_population", "capacity_per_1000", "attributed_capacity", "attributed_per_1000",
-    "norm_per_1000", "norm_band", "norm_compared_per_1000", "norm_source", "below_norm", "age_estimated",
-)
-
-#: Columns of :attr:`Analysis.gaps`.
-GAP_COLUMNS: tuple[str, ...] = (
-    "rank", "municipality_code", "municipality_name", "service_kind", "kind_name", "target_band",
-    "target_population", "travel_time_min", "reachable", "field_covered", "reason", "age_estimated", "method",
-)
-
-
-def time_band_label(minutes: float, bands: Iterable[float] = (15, 30, 45)) -> str:
-    """Band of a travel time: ``0–15``, ``15–30``, ``30–45``, ``45+`` (``""`` when unreachable)."""
-    if minutes is None or not np.isfinite(minutes):
-        return ""
-    lo = 0.0
-    for b in bands:
-        if minutes <= b:
-            return f"{_num(lo)}–{_num(b)}"
-        lo = b
-    return f"{_num(lo)}+"
-
-
-def _num(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
-
-
-# ---------------------------------------------------------------------------------------------
-# Indicator functions (each testable by hand on a 3-obec example)
-# ---------------------------------------------------------------------------------------------
-def e2sfca(population: np.ndarray, supply: np.ndarray, minutes: np.ndarray,
-           settings: AnalysisSettings | None = None, *, other_population: np.ndarray | None = None,
-           other_minutes: np.ndarray | None = None) -> np.ndarray:
-    """Enhanced two-step floating catchment area accessibility (Luo & Qi 2009).
-
-    Parameters
-    ----------
-    population : array, shape (n,)
-        Demand at each origin (people of the target band).
-    supply : array, shape (m,)
-        Capacity at each site (one unit only — never mix units).
-    minutes : array, shape (n, m)
-        Travel times (``inf`` = unreachable).
-    settings : AnalysisSettings, optional
-        Zones and weights (default 0–10/10–20/20–30 min with 1.00/0.68/0.22).
-    other_population, other_minutes : arrays, shapes (k,) and (k, m), optional
-        Demand outside the study area that competes for the same sites (step 1 only).
-
-    Returns
-    -------
-    array, shape (n,)
-        Accessible capacity per person; multiply by 1000 for "per 1000 people".
-    """
-    settings = settings or AnalysisSettings()
-    pop = np.asarray(population, dtype=float)
-    sup = np.asarray(supply, dtype=float)
-    if sup.size == 0 or pop.size == 0:
-        return np.zeros(pop.size)
-    w = settings.zone_weight(minutes)
-    demand = pop @ w  # weighted population in each site's catchment
-    if other_population is not None and other_minutes is not None and len(other_population):
-        demand = demand + np.asarray(other_population, dtype=float) @ settings.zone_weight(other_minutes)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(demand > 0, sup / demand, 0.0)
-    return w @ ratio
-
-
-def field_ratio(population: pd.Series, supply: Mapping[str, float], areas: Mapping[str, Iterable[str]],
-                area_population: pd.Series | None = None) -> pd.Series:
-    """Field-service capacity per person for each obec (a 2SFCA whose catchment is the declared area).
-
-    Parameters
-    ----------
-    population : Series
-        Target population of the district's obce, indexed by obec code.
-    supply : mapping service id → capacity
-        Capacity of each field service in one unit.
-    areas : mapping service id → obec codes
-        Declared service areas.
-    area_population : Series, optional
-        Target population of any obec (also outside the district) for the denominators; obce
-        missing here fall back to ``population``.
-
-    Returns
-    -------
-    Series
-        Capacity per person of the target band, indexed like ``population``; ``× 1000`` for
-        "per 1000 people".
-    """
-    out = pd.Series(0.0, index=population.index)
-    known = population if area_population is None else area_population.combine_first(population)
-    for sid, cap in supply.items():
-        area = [c for c in dict.fromkeys(areas.get(sid, ())) if c in known.index]
-        denom = float(known.loc[area].sum()) if area else 0.0
-        if denom <= 0:
-            continue
-        inside = [c for c in area if c in out.index]
-        out.loc[inside] += cap / denom
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Analysis
-# ---------------------------------------------------------------------------------------------
-@dataclass
-class KindResult:
-    """Indicators of one kind (kept apart so a what-if recomputes only the kinds it touches)."""
-
-    kind: str
-    coverage: pd.DataFrame
-    by_form: pd.DataFrame
-    capacity: pd.DataFrame
-    bands: pd.DataFrame
+_fmt_dec = fmt_dec
 
 
 @dataclass
@@ -229,6 +115,8 @@ class Analysis:
     sites : GeoDataFrame
         The services' sites with a point, with ``col`` (column in ``travel``).
     results : dict of kind id → KindResult
+    network : NetworkCheck or None
+        Road times against the straight-line estimate (``None`` without roads).
     """
 
     district: District
@@ -242,6 +130,7 @@ class Analysis:
     reference_capacity: dict[str, pd.DataFrame] = field(default_factory=dict)
     outside: pd.DataFrame | None = None
     outside_minutes: np.ndarray | None = None
+    network: NetworkCheck | None = None
 
     def compare_with(self, label: str, services: Services, population: pd.DataFrame, codes: Iterable[str]) -> None:
         """Add a larger area's capacity per 1000 (e.g. ``kraj``, ``cr``) beside the district's.
@@ -296,16 +185,30 @@ class Analysis:
 
     @property
     def gaps(self) -> pd.DataFrame:
-        """Gaps ranked by the target population affected (:data:`GAP_COLUMNS`)."""
-        cov = self.coverage
-        if cov.empty:
-            return pd.DataFrame(columns=list(GAP_COLUMNS))
-        g = cov[cov["gap"]].copy()
-        g = g.sort_values(["target_population", "municipality_name", "service_kind"],
-                          ascending=[False, True, True], kind="mergesort")
-        g["rank"] = np.arange(1, len(g) + 1)
-        g = g.rename(columns={"gap_reason": "reason"})
-        return g[list(GAP_COLUMNS)].reset_index(drop=True)
+        """Gaps at each kind's level, ranked by the people affected (:data:`GAP_COLUMNS`)."""
+        return level_gaps(self)
+
+    def gap_summary(self, lang: str = "cs") -> pd.DataFrame:
+        """Per working group and kind: units and obce affected, people concerned."""
+        return gap_summary(self, self.gaps, lang)
+
+    @property
+    def availability(self) -> pd.DataFrame:
+        """National and remote kinds: available (services with phones) or missing, per kraj."""
+        return availability(self)
+
+    def counting_site_ids(self) -> set[str]:
+        """Sites that count for the district: its own sites, sites within reach and sites of
+        services that declare an obec of the district (the what-if lists offer only these)."""
+        codes = set(self.district.codes)
+        out: set[str] = set()
+        for res in self.results.values():
+            out |= set(res.counting_sites)
+        sv = self.services.services
+        serving = set(sv.loc[sv["service_area"].map(lambda a: bool(codes & set(a))), "service_id"])
+        st = self.sites
+        out |= set(st.loc[st["kod_obce"].isin(codes) | st["service_id"].isin(serving), "site_id"])
+        return out
 
     def obec_detail(self, kod_obce: str, *, public: bool = False, lang: str = "cs") -> pd.DataFrame:
         """Services that serve or are reachable from one obec, nearest first.
@@ -330,8 +233,10 @@ class Analysis:
             area = set(first["service_area"])
             in_area = form == "ter" and kod_obce in area
             m = float(minutes[best]) if best >= 0 else math.inf
-            reach = form in self.settings.travel_forms and m <= self.settings.threshold_min
-            if not (in_area or reach or (form == "ter" and not area and m <= self.settings.threshold_min)):
+            rule = self.settings.access_of(first["kind"], self.services.kinds)
+            limit = self.settings.limit_of(rule, "travel" if form in self.settings.travel_forms else "field")
+            reach = form in self.settings.travel_forms and m <= limit
+            if not (in_area or reach or (form == "ter" and not area and m <= limit)):
                 continue
             kind = self.services.kinds.get(first["kind"])
             caps = self.services.capacities
@@ -346,6 +251,7 @@ class Analysis:
                 "service_id": sid, "service_name": first["service_name"], "provider_name": first["provider_name"],
                 "kind": first["kind"], "kind_name": kind.name_cs if lang == "cs" and kind else (kind.name_en if kind else ""),
                 "form": form, "form_name": FORMS[form].name_cs if lang == "cs" else FORMS[form].name_en,
+                "access_level": rule.level, "access_mode": rule.mode_code,
                 "site_name": first["site_name"], "obec_name": "" if public and secret else first["obec_name"],
                 "site_obec": "" if public and secret else first["kod_obce"],
                 "address": first.get("address_text", ""),
@@ -372,19 +278,6 @@ class Analysis:
         sub = cov[cov["service_kind"] == kind].set_index("municipality_code")
         return sub[indicator].reindex(self.district.codes)
 
-
-def _fmt_dec(v: float, lang: str = "cs") -> str:
-    text = _num(round(float(v), 2))
-    return text.replace(".", ",") if lang == "cs" else text
-
-
-def _plain(frame):
-    """Text columns as plain Python objects: much faster to filter and index than Arrow strings
-    for the many small selections of :func:`compute_kind`."""
-    for c in frame.columns:
-        if c != "geometry" and pd.api.types.is_string_dtype(frame[c].dtype):
-            frame[c] = frame[c].astype(object)
-    return frame
 
 
 def _site_locations(sites: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -443,6 +336,7 @@ def analyze(
     travel = router.matrix(locations)
     analysis = Analysis(district, services, settings, travel, sites, {}, context, unplaced)
     analysis.outside, analysis.outside_minutes = _outside_demand(district, context, locations, router, settings)
+    analysis.network = check_network(district, router)
     for kind in services.kinds_present():
         analysis.results[kind] = compute_kind(analysis, kind)
     return analysis
@@ -506,431 +400,3 @@ def _outside_target(analysis: Analysis, band: str) -> np.ndarray | None:
     if not all(c in out for c in cols):
         return None
     return out[cols].to_numpy(dtype=float).sum(axis=1)
-
-
-def _target(analysis: Analysis, band: str) -> pd.Series:
-    return analysis.district.target_population(band)
-
-
-def _area_population(analysis: Analysis, band: str) -> pd.Series | None:
-    ctx = analysis.area_population
-    if ctx is None or len(ctx) == 0:
-        return None
-    if band == "total":
-        return ctx["population"].astype(float)
-    from coverage_app.codelists import base_bands_of
-
-    cols = [b.column for b in base_bands_of(band)]
-    if not all(c in ctx for c in cols):
-        return None
-    return ctx[cols].astype(float).sum(axis=1)
-
-
-def _main_unit(units: Iterable[str], preferred: Iterable[str]) -> str | None:
-    units = list(units)
-    if not units:
-        return None
-    counts = pd.Series(units).value_counts()
-    best = counts[counts == counts.max()].index.tolist()
-    for u in preferred:
-        if u in best:
-            return u
-    return sorted(best)[0]
-
-
-def _tables(analysis: Analysis) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Services indexed by id and capacities, with plain text columns (cached per services object)."""
-    key = id(analysis.services)
-    cached = getattr(analysis, "_table_cache", None)
-    if cached is None or cached[0] != key:
-        sv = _plain(analysis.services.services.copy()).set_index("service_id")
-        caps = _plain(analysis.services.capacities.copy())
-        analysis._table_cache = (key, sv, caps)
-    return analysis._table_cache[1], analysis._table_cache[2]
-
-
-def compute_kind(analysis: Analysis, kind: str) -> KindResult:
-    """Indicators of one kind (coverage, by form, capacity, time bands)."""
-    s = analysis.settings
-    district = analysis.district
-    services = analysis.services
-    kinds = services.kinds
-    kobj = kinds.get(kind)
-    kname = kobj.name_cs if kobj else kind
-    ksing = kobj.singular_cs if kobj else kind
-    band = s.band_of(kind, kinds)
-    pop = _target(analysis, band)
-    codes = district.codes
-    names = district.obce["nazev_obce"].tolist()
-    n = len(codes)
-    sv, caps_all = _tables(analysis)
-    kind_ids = set(sv.index[sv["kind"] == kind])
-    ksites = analysis.sites[analysis.sites["service_id"].isin(kind_ids)]
-    caps = caps_all[caps_all["service_id"].isin(kind_ids)]
-    travel_sites = ksites[ksites["form"].isin(s.travel_forms)]
-    minutes_all = analysis.travel.minutes
-    km_all = analysis.travel.km
-
-    # -- nearest travel site -----------------------------------------------------------------
-    if len(travel_sites):
-        tcols = travel_sites["col"].to_numpy()
-        tmin = minutes_all[:, tcols]
-        tkm = km_all[:, tcols]
-        j = np.argmin(tmin, axis=1)
-        best_min = tmin[np.arange(n), j]
-        best_km = tkm[np.arange(n), j]
-        has = np.isfinite(best_min)
-        ts = travel_sites.reset_index(drop=True)
-        near_service = np.where(has, ts["service_id"].to_numpy()[j], "")
-        near_site = np.where(has, ts["site_id"].to_numpy()[j], "")
-        site_names = ts["site_name"].astype(str).to_numpy()
-        service_names = ts["service_id"].map(sv["service_name"]).fillna("").astype(str).to_numpy()
-        site_names = np.where(site_names == "", service_names, site_names)
-        near_name = np.where(has, site_names[j], "")
-        near_form = np.where(has, ts["form"].to_numpy()[j], "")
-    else:
-        tmin = np.empty((n, 0))
-        best_min = np.full(n, np.inf)
-        best_km = np.full(n, np.nan)
-        has = np.zeros(n, dtype=bool)
-        near_service = near_site = near_name = near_form = np.array([""] * n, dtype=object)
-    reachable = has & (best_min <= s.threshold_min)
-
-    # -- field coverage ----------------------------------------------------------------------
-    field_ids = sorted(set(ksites.loc[ksites["form"] == "ter", "service_id"])
-                       | set(caps.loc[caps["form"] == "ter", "service_id"]) & kind_ids)
-    areas: dict[str, tuple[str, ...]] = {}
-    basis: dict[str, str] = {}
-    for sid in field_ids:
-        declared = tuple(sv.loc[sid, "service_area"]) if sid in sv.index else ()
-        if declared:
-            areas[sid] = declared
-            basis[sid] = "declared"
-        elif s.assume_field_area:
-            base_cols = ksites.loc[(ksites["service_id"] == sid), "col"].to_numpy()
-            if base_cols.size:
-                near = (minutes_all[:, base_cols] <= s.threshold_min).any(axis=1)
-                areas[sid] = tuple(c for c, ok in zip(codes, near) if ok)
-            else:
-                areas[sid] = ()
-            basis[sid] = "assumed"
-    covered_by: list[list[str]] = [[] for _ in range(n)]
-    basis_of: list[set[str]] = [set() for _ in range(n)]
-    pos = {c: i for i, c in enumerate(codes)}
-    for sid, area in areas.items():
-        for c in area:
-            i = pos.get(c)
-            if i is not None:
-                covered_by[i].append(sid)
-                basis_of[i].add(basis[sid])
-    field_covered = np.array([bool(x) for x in covered_by])
-    field_basis = ["declared" if "declared" in b else ("assumed" if b else "") for b in basis_of]
-
-    # -- capacity per unit: E2SFCA (travel sites) and field ratio ----------------------------
-    travel_caps = caps[caps["form"].isin(s.travel_forms)]
-    field_caps = caps[caps["form"] == "ter"]
-    area_pop = _area_population(analysis, band)
-    out_pop = _outside_target(analysis, band)
-    e2_by_unit: dict[tuple[str, str], np.ndarray] = {}
-    e2_shared_by_unit: dict[tuple[str, str], np.ndarray] = {}
-    for (form, unit), grp in travel_caps.groupby(["form", "unit"]):
-        fsites = travel_sites[travel_sites["form"] == form]
-        e2_by_unit[(form, unit)] = _e2sfca_for(grp, fsites, tmin_cols=minutes_all, pop=pop.to_numpy(), settings=s)
-        e2_shared_by_unit[(form, unit)] = (
-            _e2sfca_for(grp, fsites, minutes_all, pop.to_numpy(), s, out_pop, analysis.outside_minutes)
-            if out_pop is not None else e2_by_unit[(form, unit)])
-    field_by_unit: dict[str, pd.Series] = {}
-    for unit, grp in field_caps.groupby("unit"):
-        supply = dict(zip(grp["service_id"], grp["capacity"].astype(float)))
-        field_by_unit[unit] = field_ratio(pop, supply, areas, area_pop)
-
-    # the unit reported per obec: the most common one among the services within reach of the district
-    preferred = list(kobj.units) if kobj else list(CAPACITY_UNITS)
-    if len(travel_sites):
-        within = (tmin <= s.catchment_min).any(axis=0)
-        near_ids = set(travel_sites.loc[within, "service_id"])
-    else:
-        near_ids = set()
-    serving_ids = {sid for sid, area in areas.items() if set(area) & set(codes)}
-    e2_unit = (_main_unit(travel_caps.loc[travel_caps["service_id"].isin(near_ids), "unit"], preferred)
-               or _main_unit(travel_caps["unit"], preferred))
-    field_unit = (_main_unit(field_caps.loc[field_caps["service_id"].isin(serving_ids), "unit"], preferred)
-                  or _main_unit(field_caps["unit"], preferred))
-    e2_main = np.zeros(n)
-    e2_shared = np.zeros(n)
-    if e2_unit:
-        for (form, unit), arr in e2_by_unit.items():
-            if unit == e2_unit:
-                e2_main = e2_main + arr
-                e2_shared = e2_shared + e2_shared_by_unit[(form, unit)]
-    field_main = field_by_unit[field_unit].to_numpy() if field_unit else np.zeros(n)
-
-    # -- norms -------------------------------------------------------------------------------
-    norm_fail = np.zeros(n, dtype=bool)
-    norm_reason: list[list[str]] = [[] for _ in range(n)]
-    for norm in s.norms_for(kind):
-        nband = norm.band or band
-        npop = pop if nband == band else _target(analysis, nband)
-        value = np.zeros(n)
-        for (form, unit), grp in travel_caps.groupby(["form", "unit"]):
-            if unit == norm.unit and (norm.form in (None, form)):
-                value += e2_by_unit[(form, unit)] if nband == band else _e2sfca_for(
-                    grp, travel_sites[travel_sites["form"] == form], minutes_all, npop.to_numpy(), s)
-        if norm.form in (None, "ter") and norm.unit in set(field_caps["unit"]):
-            grp = field_caps[field_caps["unit"] == norm.unit]
-            supply = dict(zip(grp["service_id"], grp["capacity"].astype(float)))
-            value += field_ratio(npop, supply, areas, _area_population(analysis, nband)).to_numpy()
-        per1000 = value * 1000.0
-        fail = per1000 < norm.per_1000
-        norm_fail |= fail
-        unit_txt = CAPACITY_UNITS[norm.unit].short_cs
-        src = t("reason.source", "cs", source=norm.source) if norm.source else ""
-        for i in np.flatnonzero(fail):
-            norm_reason[i].append(t("reason.below_norm", "cs", value=_fmt_dec(per1000[i]), unit=unit_txt,
-                                    band=AGE_BANDS[nband].name_cs, norm=_fmt_dec(norm.per_1000), source=src))
-
-    # -- gaps and reasons --------------------------------------------------------------------
-    has_field_services = bool(areas)
-    field_kind = has_field_services or (kobj is not None and "ter" in kobj.forms)
-    site_kind = len(travel_sites) > 0 or kobj is None or any(f in kobj.forms for f in s.travel_forms)
-    access_gap = ~reachable & ~field_covered
-    popv = pop.to_numpy(dtype=float)
-    gap = (access_gap | norm_fail) & (popv > 0)  # nobody of the target group there: no gap
-    reasons = []
-    for i in range(n):
-        parts: list[str] = []
-        if access_gap[i] and popv[i] > 0:
-            if len(travel_sites):
-                if np.isfinite(best_min[i]):
-                    parts.append(t("reason.nearest_beyond", "cs", kind=ksing, minutes=int(round(best_min[i]))))
-                else:
-                    parts.append(t("reason.unreachable", "cs", kind=ksing))
-            elif site_kind and not has_field_services:
-                parts.append(t("reason.no_site", "cs", kind=ksing))
-            if has_field_services:
-                parts.append(t("reason.outside_field", "cs"))
-            elif field_kind:
-                parts.append(t("reason.no_field", "cs"))
-        if popv[i] > 0:
-            parts.extend(norm_reason[i])
-        reasons.append("; ".join(parts))
-
-    bands = [time_band_label(m, s.bands_min) for m in best_min]
-    cov = pd.DataFrame({
-        "municipality_code": codes,
-        "municipality_name": names,
-        "service_kind": kind,
-        "kind_name": kname,
-        "target_band": band,
-        "target_population": np.round(pop.to_numpy(), 1),
-        "nearest_service_id": near_service,
-        "nearest_site_id": near_site,
-        "nearest_site_name": near_name,
-        "nearest_form": near_form,
-        "travel_time_min": np.where(has, np.round(best_min, 1), np.nan),
-        "distance_km": np.where(has, np.round(best_km, 2), np.nan),
-        "time_band": bands,
-        "reachable": reachable,
-        "field_covered": field_covered,
-        "field_basis": field_basis,
-        "field_services": [";".join(x) for x in covered_by],
-        "e2sfca_per_1000": np.round(e2_main * 1000.0, 4),
-        "e2sfca_shared_per_1000": np.round(e2_shared * 1000.0, 4),
-        "e2sfca_unit": e2_unit or "",
-        "field_capacity_per_1000": np.round(field_main * 1000.0, 4),
-        "field_unit": field_unit or "",
-        "gap": gap,
-        "gap_reason": reasons,
-        "age_estimated": district.obce["age_estimated"].to_numpy() & (band != "total"),
-        "method": analysis.travel.method,
-    })
-
-    # -- by form ------------------------------------------------------------------------------
-    rows = []
-    for form in FORMS:
-        f_units = sorted(set(caps.loc[caps["form"] == form, "unit"]))
-        f_sites = ksites[ksites["form"] == form]
-        f_services = set(f_sites["service_id"]) | set(caps.loc[caps["form"] == form, "service_id"])
-        if not f_services:
-            continue
-        if form in s.travel_forms and len(f_sites):
-            fm = minutes_all[:, f_sites["col"].to_numpy()]
-            fk = km_all[:, f_sites["col"].to_numpy()]
-            fj = np.argmin(fm, axis=1)
-            fmin = fm[np.arange(n), fj]
-            fkm = fk[np.arange(n), fj]
-            fs = f_sites.reset_index(drop=True)
-            fok = np.isfinite(fmin)
-            f_near = np.where(fok, fs["service_id"].to_numpy()[fj], "")
-            f_site = np.where(fok, fs["site_id"].to_numpy()[fj], "")
-        else:
-            fmin = np.full(n, np.inf)
-            fkm = np.full(n, np.nan)
-            fok = np.zeros(n, dtype=bool)
-            f_near = f_site = np.array([""] * n, dtype=object)
-        for unit in f_units or [""]:
-            if form == "ter":
-                value = field_by_unit[unit].to_numpy() if unit in field_by_unit else np.zeros(n)
-            else:
-                value = e2_by_unit.get((form, unit), np.zeros(n))
-            rows.append(pd.DataFrame({
-                "municipality_code": codes, "municipality_name": names, "service_kind": kind, "form": form,
-                "capacity_unit": unit, "target_population": np.round(pop.to_numpy(), 1),
-                "nearest_service_id": f_near, "nearest_site_id": f_site,
-                "travel_time_min": np.where(fok, np.round(fmin, 1), np.nan),
-                "distance_km": np.where(fok, np.round(fkm, 2), np.nan),
-                "reachable": fok & (fmin <= s.threshold_min) if form != "ter" else False,
-                "field_covered": field_covered if form == "ter" else False,
-                "capacity_per_1000": np.round(value * 1000.0, 4),
-                "method": analysis.travel.method,
-            }))
-    by_form = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
-
-    # -- district capacity ---------------------------------------------------------------------
-    capacity = _capacity_table(set(district.codes), s, kind, kname, band, pop, caps, ksites, areas, area_pop,
-                               pop_of=lambda b: _target(analysis, b), age_estimated=district.age_is_estimated)
-
-    # -- population by travel-time band --------------------------------------------------------
-    labels = [time_band_label(b - 1e-9, s.bands_min) for b in s.bands_min] + [f"{_num(s.bands_min[-1])}+"]
-    band_rows = []
-    popv = pop.to_numpy()
-    for lab in labels:
-        mask = np.array([b == lab for b in bands])
-        band_rows.append({"service_kind": kind, "kind_name": kname, "time_band": lab,
-                          "target_population": round(float(popv[mask].sum()), 1), "n_obce": int(mask.sum())})
-    none = np.array([b == "" for b in bands])
-    field_only = none & field_covered
-    for label, mask in ((t("band.field_only", "cs"), field_only), (t("band.none", "cs"), none & ~field_covered)):
-        band_rows.append({"service_kind": kind, "kind_name": kname, "time_band": label,
-                          "target_population": round(float(popv[mask].sum()), 1), "n_obce": int(mask.sum())})
-    return KindResult(kind, cov, by_form, capacity, pd.DataFrame(band_rows))
-
-
-def _e2sfca_for(caps: pd.DataFrame, sites: gpd.GeoDataFrame, tmin_cols: np.ndarray, pop: np.ndarray,
-                settings: AnalysisSettings, other_pop: np.ndarray | None = None,
-                other_minutes: np.ndarray | None = None) -> np.ndarray:
-    """E2SFCA of one form × unit: capacity split equally over each service's located sites.
-
-    ``other_pop``/``other_minutes`` (all site locations as columns) add the demand of obce around
-    the district to step 1.
-    """
-    if sites.empty or caps.empty:
-        return np.zeros(pop.size)
-    cap = dict(zip(caps["service_id"], caps["capacity"].astype(float)))
-    n_sites = sites.groupby("service_id")["site_id"].transform("count").to_numpy()
-    supply = np.array([cap.get(sid, 0.0) for sid in sites["service_id"]]) / n_sites
-    cols = sites["col"].to_numpy()
-    minutes = tmin_cols[:, cols]
-    if other_pop is not None and other_minutes is not None:
-        return e2sfca(pop, supply, minutes, settings, other_population=other_pop, other_minutes=other_minutes[:, cols])
-    return e2sfca(pop, supply, minutes, settings)
-
-
-def _capacity_table(codes: set[str], s: AnalysisSettings, kind: str, kname: str, band: str, pop: pd.Series,
-                    caps: pd.DataFrame, ksites: gpd.GeoDataFrame, areas: Mapping[str, tuple[str, ...]],
-                    area_pop: pd.Series | None, pop_of=None, age_estimated: bool = False) -> pd.DataFrame:
-    """Registered capacity of one kind in the district by form × unit.
-
-    A service × form counts (once) when one of its sites of that form lies in an obec of the
-    district, or — for field services — when its service area includes an obec of the district.
-    ``attributed_capacity`` scales a field service's capacity by the share of its area's target
-    population living in the district (when the population of the whole area is known).
-    """
-    total_pop = float(pop.sum())
-    rows = []
-    site_obce = ksites.groupby(["service_id", "form"])["kod_obce"].agg(lambda x: set(x))
-    n_sites = ksites.groupby(["service_id", "form"])["site_id"].nunique()
-    known = pop if area_pop is None else area_pop.combine_first(pop)
-    for (form, unit), grp in caps.groupby(["form", "unit"]):
-        total = attributed = 0.0
-        n_serv = n_site = 0
-        for r in grp.itertuples():
-            key = (r.service_id, form)
-            in_district = bool(site_obce.get(key, set()) & codes)
-            area = [c for c in areas.get(r.service_id, ()) if c]
-            serves = form == "ter" and bool(set(area) & codes)
-            if not (in_district or serves):
-                continue
-            share = 1.0
-            if form == "ter" and area:
-                inside = [c for c in area if c in codes]
-                denom = float(known.reindex(area).fillna(0).sum())
-                share = float(pop.reindex(inside).fillna(0).sum()) / denom if denom > 0 else 1.0
-            total += float(r.capacity)
-            attributed += float(r.capacity) * share
-            n_serv += 1
-            n_site += int(n_sites.get(key, 0))
-        if n_serv == 0:
-            continue
-        norm = next((nm for nm in s.norms_for(kind) if nm.unit == unit and nm.form in (None, form)), None)
-        per1000 = total / total_pop * 1000.0 if total_pop > 0 else np.nan
-        attr1000 = attributed / total_pop * 1000.0 if total_pop > 0 else np.nan
-        norm_band = (norm.band or band) if norm else ""
-        if norm is not None and norm_band != band and pop_of is not None:
-            npop = float(pop_of(norm_band).sum())
-            compared = attributed / npop * 1000.0 if npop > 0 else np.nan
-        else:
-            compared = attr1000
-        rows.append({
-            "service_kind": kind, "kind_name": kname, "form": form, "capacity_unit": unit,
-            "total_capacity": total, "n_services": n_serv, "n_sites": n_site, "target_band": band,
-            "target_population": round(total_pop, 1), "capacity_per_1000": round(per1000, 4),
-            "attributed_capacity": round(attributed, 3), "attributed_per_1000": round(attr1000, 4),
-            "norm_per_1000": norm.per_1000 if norm else np.nan, "norm_band": norm_band,
-            "norm_compared_per_1000": round(compared, 4) if norm else np.nan,
-            "norm_source": norm.source if norm else "",
-            "below_norm": bool(norm is not None and compared < norm.per_1000),
-            "age_estimated": bool(age_estimated and (band != "total" or (norm_band not in ("", "total")))),
-        })
-    return pd.DataFrame(rows, columns=list(CAPACITY_COLUMNS))
-
-
-def area_capacity(services: Services, population: pd.DataFrame, codes: Iterable[str],
-                  settings: AnalysisSettings | None = None) -> pd.DataFrame:
-    """Registered capacity per 1000 over any area (e.g. the kraj or Czechia), per kind × form × unit.
-
-    Parameters
-    ----------
-    services : Services
-        Services of the larger area (e.g. the national registry file).
-    population : DataFrame
-        Indexed by obec code with ``population`` and ``pop_<band>`` columns (all obce loaded).
-    codes : iterable of str
-        Obce of the area.
-
-    Counting is the same as for the district's ``capacity`` table (a service × form once; field
-    services by declared area); travel is not needed.
-    """
-    from coverage_app.codelists import base_bands_of
-
-    settings = settings or AnalysisSettings()
-    codes = [c for c in dict.fromkeys(str(c) for c in codes) if c in population.index]
-    sv = services.services.set_index("service_id")
-    frames = []
-    for kind in services.kinds_present():
-        kobj = services.kinds.get(kind)
-        band = settings.band_of(kind, services.kinds)
-        cols = ["population"] if band == "total" else [b.column for b in base_bands_of(band)]
-        pop_all = population[cols].astype(float).sum(axis=1)
-        pop = pop_all.loc[codes]
-        ids = set(sv.index[sv["kind"] == kind])
-        caps = services.capacities[services.capacities["service_id"].isin(ids)]
-        ksites = services.sites[services.sites["service_id"].isin(ids)]
-        areas = {sid: tuple(sv.loc[sid, "service_area"]) for sid in ids if len(sv.loc[sid, "service_area"])}
-        frames.append(_capacity_table(set(codes), settings, kind, kobj.name_cs if kobj else kind, band, pop, caps,
-                                      ksites, areas, pop_all))
-    frames = [f for f in frames if len(f)]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(CAPACITY_COLUMNS))
-
-
-def compare_capacity(district_capacity: pd.DataFrame, other: pd.DataFrame, label: str) -> pd.DataFrame:
-    """District capacity per 1000 beside another area's (e.g. ``kraj``, ``cr``), per kind × form × unit.
-
-    Adds ``per_1000_<label>`` and ``ratio_to_<label>`` (district / area; 1 = the same level).
-    """
-    key = ["service_kind", "form", "capacity_unit"]
-    right = other[key + ["capacity_per_1000"]].rename(columns={"capacity_per_1000": f"per_1000_{label}"})
-    out = district_capacity.merge(right, on=key, how="left")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out[f"ratio_to_{label}"] = (out["capacity_per_1000"] / out[f"per_1000_{label}"]).round(3)
-    return out

@@ -138,8 +138,16 @@ TEXTS: dict[str, dict[str, str]] = {
               "but is left out of travel times",
     },
     "err.secret_needs_obec": {
-        "cs": "u místa s utajenou adresou je povinný kód obce (adresa ani souřadnice se nenačítají)",
-        "en": "a site with a secret address needs its obec code (its address and coordinates are not read)",
+        "cs": "u místa s utajenou adresou je povinný kód obce nebo územní působnost služby (adresa ani souřadnice "
+              "se nenačítají)",
+        "en": "a site with a secret address needs its obec code or the service's area (its address and "
+              "coordinates are not read)",
+    },
+    "warn.secret_by_area": {
+        "cs": "místo s utajenou adresou bez obce: kapacita se počítá podle územní působnosti služby, dojezd se "
+              "nepočítá",
+        "en": "a site with a secret address and no obec: its capacity counts by the service's area, no travel "
+              "time is computed",
     },
     "err.unknown_district": {
         "cs": "správní obvod „{value}“ nebyl v datech nalezen",
@@ -226,7 +234,9 @@ def plural(n: int, word: str, lang: str = DEFAULT_LANG) -> str:
 
 def fmt_num(value: float, lang: str = DEFAULT_LANG, digits: int = 2) -> str:
     """A number for text: decimal comma in Czech, trailing zeros dropped (``5.30`` → ``5,3``)."""
-    text = f"{round(float(value), digits):.{digits}f}".rstrip("0").rstrip(".")
+    text = f"{round(float(value), digits):.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return text.replace(".", ",") if lang == "cs" else text
 
 

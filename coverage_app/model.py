@@ -284,11 +284,12 @@ def population_context(obce: gpd.GeoDataFrame) -> pd.DataFrame:
     """Population (total and base bands) and points of all loaded obce, indexed by obec code.
 
     The context of an analysis: denominators of field-service areas that reach beyond the
-    district, and the people around the district who share its sites (E2SFCA).  Bands missing
+    district, the people around the district who share its sites (E2SFCA), and the ORP of each
+    obec (the kraj of sites outside the district).  Bands missing
     in ``obce`` are estimated (see :func:`estimate_age_bands`).
     """
     table = District(obce.drop(columns=["source_row"], errors="ignore")).obce
-    cols = ["population"] + [b.column for b in BASE_AGE_BANDS] + ["x", "y"]
+    cols = ["population"] + [b.column for b in BASE_AGE_BANDS] + ["x", "y", "kod_orp"]
     return pd.DataFrame(table.set_index("kod_obce")[cols])
 
 

@@ -48,6 +48,7 @@ __all__ = [
     "run_scenario",
     "scenario_delta",
     "suggest_sites",
+    "suggestion_form",
     "compare_periods",
     "PeriodComparison",
     "DELTA_INDICATORS",
@@ -65,8 +66,16 @@ register({
     "scenario.bad_form": {"cs": "neznámá forma {form}", "en": "unknown form {form}"},
     "scenario.bad_unit": {"cs": "neznámá jednotka kapacity {unit}", "en": "unknown capacity unit {unit}"},
     "scenario.negative": {"cs": "kapacita nesmí být záporná", "en": "capacity must not be negative"},
+    "scenario.form_not_allowed": {
+        "cs": "forma {form} není u druhu {kind} podle zákona možná (možné: {allowed})",
+        "en": "the form {form} is not allowed for {kind} by the Act (allowed: {allowed})"},
+    "suggest.method_field": {
+        "cs": "MCLP (maximální pokrytí), optimální řešení řešičem CBC; středisko terénní služby, pokrytí = dojezd "
+              "pracovníků ze střediska ≤ {threshold} min; územní působnost = obce v tomto dosahu",
+        "en": "MCLP (maximal covering), optimal solution by the CBC solver; a field-service base, covered = the "
+              "staff's drive from the base ≤ {threshold} min; service area = the obce within that drive"},
     "suggest.method": {
-        "cs": "MCLP (maximální pokrytí), optimální řešení řešičem CBC; pokrytí = dojezd ≤ {threshold} min; "
+        "cs": "MCLP (maximální pokrytí), optimální řešení řešičem CBC; pokrytí = dojezd klientů ≤ {threshold} min; "
               "stávající místa a terénní služby zůstávají",
         "en": "MCLP (maximal covering), optimal solution by the CBC solver; covered = travel ≤ {threshold} min; "
               "existing sites and field services kept"},
@@ -398,7 +407,7 @@ def run_scenario(baseline: Analysis, scenario: Scenario) -> Analysis:
     travel = baseline.travel.with_destinations(np.array(new_xy, dtype=float)) if new_xy else baseline.travel
     result = Analysis(baseline.district, services, baseline.settings, travel, sites, dict(baseline.results),
                       baseline.area_population, baseline.unplaced_sites, dict(baseline.reference_capacity),
-                      baseline.outside, baseline.outside_minutes)
+                      baseline.outside, baseline.outside_minutes, baseline.network)
     if new_xy and baseline.outside is not None and baseline.outside_minutes is not None:
         extra = _minutes_from(baseline.travel.router, baseline.outside[["x", "y"]].to_numpy(dtype=float),
                               np.array(new_xy, dtype=float), baseline.settings.catchment_min)
@@ -464,29 +473,75 @@ def scenario_delta(baseline: Analysis, scenario: Analysis, *, all_rows: bool = F
 # ---------------------------------------------------------------------------------------------
 # Site suggestions (MCLP)
 # ---------------------------------------------------------------------------------------------
-def _uncovered(analysis: Analysis, kind: str) -> tuple[np.ndarray, np.ndarray]:
-    """Target population per obec and a mask of obce not reached within the threshold."""
+def _uncovered(analysis: Analysis, kind: str, form: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Target population per obec and a mask of obce the kind does not reach (by its access rule;
+    for a field suggestion, the obce outside every field service's area)."""
     district = analysis.district
     band = analysis.settings.band_of(kind, analysis.services.kinds)
     pop = district.target_population(band).to_numpy(dtype=float)
     if kind in analysis.results:
         cov = analysis.results[kind].coverage
-        covered = (cov["reachable"] | cov["field_covered"]).to_numpy(dtype=bool)
+        covered = cov["reached"].to_numpy(dtype=bool)
+        if form == "ter":
+            covered = covered | cov["field_covered"].to_numpy(dtype=bool)
     else:
         covered = np.zeros(len(pop), dtype=bool)
     return pop, ~covered
 
 
-def suggest_sites(analysis: Analysis, kind: str, k: int = 3, *, form: str = "amb",
+def suggestion_form(analysis: Analysis, kind: str) -> str:
+    """The form a new site of a kind should have: ``ter`` for kinds reached by staff coming
+    (field-only kinds get a base and a service area), ``pob`` for residential kinds, else ``amb``
+    — always a form the kind allows."""
+    kobj = analysis.services.kinds.get(kind)
+    forms = tuple(kobj.forms) if kobj and kobj.forms else ("amb",)
+    rule = analysis.settings.access_of(kind, analysis.services.kinds)
+    if (rule.modes and rule.modes[0] == "field" and "ter" in forms) or forms == ("ter",):
+        return "ter"
+    if "pob" in forms and "amb" not in forms:
+        return "pob"
+    return "amb" if "amb" in forms else forms[0]
+
+
+def _mclp(cost: np.ndarray, weights: np.ndarray, threshold: float, p: int, name: str):
+    """Indices of the chosen candidates (optimal MCLP, CBC) and the solver status."""
+    from spopt.locate import MCLP
+    import pulp
+
+    cost_finite = np.where(np.isfinite(cost), cost, threshold * 1e3)
+    model = MCLP.from_cost_matrix(cost_finite, weights, service_radius=threshold, p_facilities=p, name=name)
+    model = model.solve(pulp.PULP_CBC_CMD(msg=False))
+    chosen = [j for j in range(cost.shape[1]) if model.fac2cli[j] is not None and
+              pulp.value(model.fac_vars[j]) is not None and pulp.value(model.fac_vars[j]) > 0.5]
+    return chosen, pulp.LpStatus[model.problem.status]
+
+
+def _needed_capacity(analysis: Analysis, kind: str, codes: set[str]) -> tuple[float, str]:
+    """Capacity a unit lacks against the user's norm (``nan`` without a norm) and its unit."""
+    from coverage_app.kind_indicators import unit_capacity
+
+    s = analysis.settings
+    kobj = analysis.services.kinds.get(kind)
+    for norm in s.norms_for(kind):
+        band = norm.band or s.band_of(kind, analysis.services.kinds)
+        pop = float(analysis.district.target_population(band).loc[lambda x: x.index.isin(codes)].sum())
+        cap = unit_capacity(analysis, kind, codes)
+        have = float(cap.loc[cap["capacity_unit"] == norm.unit, "attributed_capacity"].sum()) if len(cap) else 0.0
+        return max(0.0, float(np.ceil(norm.per_1000 * pop / 1000.0 - have))), norm.unit
+    return float("nan"), (kobj.units[0] if kobj and kobj.units else "klient")
+
+
+def suggest_sites(analysis: Analysis, kind: str, k: int = 3, *, form: str | None = None,
                   candidates: Sequence[str] | None = None, threshold_min: float | None = None,
                   lang: str = "cs") -> pd.DataFrame:
-    """The ``k`` obce where new sites of ``kind`` would cover the most uncovered target population.
+    """Where new sites of ``kind`` would reach the most target population the kind does not reach.
 
-    Demand: the target population (the kind's age band) of the obce that no existing site
-    (forms ``amb``/``pob``) reaches within the threshold and no field service covers.  An obec is
-    covered by a candidate site when the travel time from the obec to the candidate (the obec
-    point of a candidate obec) is at most ``threshold_min``.  The maximal covering location
-    problem is solved to optimality (spopt ``MCLP``, CBC).
+    The suggestion respects the kind (see :func:`suggestion_form`): a field-only kind gets a base
+    and the obce its service area should declare (covered = the staff's drive from the base within
+    the kind's field limit); a residential kind gets one site per ORP/POÚ of the district that
+    falls short, with the capacity the unit lacks against the user's norm; an ambulatory kind gets
+    sites (covered = travel within the kind's travel limit).  A form the kind does not allow is
+    refused.  The maximal covering location problem is solved to optimality (spopt ``MCLP``, CBC).
 
     Parameters
     ----------
@@ -495,57 +550,85 @@ def suggest_sites(analysis: Analysis, kind: str, k: int = 3, *, form: str = "amb
     kind : str
         Kind id.
     k : int
-        Number of new sites.
-    form : str
-        Form of the new sites (``amb`` or ``pob``; field services are planned by service area).
+        Number of new sites (for residential kinds at most one per ORP/POÚ).
+    form : str, optional
+        ``amb``, ``pob`` or ``ter``; default :func:`suggestion_form`.
     candidates : sequence of obec codes, optional
         Where a site may open (default: every obec of the district).
     threshold_min : float, optional
-        Coverage threshold (default: the analysis threshold).
+        Coverage limit in minutes (default: the kind's limit for the form).
 
     Returns
     -------
     DataFrame
-        One row per chosen obec: ``rank``, ``kod_obce``, ``nazev_obce``, ``newly_covered`` (people,
-        marginal in rank order), ``cumulative_covered``, ``covered_obce`` (codes), ``method``;
-        attribute ``attrs["uncovered_total"]`` = uncovered target population before.
+        One row per chosen obec: ``rank``, ``kod_obce``, ``nazev_obce``, ``form``, ``newly_covered``
+        (people, marginal in rank order), ``cumulative_covered``, ``covered_obce`` (codes),
+        ``covered_names``, ``service_area`` (codes to declare, field services), ``capacity`` and
+        ``capacity_unit`` (residential: what the norm asks for; ``nan`` without a norm),
+        ``method``; ``attrs["uncovered_total"]`` = people not reached before.
     """
-    from spopt.locate import MCLP
-    import pulp
+    import pulp  # noqa: F401  (the solver must be there)
 
-    threshold = float(threshold_min if threshold_min is not None else analysis.settings.threshold_min)
+    kobj = analysis.services.kinds.get(kind)
+    if kobj is None:
+        raise ScenarioError("scenario.bad_kind", kind=kind)
+    form = form or suggestion_form(analysis, kind)
+    if form not in FORMS:
+        raise ScenarioError("scenario.bad_form", form=form)
+    if kobj.forms and form not in kobj.forms:
+        raise ScenarioError("scenario.form_not_allowed", form=FORMS[form].name_cs, kind=kobj.name_cs,
+                            allowed=", ".join(FORMS[f].name_cs for f in kobj.forms if f in FORMS))
+    s = analysis.settings
+    rule = s.access_of(kind, analysis.services.kinds)
+    threshold = float(threshold_min if threshold_min is not None else
+                      s.limit_of(rule, "field" if form == "ter" else "travel"))
     district = analysis.district
     codes = district.codes
     names = district.obce["nazev_obce"].tolist()
-    pop, uncovered = _uncovered(analysis, kind)
+    pop, uncovered = _uncovered(analysis, kind, form)
     cand_codes = list(candidates) if candidates is not None else list(codes)
     cand_idx = [codes.index(c) for c in cand_codes if c in codes]
-    cand_codes = [codes[i] for i in cand_idx]
+    method = t("suggest.method_field" if form == "ter" else "suggest.method", lang, threshold=f"{threshold:g}")
+    columns = ["rank", "kod_obce", "nazev_obce", "form", "newly_covered", "cumulative_covered", "covered_obce",
+               "covered_names", "service_area", "capacity", "capacity_unit", "method"]
     demand_idx = np.flatnonzero(uncovered & (pop > 0))
-    method = t("suggest.method", lang, threshold=f"{threshold:g}")
-    columns = ["rank", "kod_obce", "nazev_obce", "newly_covered", "cumulative_covered", "covered_obce", "method"]
-    if demand_idx.size == 0 or not cand_idx or k <= 0:
+
+    def empty() -> pd.DataFrame:
         out = pd.DataFrame(columns=columns)
         out.attrs["uncovered_total"] = float(pop[uncovered].sum())
         return out
-    cand_xy = district.xy()[cand_idx]
-    times = analysis.travel.to_points(cand_xy).minutes  # obce (rows) × candidates (cols)
-    cost = times[demand_idx]  # demand × candidates
+
+    if demand_idx.size == 0 or not cand_idx or k <= 0:
+        return empty()
+    # minutes obce (rows) × candidates (cols); for a field base the staff drive base → obec
+    times = analysis.travel.to_points(district.xy()[cand_idx]).minutes
+    cover_all = times <= threshold
     weights = pop[demand_idx]
-    p = min(int(k), len(cand_idx))
-    cost_finite = np.where(np.isfinite(cost), cost, threshold * 1e3)
-    model = MCLP.from_cost_matrix(cost_finite, weights, service_radius=threshold, p_facilities=p,
-                                  name=f"mclp-{kind}")
-    model = model.solve(pulp.PULP_CBC_CMD(msg=False))
-    chosen = [j for j in range(len(cand_idx)) if model.fac2cli[j] is not None and
-              pulp.value(model.fac_vars[j]) is not None and pulp.value(model.fac_vars[j]) > 0.5]
-    cover = cost <= threshold  # demand × candidates
-    # order the chosen sites greedily by marginal coverage (the set itself is optimal)
-    remaining = list(chosen)
+    groups: list[tuple[list[int], int]]
+    if form == "pob":
+        from coverage_app.gaps import scope_units
+
+        units = scope_units(analysis, "orp")["scope_code"].to_numpy()
+        groups = []
+        for u in dict.fromkeys(units):
+            members = [c for c, ci in enumerate(cand_idx) if units[ci] == u]
+            if members and (units[demand_idx] == u).any():
+                groups.append((members, 1))
+        groups = groups[: max(int(k), 0)]
+    else:
+        groups = [(list(range(len(cand_idx))), min(int(k), len(cand_idx)))]
+    chosen: list[int] = []
+    status = "Optimal"
+    for members, p in groups:
+        sub = times[demand_idx][:, members]
+        picked, st_ = _mclp(sub, weights, threshold, p, f"mclp-{kind}")
+        chosen.extend(members[j] for j in picked)
+        status = st_ if st_ != "Optimal" else status
+    cover = cover_all[demand_idx]  # demand × candidates
+    remaining = list(dict.fromkeys(chosen))
     covered = np.zeros(len(demand_idx), dtype=bool)
     rows = []
     cumulative = 0.0
-    rank = 1
     while remaining:
         gains = [float(weights[cover[:, j] & ~covered].sum()) for j in remaining]
         if max(gains) <= 0:
@@ -555,16 +638,25 @@ def suggest_sites(analysis: Analysis, kind: str, k: int = 3, *, form: str = "amb
         covered |= newly
         cumulative += float(weights[newly].sum())
         ci = cand_idx[best]
-        rows.append({"rank": rank, "kod_obce": codes[ci], "nazev_obce": names[ci],
+        capacity, unit = (float("nan"), kobj.units[0] if kobj.units else "klient")
+        if form == "pob":
+            from coverage_app.gaps import scope_units
+
+            units = scope_units(analysis, "orp")["scope_code"].to_numpy()
+            capacity, unit = _needed_capacity(analysis, kind, {c for c, u in zip(codes, units) if u == units[ci]})
+        area = [codes[i] for i in np.flatnonzero(cover_all[:, best])] if form == "ter" else []
+        newly_idx = [demand_idx[i] for i in np.flatnonzero(newly)]
+        rows.append({"rank": len(rows) + 1, "kod_obce": codes[ci], "nazev_obce": names[ci], "form": form,
                      "newly_covered": round(float(weights[newly].sum()), 1),
                      "cumulative_covered": round(cumulative, 1),
-                     "covered_obce": ";".join(codes[demand_idx[i]] for i in np.flatnonzero(newly)),
+                     "covered_obce": ";".join(codes[i] for i in newly_idx),
+                     "covered_names": ", ".join(names[i] for i in newly_idx),
+                     "service_area": ";".join(area), "capacity": capacity, "capacity_unit": unit,
                      "method": method})
         remaining.remove(best)
-        rank += 1
     out = pd.DataFrame(rows, columns=columns)
     out.attrs["uncovered_total"] = float(pop[uncovered].sum())
-    out.attrs["solver_status"] = pulp.LpStatus[model.problem.status]
+    out.attrs["solver_status"] = status
     return out
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from coverage_app.codelists import AGE_BANDS, KindCatalog, parse_form, parse_unit
+from coverage_app.codelists import AGE_BANDS, AccessRule, KindCatalog, parse_form, parse_unit
 from coverage_app.errors import Report
 from coverage_app.io.tables import find_column, parse_number, read_table
 
@@ -81,6 +81,18 @@ class AnalysisSettings:
         ``threshold_min`` of its sites (flagged ``assumed``); with ``False`` it covers none.
     reference_date : date or None
         Only services valid on this day (by their validity dates); ``None`` = all loaded.
+    access : mapping of kind id to AccessRule
+        The user's access rules (the kraj's level of availability, modes and time limits), which
+        replace the built-in defaults of :func:`~coverage_app.codelists.default_access`.
+    uniform_limit_min : float or None
+        One time limit (minutes) for every kind and mode instead of the kinds' own limits.
+    reach_margin_min : float
+        A site outside the district counts for it when some obec reaches it within the kind's
+        travel limit plus this margin (minutes); beyond limit + margin no site is anyone's
+        nearest.
+    min_share_reached : float
+        An ORP-level or regional kind is a gap of its unit when less than this share (0–1) of the
+        unit's target population reaches it within the limit (default 0.9).
     """
 
     mode: Literal["car", "walk"] = "car"
@@ -95,6 +107,10 @@ class AnalysisSettings:
     travel_forms: tuple[str, ...] = ("amb", "pob")
     assume_field_area: bool = True
     reference_date: dt.date | None = None
+    access: Mapping[str, AccessRule] = field(default_factory=dict)
+    uniform_limit_min: float | None = None
+    reach_margin_min: float = 15.0
+    min_share_reached: float = 0.9
 
     def __post_init__(self) -> None:
         if self.mode not in ("car", "walk"):
@@ -110,6 +126,12 @@ class AnalysisSettings:
             raise ValueError("e2sfca_zones must be ascending")
         if any(w < 0 for _, w in zones):
             raise ValueError("e2sfca weights must not be negative")
+        if self.uniform_limit_min is not None and not self.uniform_limit_min > 0:
+            raise ValueError("uniform_limit_min must be positive")
+        if not self.reach_margin_min >= 0:
+            raise ValueError("reach_margin_min must not be negative")
+        if not 0.0 <= self.min_share_reached <= 1.0:
+            raise ValueError("min_share_reached must lie between 0 and 1")
         for kind, band in self.target_bands.items():
             if band not in AGE_BANDS:
                 raise ValueError(f"unknown age band {band!r} for {kind}")
@@ -120,6 +142,20 @@ class AnalysisSettings:
             return self.target_bands[kind_id]
         kind = kinds.get(kind_id)
         return kind.target_band if kind is not None else "total"
+
+    def access_of(self, kind_id: str, kinds: KindCatalog) -> AccessRule:
+        """The access rule in force for a kind (the user's, else the kind's default)."""
+        from coverage_app.access import access_of
+
+        return access_of(kind_id, kinds, self.access)
+
+    def limit_of(self, rule: AccessRule, mode: str) -> float:
+        """Time limit of a mode in minutes: :attr:`uniform_limit_min` when set, else the rule's,
+        else :attr:`threshold_min` (a kind without that mode)."""
+        if self.uniform_limit_min is not None:
+            return float(self.uniform_limit_min)
+        value = rule.limit(mode)
+        return float(value) if value is not None and value == value else float(self.threshold_min)
 
     def zone_weight(self, minutes):
         """E2SFCA weight of travel times (0 beyond the last zone); upper bounds inclusive."""

@@ -114,10 +114,14 @@ def test_planner_shows_gap_table_after_login(demo):
     at = login(run_page("planovani.py"))
     expected = len(analyze(demo.district, demo.services).gaps)
     assert f"Mezery v pokrytí: {expected}" in [s.value for s in at.subheader]
-    gap_table = at.dataframe[0].value  # beside the map, first on the page
+    summary = at.dataframe[0].value  # beside the map, first on the page: the summary by working group
+    assert list(summary.columns[:3]) == ["pracovní skupina", "druh služby", "úroveň dostupnosti"]
+    assert summary["počet území s mezerou"].sum() == expected
+    gap_table = at.dataframe[1].value  # then the gaps one by one, each at its level
     assert len(gap_table) == expected
-    assert list(gap_table.columns[:3]) == ["pořadí", "obec", "druh služby"]
+    assert list(gap_table.columns[:3]) == ["pořadí", "území", "druh služby"]
     assert gap_table["pořadí"].tolist() == list(range(1, expected + 1))
+    assert "ORP Židlochovice" in set(gap_table["území"])  # an ORP-level gap names the district
     (args,) = map_args(at)
     assert '"type":"Point"' in args["script"] and '"type":"Polygon"' not in args["script"]
     assert "CoverageMap.sites(" in args["script"]

@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
+from coverage_app.codelists import KINDS, AccessRule
 from coverage_app.coverage import analyze, e2sfca, field_ratio, time_band_label
 from coverage_app.model import CRS, District, Services
 from coverage_app.settings import AnalysisSettings, Norm
@@ -73,7 +74,10 @@ def _services() -> Services:
     return Services(services, sites, caps)
 
 
-SETTINGS = AnalysisSettings(detour_factor=1.0, speed_kmh=60.0)
+#: Every kind judged per obec within 30 minutes (travel or field), so that the indicators can be
+#: checked by hand obec by obec; the levels of availability are tested in test_access_levels.py.
+LOCAL = {k: AccessRule("mistni", (("travel", 30.0), ("field", 30.0))) for k in KINDS}
+SETTINGS = AnalysisSettings(detour_factor=1.0, speed_kmh=60.0, access=LOCAL)
 
 
 @pytest.fixture(scope="module")
@@ -178,6 +182,7 @@ def test_gaps_are_ranked_with_czech_reasons(result):
     assert ("Obec A", "DruhSocialniSluzby/4") not in keys  # field-covered
     assert list(gaps["rank"]) == list(range(1, len(gaps) + 1))
     assert gaps["target_population"].is_monotonic_decreasing
+    assert set(gaps["scope"]) == {"obec"}
     reason = gaps.set_index(["municipality_name", "service_kind"]).loc[("Obec C", "DruhSocialniSluzby/13"), "reason"]
     assert reason.startswith("nejbližší domov pro seniory 35 min")
     reason4 = gaps.set_index(["municipality_name", "service_kind"]).loc[("Obec C", "DruhSocialniSluzby/4"), "reason"]
@@ -186,16 +191,21 @@ def test_gaps_are_ranked_with_czech_reasons(result):
 
 def test_threshold_and_walk_settings_change_reachability():
     res = analyze(_district(), _services(), None, AnalysisSettings(detour_factor=1.0, speed_kmh=60.0,
-                                                                   threshold_min=40))
+                                                                   uniform_limit_min=40))
     cov = res.coverage
     assert bool(_row(cov, "C", 13)["reachable"])
-    walk = analyze(_district(), _services(), None, AnalysisSettings(mode="walk"))
+    walk = analyze(_district(), _services(), None, AnalysisSettings(mode="walk", uniform_limit_min=180))
     assert _row(walk.coverage, "B", 13)["travel_time_min"] == pytest.approx(10 * 1.3 / 4.5 * 60, abs=0.1)
+    # on foot with the kind's own limit (45 min + 15 min margin) the home 173 min away is nobody's nearest
+    walk = analyze(_district(), _services(), None, AnalysisSettings(mode="walk"))
+    row = _row(walk.coverage, "B", 13)
+    assert np.isnan(row["travel_time_min"]) and row["nearest_site_id"] == ""
 
 
 def test_user_norm_makes_a_gap_and_says_its_source():
     norm = Norm("DruhSocialniSluzby/13", 45.0, "luzka", source="návrh pracovní skupiny 2026")
-    res = analyze(_district(), _services(), None, AnalysisSettings(detour_factor=1.0, speed_kmh=60.0, norms=(norm,)))
+    res = analyze(_district(), _services(), None, AnalysisSettings(detour_factor=1.0, speed_kmh=60.0, norms=(norm,),
+                                                                    access=LOCAL))
     gaps = res.gaps.set_index(["municipality_name", "service_kind"])
     # A has 40 beds per 1000 (< 45): a gap although it is reachable
     assert ("Obec A", "DruhSocialniSluzby/13") in gaps.index
@@ -302,7 +312,8 @@ def test_shared_e2sfca_counts_the_people_around_the_district():
 
 def test_norm_in_another_age_band_is_compared_in_that_band():
     norm = Norm("DruhSocialniSluzby/13", 160.0, "luzka", band="80p", source="test")
-    res = analyze(_district(), _services(), None, AnalysisSettings(detour_factor=1.0, speed_kmh=60.0, norms=(norm,)))
+    res = analyze(_district(), _services(), None, AnalysisSettings(detour_factor=1.0, speed_kmh=60.0, norms=(norm,),
+                                                                    access=LOCAL))
     cap = res.capacity.set_index("service_kind").loc["DruhSocialniSluzby/13"]
     assert cap["norm_band"] == "80p"
     assert cap["norm_compared_per_1000"] == pytest.approx(20 / (50 + 60 + 20) * 1000, abs=1e-3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pandas as pd
+import numpy as np
 import pytest
 
 from coverage_app.coverage import analyze
@@ -134,12 +135,15 @@ def test_scenario_saved_in_the_project(tmp_path, demo):
 
 
 def _brute_force_best(analysis, kind, k):
-    from coverage_app.scenario import _uncovered
+    from coverage_app.scenario import _uncovered, suggestion_form
 
-    pop, unc = _uncovered(analysis, kind)
+    form = suggestion_form(analysis, kind)
+    pop, unc = _uncovered(analysis, kind, form)
+    rule = analysis.settings.access_of(kind, analysis.services.kinds)
+    limit = analysis.settings.limit_of(rule, "field" if form == "ter" else "travel")
     xy = analysis.district.xy()
     times = analysis.travel.to_points(xy).minutes
-    cover = times <= analysis.settings.threshold_min
+    cover = times <= limit
     best = 0.0
     for combo in itertools.combinations(range(len(pop)), k):
         covered = cover[:, list(combo)].any(axis=1) & unc
@@ -148,7 +152,7 @@ def _brute_force_best(analysis, kind, k):
 
 
 @pytest.mark.parametrize("kind,k", [("DruhSocialniSluzby/13", 1), ("DruhSocialniSluzby/28", 2),
-                                    ("DruhSocialniSluzby/10", 1)])
+                                    ("DruhSocialniSluzby/10", 1), ("DruhSocialniSluzby/3", 2)])
 def test_site_suggestion_is_optimal(demo, kind, k):
     analysis = analyze(demo.district, demo.services)
     sug = suggest_sites(analysis, kind, k=k)
@@ -158,16 +162,48 @@ def test_site_suggestion_is_optimal(demo, kind, k):
     assert sug.attrs.get("solver_status", "Optimal") == "Optimal"
 
 
-def test_suggested_site_really_covers_what_it_claims(demo):
+@pytest.mark.parametrize("kind,form", [("DruhSocialniSluzby/3", "ter"), ("DruhSocialniSluzby/28", "ter"),
+                                       ("DruhSocialniSluzby/13", "pob"), ("DruhSocialniSluzby/10", "amb")])
+def test_suggestions_respect_the_forms_of_the_act(demo, kind, form):
+    analysis = analyze(demo.district, demo.services)
+    sug = suggest_sites(analysis, kind, k=2)
+    assert set(sug["form"]) <= {form}
+    kobj = demo.services.kinds[kind]
+    assert all(f in kobj.forms for f in sug["form"])
+
+
+def test_field_only_kind_is_never_suggested_as_an_ambulatory_site(demo):
+    analysis = analyze(demo.district, demo.services)
+    with pytest.raises(ScenarioError) as info:
+        suggest_sites(analysis, "DruhSocialniSluzby/3", k=1, form="amb")  # osobní asistence: § 39 field only
+    assert "terénní" in info.value.message("cs")
+
+
+def test_suggested_field_base_really_covers_what_it_claims(demo):
     analysis = analyze(demo.district, demo.services)
     sug = suggest_sites(analysis, "DruhSocialniSluzby/28", k=1)
-    assert len(sug) == 1
-    after = run_scenario(analysis, Scenario("s", (AddSite(kind="DruhSocialniSluzby/28", form="amb",
+    assert len(sug) == 1 and sug["form"].iloc[0] == "ter"
+    area = tuple(sug["service_area"].iloc[0].split(";"))
+    assert set(sug["covered_obce"].iloc[0].split(";")) <= set(area)
+    after = run_scenario(analysis, Scenario("s", (AddSite(kind="DruhSocialniSluzby/28", form="ter",
                                                           kod_obce=sug["kod_obce"].iloc[0], capacity=5,
-                                                          unit="klient"),)))
+                                                          unit="klient", service_area=area),)))
     before_gap = analysis.coverage.query("service_kind == 'DruhSocialniSluzby/28' and gap")["target_population"].sum()
     after_gap = after.coverage.query("service_kind == 'DruhSocialniSluzby/28' and gap")["target_population"].sum()
     assert before_gap - after_gap == pytest.approx(sug["newly_covered"].iloc[0], abs=0.5)
+
+
+def test_residential_suggestion_is_one_site_per_orp_with_the_capacity_the_norm_asks_for(demo):
+    from coverage_app.settings import AnalysisSettings, Norm
+
+    norm = Norm("DruhSocialniSluzby/13", 50.0, "luzka", source="test")
+    analysis = analyze(demo.district, demo.services, settings=AnalysisSettings(norms=(norm,), uniform_limit_min=10))
+    sug = suggest_sites(analysis, "DruhSocialniSluzby/13", k=3)
+    assert len(sug) == 1  # one ORP in the district: one site
+    assert sug["form"].iloc[0] == "pob" and sug["capacity_unit"].iloc[0] == "luzka"
+    pop65 = analysis.district.target_population("65p").sum()
+    have = analysis.capacity.query("service_kind == 'DruhSocialniSluzby/13'")["attributed_capacity"].sum()
+    assert sug["capacity"].iloc[0] == pytest.approx(np.ceil(50 * pop65 / 1000 - have))
 
 
 def test_period_comparison_on_the_demo(demo):

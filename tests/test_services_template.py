@@ -244,6 +244,24 @@ def test_secret_address_is_never_kept(tmp_path, demo):
     assert info.value.problems[0].code == "err.secret_needs_obec"
 
 
+def test_secret_site_without_obec_counts_by_its_declared_area(tmp_path, demo):
+    from coverage_app.coverage import analyze
+    from coverage_app.errors import Report
+
+    path = _write(tmp_path, ["S1,Azylový dům,azylové domy,pob,10,luzka,,,,,ano,ORP:6221"], name="area.csv")
+    warnings = Report()
+    s = read_services(path, warnings=warnings)
+    assert [p.code for p in warnings.problems] == ["warn.secret_by_area"]
+    placed = locate_sites(s, demo.municipalities)
+    from coverage_app.locate import expand_service_areas
+
+    placed = expand_service_areas(placed, demo.municipalities)
+    res = analyze(demo.district, placed)
+    cap = res.capacity[res.capacity["service_kind"] == "DruhSocialniSluzby/20"]
+    assert cap["total_capacity"].tolist() == [10.0]
+    assert (res.coverage.loc[res.coverage["service_kind"] == "DruhSocialniSluzby/20", "nearest_site_id"] == "").all()
+
+
 def test_infinite_or_nan_numbers_are_refused(tmp_path):
     for value in ("inf", "nan"):
         path = _write(tmp_path, [f"S1,A,DruhSocialniSluzby/10,amb,{value},klient,,584282,,,ne,"])

@@ -90,6 +90,8 @@ class AppData:
     roads : RoadGraph or None
         Road graph (travel along roads); ``None`` = straight-line estimate.
     norms : tuple of Norm
+    access : dict of kind id → AccessRule
+        The user's access model (the project's table); kinds not named keep the defaults.
     scenarios : dict
         Saved what-if scenarios (name → JSON-able dict).
     meta : dict
@@ -111,6 +113,7 @@ class AppData:
     previous_services: Services | None = None
     roads: "RoadGraph | None" = None
     norms: tuple[Norm, ...] = ()
+    access: dict = field(default_factory=dict)
     scenarios: dict[str, dict] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
     project_path: Path | None = None
@@ -217,6 +220,7 @@ def load_project_data(path: str | Path) -> AppData:
         key="project-" + _hash_files([path]), label=path.name, kind="project",
         municipalities=project.municipalities, services=project.services,
         previous_services=project.previous_services, roads=project.road_graph(), norms=project.norms,
+        access=dict(project.access),
         scenarios=dict(project.scenarios), meta=dict(project.meta), project_path=path,
         population_source=project.meta.get("population_source", ""), default_district=project.default_district,
         age_shares=shares,
@@ -570,13 +574,17 @@ def nearest_obec(district: District, x: float, y: float) -> str:
     return str(obce["kod_obce"].iloc[i])
 
 
-def site_options(services: Services, kinds: Sequence[str] | None = None) -> dict[str, str]:
-    """Site id → label ("service – site (obec)") for choosing a site to close or move."""
+def site_options(services: Services, kinds: Sequence[str] | None = None,
+                 only: Iterable[str] | None = None) -> dict[str, str]:
+    """Site id → label ("service – site (obec)") for choosing a site to close or move; ``only``
+    keeps the sites that count for the district (:meth:`Analysis.counting_site_ids`)."""
     sv = services.services
     kind_of = dict(zip(sv["service_id"], sv["kind"]))
     name_of = dict(zip(sv["service_id"], sv["service_name"]))
     wanted = set(kinds) if kinds else None
     sites = services.sites.drop_duplicates("site_id")
+    if only is not None:
+        sites = sites[sites["site_id"].isin(set(only))]
     out: dict[str, str] = {}
     for service_id, site_id, site_name, obec_name, kod_obce in zip(
             sites["service_id"], sites["site_id"], sites["site_name"], sites["obec_name"], sites["kod_obce"]):
@@ -590,12 +598,15 @@ def site_options(services: Services, kinds: Sequence[str] | None = None) -> dict
     return dict(sorted(out.items(), key=lambda kv: kv[1]))
 
 
-def capacity_options(services: Services, kinds: Sequence[str] | None = None, lang: str = "cs") -> dict[str, str]:
-    """``service_id|form|unit`` → label with the current capacity (for changing a capacity)."""
+def capacity_options(services: Services, kinds: Sequence[str] | None = None, lang: str = "cs",
+                     only: Iterable[str] | None = None) -> dict[str, str]:
+    """``service_id|form|unit`` → label with the current capacity (for changing a capacity);
+    ``only`` keeps the services with a site that counts for the district."""
     sv = services.services.set_index("service_id")
+    keep = None if only is None else set(services.sites.loc[services.sites["site_id"].isin(set(only)), "service_id"])
     out: dict[str, str] = {}
     for r in services.capacities.itertuples():
-        if r.service_id not in sv.index:
+        if r.service_id not in sv.index or (keep is not None and r.service_id not in keep):
             continue
         if kinds and sv.loc[r.service_id, "kind"] not in set(kinds):
             continue

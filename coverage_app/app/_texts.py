@@ -105,12 +105,43 @@ register({
     "app.pl.mode": {"cs": "Doprava", "en": "Travel by"},
     "app.pl.mode.car": {"cs": "autem", "en": "car"},
     "app.pl.mode.walk": {"cs": "pěšky", "en": "on foot"},
-    "app.pl.threshold": {"cs": "Limit dojezdu (min)", "en": "Travel-time threshold (min)"},
+    "app.pl.threshold": {"cs": "Limit dojezdu (min)", "en": "Travel-time limit (min)"},
+    "app.pl.uniform": {"cs": "Jeden limit pro všechny druhy", "en": "One limit for every kind"},
+    "app.pl.uniform_help": {
+        "cs": "Jinak platí limit každého druhu podle úrovní dostupnosti (záložka „Úrovně dostupnosti“).",
+        "en": "Otherwise each kind's limit from the access model applies (tab \"Access model\")."},
+    "app.pl.limits_by_kind": {"cs": "limity podle druhů", "en": "limits by kind"},
+    "app.pl.limit_uniform": {"cs": "limit {threshold} min", "en": "limit {threshold} min"},
+    "app.pl.summary": {"cs": "Souhrn mezer podle pracovních skupin", "en": "Gap summary by working group"},
+    "app.pl.gap_detail": {"cs": "Jednotlivé mezery", "en": "The gaps one by one"},
+    "app.pl.tab.access": {"cs": "Úrovně dostupnosti", "en": "Access model"},
+    "app.pl.remote": {"cs": "Služby na dálku a celostátní", "en": "Remote and national services"},
+    "app.acc.intro": {
+        "cs": "Na jaké úrovni se který druh plánuje (místní = každá obec, ORP, krajská, celostátní), jak se ke "
+              "klientům dostane (klient dojíždí, služba přijede, na dálku) a do kolika minut. Výchozí hodnoty "
+              "nástroje nahraďte definicí sítě vašeho kraje; mezery se přepočítají po „Použít“.",
+        "en": "At which level each kind is planned (local = every obec, ORP, regional, national), how it reaches "
+              "clients (they travel, staff come, remote) and within how many minutes. Replace the tool's defaults "
+              "by your kraj's network definition; the gaps are recomputed after \"Apply\"."},
+    "app.acc.col.kind_code": {"cs": "druh (kód)", "en": "kind (code)"},
+    "app.acc.col.kind": {"cs": "druh služby", "en": "kind of service"},
+    "app.acc.col.level": {"cs": "úroveň", "en": "level"},
+    "app.acc.col.mode": {"cs": "způsob", "en": "mode"},
+    "app.acc.col.limit": {"cs": "limit (min)", "en": "limit (min)"},
+    "app.acc.col.source": {"cs": "zdroj", "en": "source"},
+    "app.acc.apply": {"cs": "Použít", "en": "Apply"},
+    "app.acc.reset": {"cs": "Zpět na výchozí hodnoty", "en": "Back to the defaults"},
+    "app.acc.download": {"cs": "Stáhnout tabulku (CSV)", "en": "Download the table (CSV)"},
+    "app.acc.file": {"cs": "tabulka úrovní dostupnosti", "en": "access table"},
+    "app.acc.errors": {"cs": "Tabulku nelze použít:", "en": "The table cannot be used:"},
+    "app.acc.applied": {"cs": "Úrovně dostupnosti platí pro tuto relaci.", "en": "The access model applies to this session."},
+    "app.acc.saved_project": {"cs": "Úrovně dostupnosti uloženy do projektu {file}.",
+                              "en": "The access model was saved in the project {file}."},
     "app.pl.indicator": {"cs": "Ukazatel na mapě", "en": "Indicator on the map"},
     "app.pl.map_kind": {"cs": "Druh pro ukazatel", "en": "Kind for the indicator"},
     "app.pl.iso": {"cs": "Izochrony (dojezd z místa)", "en": "Isochrones (travel from a site)"},
-    "app.pl.caption": {"cs": "{district}: {obce} obcí, {pop} obyvatel · dojezd {method} · limit {threshold} min",
-                       "en": "{district}: {obce} obce, {pop} residents · travel {method} · threshold {threshold} min"},
+    "app.pl.caption": {"cs": "{district}: {obce} obcí, {pop} obyvatel · dojezd {method} · {threshold}",
+                       "en": "{district}: {obce} obce, {pop} residents · travel {method} · {threshold}"},
     "app.pl.no_kinds": {"cs": "Vybraná kritéria nesplňuje žádná služba.", "en": "No service matches the chosen criteria."},
     "app.pl.click_mode": {"cs": "Kliknutí do mapy", "en": "A click on the map"},
     "app.pl.click.obec": {"cs": "vybere obec", "en": "selects an obec"},
@@ -120,10 +151,12 @@ register({
     "app.pl.view.scenario": {"cs": "scénář", "en": "the scenario"},
     "app.pl.view.baseline": {"cs": "výchozí stav", "en": "the baseline"},
     "app.pl.gaps": {"cs": "Mezery v pokrytí: {n}", "en": "Coverage gaps: {n}"},
-    "app.pl.gaps_note": {"cs": "Obec × druh bez dosažitelného zařízení a mimo působnost terénní služby (nebo pod normou), "
-                               "seřazeno podle dotčené cílové populace.",
-                         "en": "Obec × kind with no site within reach and outside field services' areas (or below a norm), "
-                               "ranked by the target population affected."},
+    "app.pl.gaps_note": {"cs": "Každý druh se posuzuje na své úrovni: místní v každé obci, oblastní za ORP/POÚ, "
+                               "krajské za kraj, služby na dálku podle toho, zda existují. Seřazeno podle dotčené "
+                               "cílové populace.",
+                         "en": "Each kind is judged at its level: local ones in every obec, ORP-level ones per "
+                               "ORP/POÚ, regional ones per kraj, remote ones by whether they exist. Ranked by the "
+                               "people of the target group affected."},
     "app.pl.no_gaps": {"cs": "Pro vybrané druhy nejsou žádné mezery.", "en": "No gaps for the chosen kinds."},
     "app.pl.obec": {"cs": "Obec", "en": "Obec"},
     "app.pl.obec_pick": {"cs": "Vyberte obec (nebo klikněte do mapy)", "en": "Choose an obec (or click the map)"},
@@ -187,8 +220,12 @@ register({
     "app.edit.move": {"cs": "přesunout: {site} → {where}", "en": "move: {site} → {where}"},
     "app.edit.resize": {"cs": "kapacita: {service} ({form}) → {cap}", "en": "capacity: {service} ({form}) → {cap}"},
     "app.edit.area": {"cs": "působnost: {service} → {n} obcí", "en": "service area: {service} → {n} obce"},
-    "app.sg.intro": {"cs": "Kde by nové místo pokrylo nejvíc dosud nepokryté cílové populace (do limitu dojezdu).",
-                     "en": "Where a new site would cover the most target population not yet covered (within the threshold)."},
+    "app.sg.intro": {"cs": "Kde by nové místo pokrylo nejvíc dosud nepokryté cílové populace (do limitu druhu). "
+                           "Terénní služby dostanou středisko a obce, které má uvést v působnosti; pobytové jedno "
+                           "zařízení na ORP/POÚ s kapacitou podle normy; nikdy forma, kterou zákon u druhu nezná.",
+                     "en": "Where a new site would cover the most target population not yet covered (within the kind's "
+                           "limit). Field services get a base and the obce to declare as their area; residential ones "
+                           "a site per ORP/POÚ with the capacity a norm asks for; never a form the Act does not allow."},
     "app.sg.kind": {"cs": "Druh služby", "en": "Kind of service"},
     "app.sg.k": {"cs": "Počet nových míst", "en": "Number of new sites"},
     "app.sg.run": {"cs": "Navrhnout místa", "en": "Suggest sites"},

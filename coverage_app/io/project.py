@@ -39,7 +39,7 @@ from coverage_app.settings import Norm
 __all__ = ["Project", "save_project", "load_project", "PROJECT_LAYERS"]
 
 PROJECT_LAYERS = ("obce", "sluzby", "mista", "kapacity", "predchozi_sluzby", "predchozi_mista",
-                  "predchozi_kapacity", "druhy", "normy", "scenare", "silnice", "meta")
+                  "predchozi_kapacity", "druhy", "normy", "dostupnost", "scenare", "silnice", "meta")
 
 
 @dataclass
@@ -59,6 +59,9 @@ class Project:
     norms : tuple of Norm
     scenarios : dict of name → JSON-able scenario
     meta : dict of str → str
+    access : dict of kind id → AccessRule
+        The user's access rules (the kraj's levels of availability); kinds not named keep the
+        built-in defaults.
     """
 
     municipalities: gpd.GeoDataFrame
@@ -68,6 +71,7 @@ class Project:
     norms: tuple[Norm, ...] = ()
     scenarios: dict[str, dict] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
+    access: dict = field(default_factory=dict)
     _graph: object = field(default=None, repr=False, compare=False)
     meta_cache: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -125,11 +129,13 @@ def _kinds_frame(kinds: KindCatalog) -> pd.DataFrame:
                           "nazev_en": k.name_en, "skupina": k.group, "formy": ";".join(k.forms),
                           "jednotky": ";".join(k.units), "vekova_skupina": k.target_band,
                           "pracovni_skupiny": ";".join(k.working_groups),
-                          "kod_overen": bool(k.registry_code_confirmed), "vlastni": bool(k.custom)} for k in kinds])
+                          "kod_overen": bool(k.registry_code_confirmed), "vlastni": bool(k.custom),
+                          "dostupnost": k.access.to_text() if k.access else "",
+                          "zdroj_dostupnosti": k.access.source if k.access else ""} for k in kinds])
 
 
 def _kinds_from_frame(frame: pd.DataFrame) -> KindCatalog:
-    from coverage_app.codelists import ServiceKind
+    from coverage_app.codelists import AccessRule, ServiceKind
 
     kinds: dict[str, ServiceKind] = {}
     for r in frame.fillna("").itertuples():
@@ -138,7 +144,9 @@ def _kinds_from_frame(frame: pd.DataFrame) -> KindCatalog:
             id=str(r.id), slug=str(r.slug), paragraph=str(r.paragraf) or None, name_cs=str(r.nazev),
             name_en=str(r.nazev_en), group=str(r.skupina), forms=split(r.formy), units=split(r.jednotky),
             target_band=str(r.vekova_skupina) or "total", working_groups=split(r.pracovni_skupiny),
-            registry_code_confirmed=bool(r.kod_overen), custom=bool(r.vlastni))
+            registry_code_confirmed=bool(r.kod_overen), custom=bool(r.vlastni),
+            access=AccessRule.from_text(r.dostupnost, str(getattr(r, "zdroj_dostupnosti", "")))
+            if str(getattr(r, "dostupnost", "") or "") else None)
     return KindCatalog(kinds)
 
 
@@ -172,6 +180,11 @@ def save_project(project: Project, path: str | Path) -> Path:
             pyogrio.write_dataframe(pd.DataFrame([{
                 "druh": n.kind, "na_1000": n.per_1000, "jednotka": n.unit, "vekova_skupina": n.band or "",
                 "forma": n.form or "", "zdroj": n.source} for n in project.norms]), tmp, layer="normy")
+        if project.access:
+            from coverage_app.access import ACCESS_TABLE_COLUMNS, access_table
+
+            pyogrio.write_dataframe(access_table(project.services.kinds, project.access, project.access)
+                                    [list(ACCESS_TABLE_COLUMNS)].fillna({"limit_min": 0.0}), tmp, layer="dostupnost")
         if project.scenarios:
             pyogrio.write_dataframe(pd.DataFrame([{"nazev": k, "json": json.dumps(v, ensure_ascii=False)}
                                                   for k, v in project.scenarios.items()]), tmp, layer="scenare")
@@ -257,12 +270,19 @@ def load_project(path: str | Path) -> Project:
     if nf is not None:
         norms = tuple(Norm(str(r.druh), float(r.na_1000), str(r.jednotka), str(r.vekova_skupina or "") or None,
                            str(r.forma or "") or None, str(r.zdroj or "")) for r in nf.fillna("").itertuples())
+    access = {}
+    af = _read(path, "dostupnost", layers)
+    if af is not None and len(af):
+        from coverage_app.access import access_from_frame
+
+        af["limit_min"] = af["limit_min"].where(af["zpusob"] != "remote", None)
+        access = access_from_frame(af, kinds, file=f"{path.name}: dostupnost")
     scenarios: dict[str, dict] = {}
     sf = _read(path, "scenare", layers)
     if sf is not None:
         scenarios = {str(r.nazev): json.loads(r.json) for r in sf.itertuples()}
     roads = _read(path, "silnice", layers, geometry=True)
-    return Project(obce, services, previous, roads, norms, scenarios, meta)
+    return Project(obce, services, previous, roads, norms, scenarios, meta, access=access)
 
 
 def update_scenarios(path: str | Path, scenarios: Mapping[str, dict]) -> None:

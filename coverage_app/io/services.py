@@ -132,6 +132,13 @@ CUSTOM_KIND_COLUMNS: tuple[TemplateColumn, ...] = (
                    "5_24", ("target_band",)),
     TemplateColumn("pracovni_skupiny", "working_groups", False, "Pracovní skupiny: " + ", ".join(WORKING_GROUPS)
                    + " (oddělené středníkem).", "rodiny", ("working_groups",)),
+    TemplateColumn("uroven", "access_level", False, "Úroveň dostupnosti: mistni, orp, kraj, cr (výchozí mistni).",
+                   "mistni", ("uroven_dostupnosti", "level")),
+    TemplateColumn("zpusob", "access_modes", False, "Způsob dostupnosti: travel (klient dojíždí), field (služba "
+                   "přijede), remote (na dálku); více oddělených středníkem (výchozí podle forem).", "travel",
+                   ("mode", "zpusob_dostupnosti")),
+    TemplateColumn("limit_min", "access_limit", False, "Časový limit dojezdu v minutách (výchozí 30).", "30",
+                   ("limit",)),
 )
 
 _TRUE = {"ano", "a", "yes", "y", "true", "1", "pravda", "x"}
@@ -218,11 +225,44 @@ def _custom_kinds_from_table(table: Table, kinds: KindCatalog | None) -> KindCat
                 report.add(table.file, row_no, cols["id"], "err.bad_value", value=kid,
                            detail="id patří druhu podle zákona / belongs to a kind of the Act")
             continue
+        access = _custom_access(table, row_no, cols, cell, [parse_form(f) for f in forms], report)
         catalog.add_custom(kid, cell("name_cs") or kid, cell("name_en") or None,
                            forms=[parse_form(f) for f in forms], units=[parse_unit(u) or u for u in units],
-                           target_band=band, working_groups=[w for w in wgs if w in WORKING_GROUPS])
+                           target_band=band, working_groups=[w for w in wgs if w in WORKING_GROUPS], access=access)
     report.raise_if_errors()
     return catalog
+
+
+def _custom_access(table: Table, row_no: int, cols: dict, cell, forms: list[str], report: Report):
+    """The access rule of a custom kind from its optional columns (``None`` = default)."""
+    from coverage_app.codelists import ACCESS_LEVELS, ACCESS_MODES, AccessRule, parse_access_level, parse_access_mode
+
+    level_raw, modes_raw, limit_raw = cell("access_level"), cell("access_modes"), cell("access_limit")
+    if not (level_raw or modes_raw or limit_raw):
+        return None
+    level = parse_access_level(level_raw) if level_raw else "mistni"
+    if level is None:
+        report.add(table.file, row_no, cols.get("access_level"), "err.bad_value", value=level_raw,
+                   detail=", ".join(ACCESS_LEVELS))
+        return None
+    modes = [parse_access_mode(m) for m in re.split(r"[;,\s]+", modes_raw) if m] if modes_raw else list(
+        dict.fromkeys({"amb": "travel", "pob": "travel", "ter": "field"}[f] for f in forms if f))
+    if any(m is None for m in modes):
+        report.add(table.file, row_no, cols.get("access_modes"), "err.bad_value", value=modes_raw,
+                   detail=", ".join(ACCESS_MODES))
+        return None
+    limit = 30.0
+    if limit_raw:
+        try:
+            value = parse_number(limit_raw)
+        except ValueError:
+            value = None
+        if value is None or not value > 0:
+            report.add(table.file, row_no, cols.get("access_limit"), "err.not_a_number", value=limit_raw)
+            return None
+        limit = float(value)
+    return AccessRule(level, tuple((m, float("nan") if m == "remote" else limit) for m in modes or ["travel"]),
+                      source=table.file)
 
 
 def read_services(
@@ -411,7 +451,11 @@ def services_from_table(table: Table, kinds: KindCatalog, *, source: str = "",
             for fld in ("street", "house_number", "orientation_number", "psc", "address_code"):
                 site[fld] = ""
             point = None
-            if not kod:
+            if not kod and cell(i, "service_area"):
+                # attributed to the district by the area its service declares; no travel times
+                if warnings is not None:
+                    warnings.add(f, row, cols.get("kod_obce", "kod_obce"), "warn.secret_by_area", severity="warning")
+            elif not kod:
                 report.add(f, row, cols.get("kod_obce", "kod_obce"), "err.secret_needs_obec")
         else:
             point = _row_point(i, row, df, cols, xcol, ycol, f, report)

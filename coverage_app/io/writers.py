@@ -22,8 +22,9 @@ from coverage_app.model import CRS
 __all__ = ["write_analysis", "atomic_output_dir", "czech_headers", "OUTPUT_FILES"]
 
 #: Files written by :func:`write_analysis`.
-OUTPUT_FILES: tuple[str, ...] = ("coverage.csv", "coverage_by_form.csv", "capacity.csv", "gaps.csv",
-                                 "reach_bands.csv", "coverage.gpkg", "report.xlsx")
+OUTPUT_FILES: tuple[str, ...] = ("gap_summary.csv", "gaps.csv", "coverage.csv", "coverage_by_form.csv",
+                                 "capacity.csv", "availability.csv", "reach_bands.csv", "access.csv",
+                                 "network_check.csv", "coverage.gpkg", "report.xlsx")
 
 register({
     "col.municipality_code": {"cs": "kód obce", "en": "obec code"},
@@ -111,6 +112,47 @@ register({
     "mode.car": {"cs": "autem", "en": "by car"},
     "mode.walk": {"cs": "pěšky", "en": "on foot"},
     "layer.obce": {"cs": "obce", "en": "obce"},
+    "col.access_level": {"cs": "úroveň dostupnosti", "en": "level of availability"},
+    "col.access_mode": {"cs": "způsob dostupnosti", "en": "mode of access"},
+    "col.limit_min": {"cs": "limit dojezdu (min)", "en": "travel limit (min)"},
+    "col.field_base_min": {"cs": "dojezd pracovníků ze střediska (min)", "en": "staff drive from the base (min)"},
+    "col.field_limit_min": {"cs": "limit terénní služby (min)", "en": "field limit (min)"},
+    "col.field_beyond_limit": {"cs": "středisko dál než limit", "en": "base beyond the limit"},
+    "col.reached": {"cs": "dostupné (kterýmkoli způsobem)", "en": "reached (by any mode)"},
+    "col.note": {"cs": "poznámka", "en": "note"},
+    "col.scope": {"cs": "úroveň mezery", "en": "scope"},
+    "col.scope_code": {"cs": "kód území", "en": "unit code"},
+    "col.scope_name": {"cs": "území", "en": "unit"},
+    "col.affected_population": {"cs": "dotčená cílová populace (osob)", "en": "people affected"},
+    "col.share_reached": {"cs": "podíl v dosahu", "en": "share reached"},
+    "col.n_obce_affected": {"cs": "dotčených obcí", "en": "obce affected"},
+    "col.working_group": {"cs": "pracovní skupina", "en": "working group"},
+    "col.n_units": {"cs": "počet území s mezerou", "en": "units with a gap"},
+    "col.available": {"cs": "dostupné", "en": "available"},
+    "col.services": {"cs": "služby", "en": "services"},
+    "col.druh": {"cs": "druh (kód)", "en": "kind (code)"},
+    "col.nazev": {"cs": "druh služby", "en": "kind of service"},
+    "col.uroven": {"cs": "úroveň dostupnosti", "en": "level of availability"},
+    "col.zpusob": {"cs": "způsob", "en": "mode"},
+    "col.zdroj": {"cs": "zdroj", "en": "source"},
+    "col.from_name": {"cs": "z obce", "en": "from"},
+    "col.to_name": {"cs": "do obce", "en": "to"},
+    "col.straight_km": {"cs": "vzdušně (km)", "en": "straight line (km)"},
+    "col.road_min": {"cs": "po silnici (min)", "en": "by road (min)"},
+    "col.estimate_min": {"cs": "odhad (min)", "en": "estimate (min)"},
+    "col.ratio": {"cs": "poměr silnice / odhad", "en": "road / estimate"},
+    "col.covered_names": {"cs": "nově pokryté obce", "en": "obce newly covered"},
+    "sheet.summary": {"cs": "Souhrn mezer", "en": "Gap summary"},
+    "sheet.availability": {"cs": "Služby na dálku", "en": "Remote services"},
+    "sheet.access": {"cs": "Úrovně dostupnosti", "en": "Access model"},
+    "sheet.network": {"cs": "Kontrola sítě", "en": "Network check"},
+    "about.network": {"cs": "Silniční síť", "en": "Road network"},
+    "about.access": {"cs": "Úrovně dostupnosti druhů", "en": "Levels of availability"},
+    "about.access_text": {
+        "cs": "mezery se posuzují na úrovni druhu (místní: obec; ORP: ORP/POÚ; krajská: kraj; celostátní a na dálku: "
+              "zda služba existuje) – viz list „Úrovně dostupnosti“ se zdrojem každého pravidla",
+        "en": "gaps are judged at each kind's level (local: obec; ORP: ORP/POÚ; regional: kraj; national and remote: "
+              "whether the service exists) – see the sheet \"Access model\" with the source of every rule"},
 })
 
 
@@ -161,7 +203,13 @@ def _code_text(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     bands = {k: (b.name_cs if lang == "cs" else b.name_en) for k, b in AGE_BANDS.items()}
     forms = {k: (f.name_cs if lang == "cs" else f.name_en) for k, f in FORMS.items()}
     units = {k: (u.name_cs if lang == "cs" else u.name_en) for k, u in CAPACITY_UNITS.items()}
+    from coverage_app.codelists import ACCESS_LEVELS, ACCESS_MODES
+
+    levels = {k: v[lang] for k, v in ACCESS_LEVELS.items()}
+    modes = {k: v[lang] for k, v in ACCESS_MODES.items()}
     words = {
+        "access_level": levels, "uroven": levels, "zpusob": modes,
+        "access_mode": _ModeWords(modes),
         "target_band": bands, "norm_band": bands, "form": forms, "nearest_form": forms,
         "capacity_unit": units, "e2sfca_unit": units, "field_unit": units,
         "method": {"road": t("method.road", lang), "estimate": t("method.estimate_short", lang)},
@@ -171,6 +219,19 @@ def _code_text(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         if col in out:
             out[col] = out[col].map(lambda v, m=mapping: m.get(v, v) if isinstance(v, str) else v)
     return out
+
+
+class _ModeWords(dict):
+    """``field+travel`` → ``služba přijíždí za klientem + klient dojíždí``."""
+
+    def __init__(self, modes: dict[str, str]):
+        super().__init__()
+        self.modes = modes
+
+    def get(self, key, default=None):  # type: ignore[override]
+        if not isinstance(key, str) or not key:
+            return default
+        return " + ".join(self.modes.get(m, m) for m in key.split("+"))
 
 
 def _bool_text(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -186,19 +247,34 @@ def write_analysis(analysis, out_dir: str | Path, *, lang: str = "cs",
                    extra: dict[str, Callable[[Path], None]] | None = None) -> list[Path]:
     """Write all tables of an :class:`~coverage_app.coverage.Analysis` into ``out_dir``.
 
-    Files: ``coverage.csv``, ``coverage_by_form.csv``, ``capacity.csv``, ``gaps.csv``,
-    ``reach_bands.csv`` (UTF-8, machine-readable English headers, ``True``/``False``),
+    Files: ``gap_summary.csv`` (per working group and kind: units, obce and people affected),
+    ``gaps.csv`` (gaps at each kind's level with ``scope``, ``scope_code``, ``scope_name``),
+    ``coverage.csv`` (obec × kind with ``access_level`` and ``access_mode``),
+    ``coverage_by_form.csv``, ``capacity.csv``, ``availability.csv`` (national and remote kinds),
+    ``reach_bands.csv``, ``access.csv`` (the access rules used, with their sources),
+    ``network_check.csv`` (road times of nearby obce against the straight-line estimate)
+    (UTF-8, machine-readable English headers, ``True``/``False``),
     ``coverage.gpkg`` (layers ``obce``, ``coverage``, ``gaps``, ``sites`` in EPSG:5514) and
     ``report.xlsx`` (Czech headers, one sheet per table, and a sheet about the analysis).
     Nothing is written into ``out_dir`` unless every file was produced.
     """
+    from coverage_app.access import access_table
+
     coverage = analysis.coverage
+    gaps = analysis.gaps
+    network = analysis.network
     tables = {
+        "gap_summary.csv": analysis.gap_summary(lang),
+        "gaps.csv": gaps,
         "coverage.csv": coverage,
         "coverage_by_form.csv": analysis.coverage_by_form,
         "capacity.csv": analysis.capacity,
-        "gaps.csv": analysis.gaps,
+        "availability.csv": analysis.availability,
         "reach_bands.csv": analysis.reach_bands,
+        "access.csv": access_table(analysis.services.kinds, analysis.settings.access, analysis.results, lang=lang),
+        "network_check.csv": network.pairs if network is not None else pd.DataFrame(
+            columns=["from_code", "from_name", "to_code", "to_name", "straight_km", "road_min", "estimate_min",
+                     "ratio"]),
     }
     with atomic_output_dir(out_dir) as tmp:
         for name, frame in tables.items():
@@ -227,8 +303,7 @@ def _write_gpkg(analysis, path: Path) -> None:
                                               crs=CRS)
         gaps = analysis.gaps
         if len(gaps):
-            layers["gaps"] = gpd.GeoDataFrame(gaps.copy(), geometry=gaps["municipality_code"].map(shapes).values,
-                                              crs=CRS)
+            layers["gaps"] = gpd.GeoDataFrame(gaps.copy(), geometry=_gap_shapes(analysis, gaps).values, crs=CRS)
     # the sites that matter for the district: services serving it and the nearest sites of its obce
     keep = set(analysis.services.serving_ids(analysis.district.codes))
     if len(cov):
@@ -245,6 +320,23 @@ def _write_gpkg(analysis, path: Path) -> None:
         layer.to_file(path, layer=name, driver="GPKG", engine="pyogrio")
 
 
+def _gap_shapes(analysis, gaps: pd.DataFrame) -> gpd.GeoSeries:
+    """The obec of an obec-level gap; the union of the unit's obce for an ORP, POÚ or kraj gap."""
+    from coverage_app.gaps import scope_units
+
+    obce = analysis.district.obce
+    shapes = obce.set_index("kod_obce").geometry
+    out = gaps["municipality_code"].map(shapes)
+    for level in ("orp", "kraj"):
+        units = scope_units(analysis, level)
+        members = units.assign(kod_obce=obce["kod_obce"].to_numpy()).groupby("scope_code")["kod_obce"].agg(list)
+        for i in gaps.index[(gaps["scope"] != "obec") & out.isna()]:
+            codes = members.get(gaps.at[i, "scope_code"])
+            if codes:
+                out.at[i] = shapes.loc[codes].union_all()
+    return gpd.GeoSeries(out, crs=CRS)
+
+
 def _about_rows(analysis, lang: str) -> list[tuple[str, str]]:
     s = analysis.settings
     rows = [
@@ -252,7 +344,7 @@ def _about_rows(analysis, lang: str) -> list[tuple[str, str]]:
         (t("about.created", lang), dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
         (t("about.method", lang), analysis.method_text(lang)),
         (t("about.mode", lang), t(f"mode.{s.mode}", lang)),
-        (t("about.threshold", lang), f"{s.threshold_min:g}"),
+        (t("about.access", lang), t("about.access_text", lang)),
         (t("about.zones", lang), ", ".join(f"≤{u:g}: {w:g}" for u, w in s.e2sfca_zones)),
         (t("about.population", lang), analysis.district.describe_population(lang)),
         (t("about.date", lang), s.reference_date.strftime("%-d. %-m. %Y") if s.reference_date and lang == "cs"
@@ -260,6 +352,9 @@ def _about_rows(analysis, lang: str) -> list[tuple[str, str]]:
         (t("about.e2sfca", lang), t("about.e2sfca_text", lang)),
         (t("about.internal", lang), t("about.internal_text", lang)),
     ]
+    if analysis.network is not None:
+        for msg in analysis.network.messages(lang):
+            rows.append((t("about.network", lang), msg))
     for n in s.norms:
         rows.append((t("about.norms", lang), f"{n.kind}: {n.per_1000:g} {n.unit} / 1000 ({n.band or ''}) {n.source}"))
     if analysis.services.services["fictional"].any():
@@ -272,11 +367,15 @@ def _about_rows(analysis, lang: str) -> list[tuple[str, str]]:
 
 def _write_xlsx(analysis, tables: dict[str, pd.DataFrame], path: Path, lang: str) -> None:
     sheets = [
+        ("sheet.summary", tables["gap_summary.csv"]),
         ("sheet.gaps", tables["gaps.csv"]),
+        ("sheet.availability", tables["availability.csv"]),
         ("sheet.coverage", tables["coverage.csv"]),
         ("sheet.capacity", tables["capacity.csv"]),
         ("sheet.bands", tables["reach_bands.csv"]),
         ("sheet.by_form", tables["coverage_by_form.csv"]),
+        ("sheet.access", tables["access.csv"]),
+        ("sheet.network", tables["network_check.csv"]),
     ]
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
         about = pd.DataFrame(_about_rows(analysis, lang), columns=["", " "])

@@ -20,6 +20,7 @@ import re
 import pandas as pd
 import streamlit as st
 
+from coverage_app.app._access_tab import access_rules_in_force, access_tab
 from coverage_app.app._logic import (
     capacity_options,
     describe_edit,
@@ -97,8 +98,11 @@ tg = sb.selectbox(ctx.t("app.pl.tg"), [""] + tgs,
 form = sb.selectbox(ctx.t("app.pl.form"), ["", "pob", "amb", "ter"], format_func=form_name, key="pl_form")
 mode = sb.radio(ctx.t("app.pl.mode"), ["car", "walk"], format_func=lambda m: ctx.t(f"app.pl.mode.{m}"),
                 horizontal=True, key="pl_mode")
-threshold = sb.slider(ctx.t("app.pl.threshold"), 5, 90, 30, 5, key="pl_threshold")
-settings = AnalysisSettings(mode=mode, threshold_min=float(threshold), norms=data.norms)
+uniform = sb.checkbox(ctx.t("app.pl.uniform"), value=False, key="pl_uniform", help=ctx.t("app.pl.uniform_help"))
+threshold = sb.slider(ctx.t("app.pl.threshold"), 5, 90, 30, 5, key="pl_threshold") if uniform else None
+access_rules = access_rules_in_force(data)
+settings = AnalysisSettings(mode=mode, uniform_limit_min=float(threshold) if threshold else None, norms=data.norms,
+                            access=dict(access_rules))
 
 baseline, base_key = get_analysis(data, spec, settings, form=form, target_group=tg)
 district = get_district(data, spec)
@@ -140,7 +144,12 @@ lap("scenario")
 st.title(ctx.t("app.pl.title"))
 pop = f"{district.total_population:,}".replace(",", "\u202f") if lang == "cs" else f"{district.total_population:,}"
 st.caption(ctx.t("app.pl.caption", district=district.name, obce=len(district), pop=pop,
-                 method=baseline.method_text(lang), threshold=threshold))
+                 method=baseline.method_text(lang),
+                 threshold=ctx.t("app.pl.limit_uniform", threshold=threshold) if threshold
+                 else ctx.t("app.pl.limits_by_kind")))
+if baseline.network is not None:
+    for msg in baseline.network.messages(lang):
+        st.warning(msg, icon=":material/alt_route:")
 if district.age_is_estimated:
     st.caption(":warning: " + ctx.t("app.age_estimated"))
 view = "baseline"
@@ -158,7 +167,8 @@ shown = scenario_analysis if (view == "scenario" and scenario_analysis is not No
 shown_key = base_key if shown is baseline else scenario_key
 
 # --- map and gap table ------------------------------------------------------------------------
-iso_options = memo(f"site_options|{shown_key}|{kinds_key}", lambda: site_options(shown.services, kinds))
+iso_options = memo(f"site_options|{shown_key}|{kinds_key}",
+                   lambda: site_options(shown.services, kinds, only=shown.counting_site_ids()))
 iso_site = sb.selectbox(ctx.t("app.pl.iso"), [""] + list(iso_options),
                         format_func=lambda s: iso_options.get(s, ctx.t("app.none")), key=f"pl_iso_{spec}")
 lap("header")
@@ -186,6 +196,7 @@ def _layers():
                           baseline=baseline, lang=lang, legend_parts=("classes",))
 
 
+summary_box = st.container()  # the gap summary first, above the map and the gaps one by one
 left, right = st.columns([3, 2], gap="medium")
 with left:
     st.radio(ctx.t("app.pl.click_mode"), ["obec", "point"], format_func=lambda m: ctx.t(f"app.pl.click.{m}"),
@@ -211,24 +222,45 @@ with left:
         st.caption(ctx.t("app.pl.point_set", lat=f"{p['lat']:.5f}", lon=f"{p['lng']:.5f}",
                          obec=names.get(p["obec"], p["obec"])))
 
-def _gaps() -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """The gaps of the chosen kinds, and the gap table for display."""
+def _gaps() -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame | None]:
+    """The gaps of the chosen kinds; for display the summary, the gap table and remote services."""
     gaps = shown.gaps
     gaps = gaps[gaps["service_kind"].isin(kinds)] if len(gaps) else gaps
-    cols = ["rank", "municipality_name", "kind_name", "target_population", "travel_time_min", "reason"]
-    return gaps, (frame(gaps[cols], lang) if len(gaps) else None)
+    summary = shown.gap_summary(lang)
+    summary = summary[summary["service_kind"].isin(kinds)] if len(summary) else summary
+    cols = ["rank", "scope_name", "kind_name", "affected_population", "reason"]
+    summary = summary.assign(affected_population=summary["affected_population"].round(0).astype(int))
+    gaps_shown = gaps.assign(affected_population=gaps["affected_population"].round(0).astype(int))
+    avail = shown.availability
+    avail = avail[avail["service_kind"].isin(kinds)] if len(avail) else avail
+    return (gaps,
+            frame(summary[["working_group", "kind_name", "access_level", "n_units", "n_obce_affected",
+                           "affected_population"]], lang) if len(summary) else None,
+            frame(gaps_shown[cols], lang) if len(gaps) else None,
+            frame(avail[["kind_name", "scope_name", "available", "services"]], lang) if len(avail) else None)
 
 
-with right:
-    gaps, table = memo(f"gaps|{shown_key}|{kinds_key}|{lang}", _gaps)
+with summary_box:
+    gaps, summary_table, table, avail_table = memo(f"gaps|{shown_key}|{kinds_key}|{lang}", _gaps)
     st.subheader(ctx.t("app.pl.gaps", n=len(gaps)))
     st.caption(ctx.t("app.pl.gaps_note"))
+    if summary_table is not None:
+        st.markdown(f"**{ctx.t('app.pl.summary')}**")
+        st.dataframe(summary_table, hide_index=True, key="pl_gap_summary", width="stretch",
+                     column_config={c: st.column_config.Column(width="medium" if i < 2 else "small")
+                                    for i, c in enumerate(summary_table.columns)})
+
+with right:
     if table is not None:
-        st.dataframe(table, height=500, hide_index=True, key="pl_gap_table",
+        st.markdown(f"**{ctx.t('app.pl.gap_detail')}**")
+        st.dataframe(table, height=400, hide_index=True, key="pl_gap_table",
                      column_config={table.columns[0]: st.column_config.NumberColumn(width="small"),
                                     table.columns[-1]: st.column_config.TextColumn(width="large")})
     else:
         st.success(ctx.t("app.pl.no_gaps"))
+    if avail_table is not None:
+        with st.expander(ctx.t("app.pl.remote")):
+            st.dataframe(avail_table, hide_index=True)
 lap("gap_table")
 
 # --- obec detail ------------------------------------------------------------------------------
@@ -288,9 +320,9 @@ if kod:
 lap("detail")
 
 # --- tabs ---------------------------------------------------------------------------------------
-tab_wi, tab_sg, tab_pd, tab_cap, tab_dl = st.tabs([ctx.t("app.pl.tab.whatif"), ctx.t("app.pl.tab.suggest"),
-                                                   ctx.t("app.pl.tab.period"), ctx.t("app.pl.tab.capacity"),
-                                                   ctx.t("app.pl.tab.download")])
+tab_wi, tab_sg, tab_acc, tab_pd, tab_cap, tab_dl = st.tabs([
+    ctx.t("app.pl.tab.whatif"), ctx.t("app.pl.tab.suggest"), ctx.t("app.pl.tab.access"), ctx.t("app.pl.tab.period"),
+    ctx.t("app.pl.tab.capacity"), ctx.t("app.pl.tab.download")])
 
 
 def _push(edit) -> None:
@@ -352,7 +384,7 @@ with tab_wi:
             st.button(ctx.t("app.wi.add_edit"), key="wi_add_pt", type="primary", on_click=_on_add, args=("point",))
     elif action == "resize":
         opts = memo(f"capacity_options|{base_key}|{kinds_key}|{lang}",
-                    lambda: capacity_options(baseline.services, kinds, lang))
+                    lambda: capacity_options(baseline.services, kinds, lang, only=baseline.counting_site_ids()))
         if opts:
             row = st.selectbox(ctx.t("app.wi.cap_row"), list(opts), format_func=opts.get, key="wi_cap_row")
             sid, f, u = row.split("|")
@@ -360,7 +392,8 @@ with tab_wi:
                             value=float(baseline.services.capacity_of(sid, f, u)), step=1.0, key=f"wi_new_cap_{row}")
             st.button(ctx.t("app.wi.add_edit"), key="wi_resize", type="primary", on_click=_on_resize)
     elif action in ("remove", "move"):
-        opts = memo(f"site_options|{base_key}|{kinds_key}", lambda: site_options(baseline.services, kinds))
+        opts = memo(f"site_options|{base_key}|{kinds_key}",
+                    lambda: site_options(baseline.services, kinds, only=baseline.counting_site_ids()))
         if opts:
             st.selectbox(ctx.t("app.wi.site"), list(opts), format_func=opts.get, key=f"wi_site_{action}")
             if action == "remove":
@@ -458,7 +491,12 @@ with tab_sg:
         c1, c2, c3 = st.columns(3)
         sg_kind = c1.selectbox(ctx.t("app.sg.kind"), kinds, format_func=kind_name, key="sg_kind")
         sg_k = c2.number_input(ctx.t("app.sg.k"), 1, 10, 3, key="sg_k")
-        sg_form = c3.selectbox(ctx.t("app.wi.form"), ["amb", "pob"], format_func=form_name, key="sg_form")
+        from coverage_app.scenario import suggestion_form
+
+        sg_forms = [f for f in ("ter", "amb", "pob") if f in (catalog[sg_kind].forms or ("amb",))]
+        sg_default = suggestion_form(baseline, sg_kind)
+        sg_form = c3.selectbox(ctx.t("app.wi.form"), sg_forms, format_func=form_name, key=f"sg_form_{sg_kind}",
+                               index=sg_forms.index(sg_default) if sg_default in sg_forms else 0)
 
         @st.cache_resource(show_spinner=False, max_entries=16)
         def _suggest(key: str, kind: str, k: int, form: str, lang: str, _analysis) -> pd.DataFrame:
@@ -473,16 +511,23 @@ with tab_sg:
             if result.empty:
                 st.info(ctx.t("app.sg.none"))
             else:
-                st.dataframe(result.rename(columns={"kod_obce": "municipality_code", "nazev_obce": "municipality_name"})
-                             .pipe(frame, lang), hide_index=True)
+                st.dataframe(result[["rank", "nazev_obce", "form", "newly_covered", "covered_names", "capacity",
+                                     "capacity_unit", "method"]]
+                             .rename(columns={"nazev_obce": "municipality_name"}).pipe(frame, lang), hide_index=True)
                 ranks = result["rank"].tolist()
                 pick = st.selectbox(ctx.t("app.sg.pick"), ranks,
                                     format_func=lambda r: f"{r}. {result.set_index('rank').loc[r, 'nazev_obce']}",
                                     key="sg_pick")
                 kobj = catalog[sg_kind]
+                chosen = result.set_index("rank").loc[pick]
+                cap = float(chosen["capacity"]) if pd.notna(chosen["capacity"]) and chosen["capacity"] > 0 else 20.0
                 st.button(ctx.t("app.sg.add"), key="sg_add", on_click=_push, args=(AddSite(
-                    kind=sg_kind, form=sg_form, kod_obce=str(result.set_index("rank").loc[pick, "kod_obce"]),
-                    capacity=20.0, unit=kobj.units[0] if kobj.units else "klient"),))
+                    kind=sg_kind, form=sg_form, kod_obce=str(chosen["kod_obce"]), capacity=cap,
+                    unit=str(chosen["capacity_unit"] or (kobj.units[0] if kobj.units else "klient")),
+                    service_area=tuple(c for c in str(chosen["service_area"]).split(";") if c)),))
+
+with tab_acc:
+    access_tab(ctx, data, list(baseline.results))
 
 with tab_pd:
     if data.previous_services is None:

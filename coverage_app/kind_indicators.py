@@ -1,0 +1,567 @@
+"""Indicators of one kind of service per obec, judged by the kind's access rule.
+
+:func:`compute_kind` fills one :class:`KindResult` (coverage per obec, per form, district
+capacity, population by travel-time band).  What counts follows the kind's
+:class:`~coverage_app.codelists.AccessRule`:
+
+* **which sites count** — the district's own sites, sites of services that declare an obec of the
+  district in their service area, and sites elsewhere only when some obec of the district reaches
+  them within the kind's travel limit plus a margin (:attr:`AnalysisSettings.reach_margin_min`).
+  The nearest site is looked for among them and only within that horizon: a site beyond reach is
+  never anyone's nearest (the reason then says "žádný … do N min");
+* **travel** — reachable when the nearest counting site of an ambulatory or residential form is
+  within the kind's travel limit (minutes);
+* **field** — covered when the obec is in a field service's declared area (or, where none is
+  declared, within the field limit of its base); where the base is placed, the staff's drive time
+  from it is reported and obce beyond the field limit are flagged;
+* **remote** — never a travel question (see :mod:`coverage_app.gaps`);
+* ``gap`` per obec is set for *local* kinds only; kinds of the ORP, regional and national level
+  are judged per unit in :mod:`coverage_app.gaps`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from coverage_app.codelists import AGE_BANDS, CAPACITY_UNITS, FORMS, AccessRule, base_bands_of
+from coverage_app.i18n import fmt_num, register, t
+from coverage_app.indicators import _capacity_table, _e2sfca_for, _main_unit, field_ratio, fmt_dec, time_band_label
+from coverage_app.indicators import _num
+
+if TYPE_CHECKING:
+    from coverage_app.coverage import Analysis
+
+__all__ = ["COVERAGE_COLUMNS", "KindResult", "compute_kind", "unit_capacity"]
+
+register({
+    "reason.nearest_beyond": {"cs": "nejbližší {kind} {minutes} min (limit {limit} min)",
+                              "en": "nearest {kind} {minutes} min (limit {limit} min)"},
+    "reason.none_within": {"cs": "žádné zařízení ({kind}) do {horizon} min", "en": "no site ({kind}) within {horizon} min"},
+    "reason.outside_field": {"cs": "mimo územní působnost terénních služeb",
+                             "en": "outside the service area of field services"},
+    "reason.no_field": {"cs": "žádná terénní služba tohoto druhu", "en": "no field service of this kind"},
+    "reason.field_far": {"cs": "v působnosti, ale {minutes} min od střediska (limit {limit} min)",
+                         "en": "in the service area, but {minutes} min from the base (limit {limit} min)"},
+    "band.field_only": {"cs": "jen terénní služba", "en": "field service only"},
+    "band.none": {"cs": "bez dosahu", "en": "out of reach"},
+    "reason.below_norm": {
+        "cs": "kapacita {value} {unit} na 1000 ({band}) je pod normou {norm}{source}",
+        "en": "capacity {value} {unit} per 1000 ({band}) is below the norm {norm}{source}",
+    },
+    "reason.source": {"cs": " (zdroj: {source})", "en": " (source: {source})"},
+})
+
+#: Columns of :attr:`Analysis.coverage` (first the ones the CLI promises).
+COVERAGE_COLUMNS: tuple[str, ...] = (
+    "municipality_code", "municipality_name", "service_kind", "kind_name", "access_level", "access_mode",
+    "limit_min", "target_band", "target_population", "nearest_service_id", "nearest_site_id", "nearest_site_name",
+    "nearest_form", "travel_time_min", "distance_km", "time_band", "reachable", "field_covered", "field_basis",
+    "field_services", "field_base_min", "field_limit_min", "field_beyond_limit", "reached",
+    "e2sfca_per_1000", "e2sfca_shared_per_1000", "e2sfca_unit", "field_capacity_per_1000", "field_unit",
+    "gap", "gap_reason", "note", "age_estimated", "method",
+)
+
+
+@dataclass
+class KindResult:
+    """Indicators of one kind (kept apart so a what-if recomputes only the kinds it touches).
+
+    ``counting_sites`` are the ``site_id`` of the travel sites that count for the district.
+    """
+
+    kind: str
+    coverage: pd.DataFrame
+    by_form: pd.DataFrame
+    capacity: pd.DataFrame
+    bands: pd.DataFrame
+    rule: AccessRule | None = None
+    counting_sites: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass
+class _Kind:
+    """What every step of :func:`compute_kind` needs about one kind."""
+
+    analysis: "Analysis"
+    kind: str
+    name: str
+    singular: str
+    rule: AccessRule
+    band: str
+    pop: pd.Series
+    sv: pd.DataFrame
+    ksites: gpd.GeoDataFrame
+    all_sites: pd.DataFrame
+    caps: pd.DataFrame
+    kind_ids: set[str]
+
+    @property
+    def n(self) -> int:
+        return len(self.pop)
+
+    @property
+    def codes(self) -> list[str]:
+        return self.analysis.district.codes
+
+    @property
+    def travel_limit(self) -> float:
+        """Travel limit in minutes (the analysis threshold where the kind has no travel mode)."""
+        return self.analysis.settings.limit_of(self.rule, "travel")
+
+    @property
+    def field_limit(self) -> float:
+        return self.analysis.settings.limit_of(self.rule, "field")
+
+    @property
+    def horizon(self) -> float:
+        """Minutes beyond which a site is out of reach and never anyone's nearest."""
+        return self.travel_limit + self.analysis.settings.reach_margin_min
+
+
+def _target(analysis: "Analysis", band: str) -> pd.Series:
+    return analysis.district.target_population(band)
+
+
+def _band_population(frame: pd.DataFrame | None, band: str) -> np.ndarray | pd.Series | None:
+    if frame is None or len(frame) == 0:
+        return None
+    if band == "total":
+        return frame["population"].astype(float)
+    cols = [b.column for b in base_bands_of(band)]
+    if not all(c in frame for c in cols):
+        return None
+    return frame[cols].astype(float).sum(axis=1)
+
+
+def _plain(frame):
+    """Text columns as plain Python objects (much faster to filter than Arrow strings)."""
+    for c in frame.columns:
+        if c != "geometry" and pd.api.types.is_string_dtype(frame[c].dtype):
+            frame[c] = frame[c].astype(object)
+    return frame
+
+
+def _tables(analysis: "Analysis") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Services indexed by id, capacities and all sites (placed or not), with plain text columns
+    (cached per services object)."""
+    key = id(analysis.services)
+    cached = getattr(analysis, "_table_cache", None)
+    if cached is None or cached[0] != key:
+        sv = _plain(analysis.services.services.copy()).set_index("service_id")
+        caps = _plain(analysis.services.capacities.copy())
+        sites = _plain(pd.DataFrame(analysis.services.sites.drop(columns="geometry")))
+        analysis._table_cache = (key, sv, caps, sites)
+    return analysis._table_cache[1], analysis._table_cache[2], analysis._table_cache[3]
+
+
+def _context(analysis: "Analysis", kind: str) -> _Kind:
+    s = analysis.settings
+    kinds = analysis.services.kinds
+    kobj = kinds.get(kind)
+    band = s.band_of(kind, kinds)
+    sv, caps_all, sites_all = _tables(analysis)
+    kind_ids = set(sv.index[sv["kind"] == kind])
+    return _Kind(
+        analysis=analysis, kind=kind, name=kobj.name_cs if kobj else kind,
+        singular=kobj.singular_cs if kobj else kind, rule=s.access_of(kind, kinds), band=band,
+        pop=_target(analysis, band), sv=sv,
+        ksites=analysis.sites[analysis.sites["service_id"].isin(kind_ids)],
+        all_sites=sites_all[sites_all["service_id"].isin(kind_ids)],
+        caps=caps_all[caps_all["service_id"].isin(kind_ids)], kind_ids=kind_ids)
+
+
+# ---------------------------------------------------------------------------------------------
+# Steps
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class _Nearest:
+    minutes: np.ndarray      # best minutes within the horizon (inf otherwise)
+    km: np.ndarray
+    service: np.ndarray
+    site: np.ndarray
+    name: np.ndarray
+    form: np.ndarray
+    reachable: np.ndarray
+    counting: pd.DataFrame   # counting travel sites
+    any_sites: bool          # any travel site of the kind exists in the data
+
+
+def _counting_mask(k: _Kind, travel_sites: pd.DataFrame, minutes: np.ndarray) -> np.ndarray:
+    """Which travel sites count for the district (own obec, declared area, or within the horizon)."""
+    codes = set(k.codes)
+    own = travel_sites["kod_obce"].isin(codes).to_numpy()
+    areas = k.sv["service_area"].reindex(travel_sites["service_id"]).to_numpy()
+    declared = np.array([bool(codes.intersection(a)) if isinstance(a, tuple) else False for a in areas], dtype=bool)
+    near = (minutes <= k.horizon).any(axis=0) if minutes.size else np.zeros(len(travel_sites), dtype=bool)
+    return own | declared | near
+
+
+def _nearest(k: _Kind) -> _Nearest:
+    a = k.analysis
+    n = k.n
+    travel_sites = k.ksites[k.ksites["form"].isin(a.settings.travel_forms)]
+    tmin = a.travel.minutes[:, travel_sites["col"].to_numpy()] if len(travel_sites) else np.empty((n, 0))
+    counts = _counting_mask(k, travel_sites, tmin) if len(travel_sites) else np.zeros(0, dtype=bool)
+    ts = travel_sites[counts].reset_index(drop=True)
+    empty = np.array([""] * n, dtype=object)
+    if len(ts) == 0:
+        return _Nearest(np.full(n, np.inf), np.full(n, np.nan), empty, empty.copy(), empty.copy(), empty.copy(),
+                        np.zeros(n, dtype=bool), ts, bool(len(travel_sites)))
+    cols = ts["col"].to_numpy()
+    tmin = a.travel.minutes[:, cols]
+    tkm = a.travel.km[:, cols]
+    j = np.argmin(tmin, axis=1)
+    best = tmin[np.arange(n), j]
+    has = np.isfinite(best) & (best <= k.horizon)
+    best = np.where(has, best, np.inf)
+    site_names = ts["site_name"].astype(str).to_numpy()
+    service_names = ts["service_id"].map(k.sv["service_name"]).fillna("").astype(str).to_numpy()
+    site_names = np.where(site_names == "", service_names, site_names)
+    return _Nearest(
+        minutes=best, km=np.where(has, tkm[np.arange(n), j], np.nan),
+        service=np.where(has, ts["service_id"].to_numpy()[j], ""), site=np.where(has, ts["site_id"].to_numpy()[j], ""),
+        name=np.where(has, site_names[j], ""), form=np.where(has, ts["form"].to_numpy()[j], ""),
+        reachable=has & (best <= k.travel_limit), counting=ts, any_sites=True)
+
+
+@dataclass
+class _Field:
+    areas: dict[str, tuple[str, ...]]
+    covered_by: list[list[str]]
+    covered: np.ndarray
+    basis: list[str]
+    base_min: np.ndarray     # staff's drive from the nearest covering base (nan when unknown)
+    beyond: np.ndarray
+
+
+def _field(k: _Kind) -> _Field:
+    a = k.analysis
+    s = a.settings
+    n = k.n
+    codes = k.codes
+    field_ids = sorted((set(k.ksites.loc[k.ksites["form"] == "ter", "service_id"])
+                        | set(k.caps.loc[k.caps["form"] == "ter", "service_id"])) & k.kind_ids)
+    minutes_all = a.travel.minutes
+    areas: dict[str, tuple[str, ...]] = {}
+    basis: dict[str, str] = {}
+    base_cols: dict[str, np.ndarray] = {}
+    for sid in field_ids:
+        mine = k.ksites[k.ksites["service_id"] == sid]
+        ter = mine[mine["form"] == "ter"]
+        base_cols[sid] = (ter if len(ter) else mine)["col"].to_numpy()
+        declared = tuple(k.sv.loc[sid, "service_area"]) if sid in k.sv.index else ()
+        if declared:
+            areas[sid], basis[sid] = declared, "declared"
+        elif s.assume_field_area:
+            cols = base_cols[sid]
+            near = (minutes_all[:, cols] <= k.field_limit).any(axis=1) if cols.size else np.zeros(n, dtype=bool)
+            areas[sid], basis[sid] = tuple(c for c, ok in zip(codes, near) if ok), "assumed"
+    covered_by: list[list[str]] = [[] for _ in range(n)]
+    basis_of: list[set[str]] = [set() for _ in range(n)]
+    base_min = np.full(n, np.nan)
+    pos = {c: i for i, c in enumerate(codes)}
+    for sid, area in areas.items():
+        cols = base_cols.get(sid, np.empty(0, dtype=int))
+        for c in area:
+            i = pos.get(c)
+            if i is None:
+                continue
+            covered_by[i].append(sid)
+            basis_of[i].add(basis[sid])
+            if cols.size:
+                m = float(np.min(minutes_all[i, cols]))
+                if np.isfinite(m) and not (base_min[i] <= m):
+                    base_min[i] = m
+    covered = np.array([bool(x) for x in covered_by], dtype=bool)
+    beyond = covered & np.isfinite(base_min) & (np.nan_to_num(base_min, nan=0.0) > k.field_limit)
+    field_basis = ["declared" if "declared" in b else ("assumed" if b else "") for b in basis_of]
+    return _Field(areas, covered_by, covered, field_basis, base_min, beyond)
+
+
+@dataclass
+class _Capacity:
+    e2_by_unit: dict[tuple[str, str], np.ndarray]
+    field_by_unit: dict[str, pd.Series]
+    e2_unit: str | None
+    field_unit: str | None
+    e2_main: np.ndarray
+    e2_shared: np.ndarray
+    field_main: np.ndarray
+    travel_caps: pd.DataFrame
+    field_caps: pd.DataFrame
+
+
+def _capacity_indices(k: _Kind, near: _Nearest, fld: _Field) -> _Capacity:
+    """E2SFCA per form × unit over the kind's travel sites and the field ratio per unit."""
+    from coverage_app.coverage import _outside_target
+
+    a = k.analysis
+    s = a.settings
+    n = k.n
+    minutes_all = a.travel.minutes
+    travel_sites = k.ksites[k.ksites["form"].isin(s.travel_forms)]
+    travel_caps = k.caps[k.caps["form"].isin(s.travel_forms)]
+    field_caps = k.caps[k.caps["form"] == "ter"]
+    area_pop = _band_population(a.area_population, k.band)
+    out_pop = _outside_target(a, k.band)
+    popv = k.pop.to_numpy()
+    e2: dict[tuple[str, str], np.ndarray] = {}
+    e2_shared: dict[tuple[str, str], np.ndarray] = {}
+    for (form, unit), grp in travel_caps.groupby(["form", "unit"]):
+        fsites = travel_sites[travel_sites["form"] == form]
+        e2[(form, unit)] = _e2sfca_for(grp, fsites, minutes_all, popv, s)
+        e2_shared[(form, unit)] = (_e2sfca_for(grp, fsites, minutes_all, popv, s, out_pop, a.outside_minutes)
+                                   if out_pop is not None else e2[(form, unit)])
+    field_by_unit = {}
+    for unit, grp in field_caps.groupby("unit"):
+        supply = dict(zip(grp["service_id"], grp["capacity"].astype(float)))
+        field_by_unit[unit] = field_ratio(k.pop, supply, fld.areas, area_pop)
+    kobj = a.services.kinds.get(k.kind)
+    preferred = list(kobj.units) if kobj else list(CAPACITY_UNITS)
+    if len(travel_sites):
+        within = (minutes_all[:, travel_sites["col"].to_numpy()] <= s.catchment_min).any(axis=0)
+        near_ids = set(travel_sites.loc[within, "service_id"])
+    else:
+        near_ids = set()
+    serving = {sid for sid, area in fld.areas.items() if set(area) & set(k.codes)}
+    e2_unit = (_main_unit(travel_caps.loc[travel_caps["service_id"].isin(near_ids), "unit"], preferred)
+               or _main_unit(travel_caps["unit"], preferred))
+    field_unit = (_main_unit(field_caps.loc[field_caps["service_id"].isin(serving), "unit"], preferred)
+                  or _main_unit(field_caps["unit"], preferred))
+    e2_main, e2_sh = np.zeros(n), np.zeros(n)
+    for (form, unit), arr in e2.items():
+        if unit == e2_unit:
+            e2_main = e2_main + arr
+            e2_sh = e2_sh + e2_shared[(form, unit)]
+    field_main = field_by_unit[field_unit].to_numpy() if field_unit else np.zeros(n)
+    return _Capacity(e2, field_by_unit, e2_unit, field_unit, e2_main, e2_sh, field_main, travel_caps, field_caps)
+
+
+def _norm_check(k: _Kind, cap: _Capacity, fld: _Field) -> tuple[np.ndarray, list[list[str]]]:
+    """Obce whose accessible capacity per 1000 is below a user norm (local kinds only)."""
+    a = k.analysis
+    s = a.settings
+    n = k.n
+    fail = np.zeros(n, dtype=bool)
+    reasons: list[list[str]] = [[] for _ in range(n)]
+    if k.rule.level != "mistni":
+        return fail, reasons  # judged per ORP/kraj from the unit's capacity (coverage_app.gaps)
+    travel_sites = k.ksites[k.ksites["form"].isin(s.travel_forms)]
+    for norm in s.norms_for(k.kind):
+        nband = norm.band or k.band
+        npop = k.pop if nband == k.band else _target(a, nband)
+        value = np.zeros(n)
+        for (form, unit), grp in cap.travel_caps.groupby(["form", "unit"]):
+            if unit == norm.unit and norm.form in (None, form):
+                value += cap.e2_by_unit[(form, unit)] if nband == k.band else _e2sfca_for(
+                    grp, travel_sites[travel_sites["form"] == form], a.travel.minutes, npop.to_numpy(), s)
+        if norm.form in (None, "ter") and norm.unit in set(cap.field_caps["unit"]):
+            grp = cap.field_caps[cap.field_caps["unit"] == norm.unit]
+            supply = dict(zip(grp["service_id"], grp["capacity"].astype(float)))
+            value += field_ratio(npop, supply, fld.areas, _band_population(a.area_population, nband)).to_numpy()
+        per1000 = value * 1000.0
+        low = per1000 < norm.per_1000
+        fail |= low
+        unit_txt = CAPACITY_UNITS[norm.unit].short_cs
+        src = t("reason.source", "cs", source=norm.source) if norm.source else ""
+        for i in np.flatnonzero(low):
+            reasons[i].append(t("reason.below_norm", "cs", value=fmt_dec(per1000[i]), unit=unit_txt,
+                                band=AGE_BANDS[nband].name_cs, norm=fmt_dec(norm.per_1000), source=src))
+    return fail, reasons
+
+
+def _reached(k: _Kind, near: _Nearest, fld: _Field) -> np.ndarray:
+    """Obce reached by one of the kind's modes (travel within the limit, or field coverage)."""
+    modes = k.rule.modes
+    reached = np.zeros(k.n, dtype=bool)
+    if "travel" in modes:
+        reached |= near.reachable
+    if "field" in modes:
+        reached |= fld.covered
+    return reached
+
+
+def _obec_reasons(k: _Kind, near: _Nearest, fld: _Field, access_gap: np.ndarray,
+                  norm_reason: list[list[str]]) -> tuple[list[str], list[str]]:
+    """Plain Czech reason of each obec's gap, and a note (field base too far) for the others."""
+    modes = k.rule.modes
+    has_field = bool(fld.areas)
+    popv = k.pop.to_numpy(dtype=float)
+    reasons, notes = [], []
+    limit = _num(k.travel_limit)
+    for i in range(k.n):
+        parts: list[str] = []
+        if access_gap[i] and popv[i] > 0:
+            if "travel" in modes:
+                if np.isfinite(near.minutes[i]):
+                    parts.append(t("reason.nearest_beyond", "cs", kind=k.singular,
+                                   minutes=fmt_num(near.minutes[i], "cs", 1), limit=limit))
+                else:
+                    parts.append(t("reason.none_within", "cs", kind=k.singular, horizon=_num(k.horizon)))
+            if "field" in modes:
+                parts.append(t("reason.outside_field", "cs") if has_field else t("reason.no_field", "cs"))
+        if popv[i] > 0:
+            parts.extend(norm_reason[i])
+        reasons.append("; ".join(parts))
+        notes.append(t("reason.field_far", "cs", minutes=int(round(fld.base_min[i])), limit=_num(k.field_limit))
+                     if fld.beyond[i] else "")
+    return reasons, notes
+
+
+def _coverage_frame(k: _Kind, near: _Nearest, fld: _Field, cap: _Capacity, norm_fail: np.ndarray,
+                    norm_reason: list[list[str]]) -> tuple[pd.DataFrame, list[str]]:
+    a = k.analysis
+    s = a.settings
+    reached = _reached(k, near, fld)
+    popv = k.pop.to_numpy(dtype=float)
+    travel_or_field = bool({"travel", "field"} & set(k.rule.modes))
+    access_gap = ~reached & travel_or_field
+    local = k.rule.level == "mistni"
+    gap = local & (access_gap | norm_fail) & (popv > 0)  # nobody of the target group there: no gap
+    reasons, notes = _obec_reasons(k, near, fld, access_gap, norm_reason)
+    bands = [time_band_label(m, s.bands_min) for m in near.minutes]
+    has = np.isfinite(near.minutes)
+    district = a.district
+    cov = pd.DataFrame({
+        "municipality_code": k.codes,
+        "municipality_name": district.obce["nazev_obce"].tolist(),
+        "service_kind": k.kind,
+        "kind_name": k.name,
+        "access_level": k.rule.level,
+        "access_mode": k.rule.mode_code,
+        "limit_min": k.travel_limit if "travel" in k.rule.modes else np.nan,
+        "target_band": k.band,
+        "target_population": np.round(popv, 1),
+        "nearest_service_id": near.service,
+        "nearest_site_id": near.site,
+        "nearest_site_name": near.name,
+        "nearest_form": near.form,
+        "travel_time_min": np.where(has, np.round(near.minutes, 1), np.nan),
+        "distance_km": np.where(has, np.round(near.km, 2), np.nan),
+        "time_band": bands,
+        "reachable": near.reachable,
+        "field_covered": fld.covered,
+        "field_basis": fld.basis,
+        "field_services": [";".join(x) for x in fld.covered_by],
+        "field_base_min": np.round(fld.base_min, 1),
+        "field_limit_min": k.field_limit if "field" in k.rule.modes else np.nan,
+        "field_beyond_limit": fld.beyond,
+        "reached": reached,
+        "e2sfca_per_1000": np.round(cap.e2_main * 1000.0, 4),
+        "e2sfca_shared_per_1000": np.round(cap.e2_shared * 1000.0, 4),
+        "e2sfca_unit": cap.e2_unit or "",
+        "field_capacity_per_1000": np.round(cap.field_main * 1000.0, 4),
+        "field_unit": cap.field_unit or "",
+        "gap": gap,
+        "gap_reason": reasons,
+        "note": notes,
+        "age_estimated": district.obce["age_estimated"].to_numpy() & (k.band != "total"),
+        "method": a.travel.method,
+    })
+    return cov, bands
+
+
+def _by_form(k: _Kind, near: _Nearest, fld: _Field, cap: _Capacity) -> pd.DataFrame:
+    """The indicators per obec × form × capacity unit (only counting sites are anyone's nearest)."""
+    a = k.analysis
+    s = a.settings
+    n = k.n
+    counting = set(near.counting["site_id"]) if len(near.counting) else set()
+    rows = []
+    for form in FORMS:
+        f_units = sorted(set(k.caps.loc[k.caps["form"] == form, "unit"]))
+        f_sites = k.ksites[k.ksites["form"] == form]
+        if not (set(f_sites["service_id"]) | set(k.caps.loc[k.caps["form"] == form, "service_id"])):
+            continue
+        f_count = f_sites[f_sites["site_id"].isin(counting)] if form in s.travel_forms else f_sites.iloc[0:0]
+        if len(f_count):
+            fm = a.travel.minutes[:, f_count["col"].to_numpy()]
+            fk = a.travel.km[:, f_count["col"].to_numpy()]
+            fj = np.argmin(fm, axis=1)
+            fmin = fm[np.arange(n), fj]
+            fok = np.isfinite(fmin) & (fmin <= k.horizon)
+            fkm = fk[np.arange(n), fj]
+            fs = f_count.reset_index(drop=True)
+            f_near = np.where(fok, fs["service_id"].to_numpy()[fj], "")
+            f_site = np.where(fok, fs["site_id"].to_numpy()[fj], "")
+        else:
+            fmin, fkm = np.full(n, np.inf), np.full(n, np.nan)
+            fok = np.zeros(n, dtype=bool)
+            f_near = f_site = np.array([""] * n, dtype=object)
+        for unit in f_units or [""]:
+            if form == "ter":
+                value = cap.field_by_unit[unit].to_numpy() if unit in cap.field_by_unit else np.zeros(n)
+            else:
+                value = cap.e2_by_unit.get((form, unit), np.zeros(n))
+            rows.append(pd.DataFrame({
+                "municipality_code": k.codes, "municipality_name": a.district.obce["nazev_obce"].tolist(),
+                "service_kind": k.kind, "form": form, "capacity_unit": unit,
+                "target_population": np.round(k.pop.to_numpy(), 1),
+                "nearest_service_id": f_near, "nearest_site_id": f_site,
+                "travel_time_min": np.where(fok, np.round(fmin, 1), np.nan),
+                "distance_km": np.where(fok, np.round(fkm, 2), np.nan),
+                "reachable": fok & (fmin <= k.travel_limit) if form != "ter" else False,
+                "field_covered": fld.covered if form == "ter" else False,
+                "capacity_per_1000": np.round(value * 1000.0, 4),
+                "method": a.travel.method,
+            }))
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+
+def _band_table(k: _Kind, bands: list[str], fld: _Field) -> pd.DataFrame:
+    """Target population per travel-time band, field-only and out of reach."""
+    s = k.analysis.settings
+    labels = [time_band_label(b - 1e-9, s.bands_min) for b in s.bands_min] + [f"{_num(s.bands_min[-1])}+"]
+    popv = k.pop.to_numpy()
+    arr = np.array(bands, dtype=object)
+    rows = []
+    for lab in labels:
+        mask = arr == lab
+        rows.append({"service_kind": k.kind, "kind_name": k.name, "time_band": lab,
+                     "target_population": round(float(popv[mask].sum()), 1), "n_obce": int(mask.sum())})
+    none = arr == ""
+    for label, mask in ((t("band.field_only", "cs"), none & fld.covered),
+                        (t("band.none", "cs"), none & ~fld.covered)):
+        rows.append({"service_kind": k.kind, "kind_name": k.name, "time_band": label,
+                     "target_population": round(float(popv[mask].sum()), 1), "n_obce": int(mask.sum())})
+    return pd.DataFrame(rows)
+
+
+def compute_kind(analysis: "Analysis", kind: str) -> KindResult:
+    """Indicators of one kind (coverage, by form, capacity, time bands), by its access rule."""
+    k = _context(analysis, kind)
+    near = _nearest(k)
+    fld = _field(k)
+    cap = _capacity_indices(k, near, fld)
+    norm_fail, norm_reason = _norm_check(k, cap, fld)
+    cov, bands = _coverage_frame(k, near, fld, cap, norm_fail, norm_reason)
+    capacity = district_capacity(k, fld.areas, set(analysis.district.codes), k.pop)
+    return KindResult(kind, cov, _by_form(k, near, fld, cap), capacity, _band_table(k, bands, fld), k.rule,
+                      frozenset(near.counting["site_id"]) if len(near.counting) else frozenset())
+
+
+def district_capacity(k: _Kind, areas: Mapping[str, tuple[str, ...]], codes: set[str], pop: pd.Series) -> pd.DataFrame:
+    """Registered capacity of the kind in an area (the district, or one of its ORP/POÚ)."""
+    a = k.analysis
+    declared = {sid: tuple(k.sv.loc[sid, "service_area"]) for sid in k.kind_ids
+                if sid in k.sv.index and len(k.sv.loc[sid, "service_area"])}
+    areas = {**declared, **areas}
+    return _capacity_table(codes, a.settings, k.kind, k.name, k.band, pop, k.caps, k.all_sites, areas,
+                           _band_population(a.area_population, k.band),
+                           pop_of=lambda b: _target(a, b).loc[lambda x: x.index.isin(codes)],
+                           age_estimated=a.district.age_is_estimated)
+
+
+def unit_capacity(analysis: "Analysis", kind: str, codes: set[str]) -> pd.DataFrame:
+    """Registered capacity of a kind in some obce of the district (one ORP/POÚ), per form × unit,
+    per 1000 of their target population (see :func:`district_capacity`)."""
+    k = _context(analysis, kind)
+    fld = _field(k)
+    pop = k.pop[k.pop.index.isin(codes)]
+    return district_capacity(k, fld.areas, codes, pop)
