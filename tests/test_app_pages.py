@@ -242,3 +242,17 @@ def test_project_with_polygons_draws_polygons_and_keeps_the_password(realdata, d
     (args,) = map_args(public)
     assert "MultiPolygon" in args["script"] or '"type":"Polygon"' in args["script"]
     assert SECRET_STREET not in texts(public) + args["script"]
+
+
+def test_planner_access_model_tab_applies_the_table():
+    at = login(run_page("planovani.py"))
+    assert "limity podle druhů" in texts(at)
+    at.button(key="acc_apply").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Úrovně dostupnosti platí pro tuto relaci." in texts(at)
+    from coverage_app.app._logic import load_demo_data
+
+    rules = at.session_state[f"pl_access_rules::{load_demo_data().key}"]
+    assert rules["DruhSocialniSluzby/13"].level == "orp"  # the defaults, now the session's own table
+    at.checkbox(key="pl_uniform").check().run()
+    assert "limit 30 min" in texts(at)

@@ -161,6 +161,44 @@ def test_import_then_analyze_project(tmp_path, capsys):
     assert cov["municipality_code"].nunique() == 9
 
 
+def test_kraj_access_table_through_import_and_analyze(tmp_path, capsys):
+    """The kraj's own table replaces the defaults: denní stacionáře planned in every obec."""
+    from coverage_app.demo import demo_paths
+
+    p = demo_paths()
+    table = tmp_path / "dostupnost.csv"
+    table.write_text("druh;uroven;zpusob;limit_min;zdroj\ndenní stacionáře;mistni;travel;10;Síť JMK 2026\n",
+                     encoding="utf-8")
+    project = tmp_path / "projekt.gpkg"
+    code, _, err = run(capsys, "import", "--municipalities", str(p["municipalities"]), "--services", str(p["services"]),
+                       "--custom-kinds", str(p["custom_kinds"]), "--access", str(table), "--district", "ORP:6221",
+                       "--out", str(project))
+    assert code == 0, err
+    code, out, err = run(capsys, "analyze", "--project", str(project), "--district", "ORP:6221",
+                         "--out", str(tmp_path / "o"))
+    assert code == 0, err
+    gaps = pd.read_csv(tmp_path / "o" / "gaps.csv", dtype={"municipality_code": str, "scope_code": str})
+    dst = gaps[gaps["service_kind"] == "DruhSocialniSluzby/10"]
+    assert len(dst) > 5 and set(dst["scope"]) == {"obec"}
+    assert dst["reason"].str.contains("limit 10 min").all()
+    access = pd.read_csv(tmp_path / "o" / "access.csv")
+    assert access.loc[access["druh"] == "DruhSocialniSluzby/10", "zdroj"].tolist() == ["Síť JMK 2026"]
+    # without the table the kind is judged once for the ORP
+    code, out, err = run(capsys, "analyze", "--demo", "--district", "ORP:6221", "--out", str(tmp_path / "d"))
+    gaps = pd.read_csv(tmp_path / "d" / "gaps.csv", dtype={"scope_code": str})
+    assert set(gaps["scope"]) <= {"obec", "orp"} and "(v obcích" in out
+    summary = pd.read_csv(tmp_path / "d" / "gap_summary.csv")
+    assert summary["n_units"].sum() == len(gaps)
+    xlsx = pd.ExcelFile(tmp_path / "d" / "report.xlsx")
+    assert xlsx.sheet_names[0] == "Souhrn mezer"
+    bad = tmp_path / "spatne.csv"
+    bad.write_text("druh;uroven;zpusob;limit_min\ndenní stacionáře;okres;travel;10\n", encoding="utf-8")
+    code, _, err = run(capsys, "analyze", "--demo", "--district", "ORP:6221", "--access", str(bad),
+                       "--out", str(tmp_path / "x"))
+    assert code == 1 and "spatne.csv" in err and "řádek 2" in err and "uroven" in err
+    assert not (tmp_path / "x").exists()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("district,n_obce", [("ORP:6221", 24), ("POU:81142", 9)])
 def test_analyze_on_real_data_with_arccr_roads(tmp_path, capsys, realdata, district, n_obce):
@@ -182,6 +220,10 @@ def test_analyze_on_real_data_with_arccr_roads(tmp_path, capsys, realdata, distr
     os_ = cov[cov["service_kind"] == "DruhSocialniSluzby/1"]
     assert os_["travel_time_min"].notna().all()
     assert (os_["distance_km"] > 0).any()
+    # ArcČR 500 lacks the local roads between the villages around Židlochovice: said once
+    assert err.count("příliš hrubá") == (1 if district == "ORP:6221" else 0)
+    net = pd.read_csv(out_dir / "network_check.csv")
+    assert len(net) > 0 and {"from_name", "to_name", "road_min", "estimate_min", "ratio"} <= set(net.columns)
 
 
 def test_compare_two_periods(tmp_path, capsys):

@@ -46,6 +46,9 @@ def access_tab(ctx, data: AppData, kinds_present: Sequence[str]) -> None:
     catalog = data.services.kinds
     rules = access_rules_in_force(data)
     st.write(ctx.t("app.acc.intro"))
+    flash = st.session_state.pop("acc_flash", None)
+    if flash:
+        st.success(flash)
     table = access_table(catalog, rules, only=kinds_present, lang=lang)
     edited = st.data_editor(
         table, hide_index=True, num_rows="dynamic", key=f"acc_editor_{data.key}", width="stretch",
@@ -75,10 +78,10 @@ def access_tab(ctx, data: AppData, kinds_present: Sequence[str]) -> None:
             rules.update(new)
             if data.project_path is not None:
                 _save_to_project(data, rules)
-                st.success(ctx.t("app.acc.saved_project", file=data.project_path.name))
+                st.session_state["acc_flash"] = ctx.t("app.acc.saved_project", file=data.project_path.name)
             else:
-                st.success(ctx.t("app.acc.applied"))
-            st.rerun()
+                st.session_state["acc_flash"] = ctx.t("app.acc.applied")
+            st.rerun()  # the gaps above are recomputed with the new table
     if c2.button(ctx.t("app.acc.reset"), key="acc_reset", disabled=not rules):
         rules.clear()
         st.rerun()
