@@ -44,7 +44,7 @@ def synthetic_services(district: District, neighbours: gpd.GeoDataFrame | None =
             n_sites = 2 if rng.random() < 0.12 else 1
             area: tuple[str, ...] = ()
             if form == "ter":
-                k = int(rng.integers(5, min(15, len(obce)) + 1))
+                k = int(rng.integers(min(5, len(obce)), min(15, len(obce)) + 1))
                 area = tuple(rng.choice(obce["kod_obce"].to_numpy(), size=k, replace=False))
             services.append({"service_id": sid, "service_name": f"{kind.name_cs} {n} (fiktivní)", "kind": kind_id,
                              "service_area": area, "fictional": True, "phone": "+420 000 000 000"})

@@ -6,8 +6,11 @@ package (``coverage_app/data/orp_kody.csv`` and ``pou_kody.csv``, public codelis
 the same in both systems and are the only join key; names are never used to join.
 
 A district is named by a *spec*: ``ORP:6221``, ``ORP:1376``, ``POU:81142``, ``POÚ:3468``, a bare
-code, a name (``Židlochovice``, ``ORP Židlochovice``, ``POÚ Město Albrechtice``) or a list of obce
-(``OBCE:584282;583031``).
+code, a name (``Židlochovice``, ``ORP Židlochovice``, ``POÚ Město Albrechtice``), a list of obce
+(``OBCE:584282;583031``), a kraj (``KRAJ:CZ072``, ``KRAJ:3131`` (ČSÚ), ``KRAJ:141`` (RÚIAN) or
+``KRAJ:Zlínský kraj``), an okres (``OKRES:CZ0643`` or its name, matched against the okres columns
+of the municipality file), the whole country (``CR``) or several of these joined by commas
+(``ORP:6221,ORP:7105``).  The kraj codelist ships with the package (``data/kraje.csv``).
 """
 
 from __future__ import annotations
@@ -23,10 +26,17 @@ import pandas as pd
 from coverage_app.codelists import normalize_text
 from coverage_app.errors import DataError
 
-__all__ = ["DistrictSpec", "orp_codes", "pou_codes", "parse_district_spec", "to_csu_orp", "to_csu_pou",
-           "district_mask", "district_alternatives"]
+__all__ = ["DistrictSpec", "kraj_codes", "orp_codes", "pou_codes", "parse_district_spec", "to_csu_orp",
+           "to_csu_pou", "district_mask", "district_alternatives"]
 
-Level = Literal["ORP", "POU", "OBCE"]
+Level = Literal["ORP", "POU", "OBCE", "KRAJ", "OKRES", "CR", "MULTI"]
+
+
+@lru_cache(maxsize=1)
+def kraj_codes() -> pd.DataFrame:
+    """Kraj codelist: ``kod_kraje_nuts3``, ``kod_kraje_csu``, ``kod_kraje_ruian``, ``kraj``."""
+    with resources.files("coverage_app.data").joinpath("kraje.csv").open(encoding="utf-8") as fh:
+        return pd.read_csv(fh, dtype=str)
 
 
 @lru_cache(maxsize=1)
@@ -78,23 +88,46 @@ class DistrictSpec:
     ruian_code: str
     name: str
     obce: tuple[str, ...] = ()
+    parts: tuple["DistrictSpec", ...] = ()
 
     @property
     def label(self) -> str:
-        """``ORP Židlochovice``, ``POÚ Město Albrechtice`` or ``vybrané obce``."""
+        """``ORP Židlochovice``, ``POÚ Město Albrechtice``, ``Zlínský kraj``, ``Česká republika``…"""
         if self.level == "OBCE":
             return self.name or "vybrané obce"
+        if self.level in ("KRAJ", "CR"):
+            return self.name
+        if self.level == "OKRES":
+            return f"okres {self.name}"
+        if self.level == "MULTI":
+            return ", ".join(p.label for p in self.parts)
         return f"{'ORP' if self.level == 'ORP' else 'POÚ'} {self.name}"
 
     @property
     def key(self) -> str:
-        """Canonical spec string, e.g. ``ORP:6221``."""
+        """Canonical spec string, e.g. ``ORP:6221``, ``KRAJ:CZ072``, ``CR``."""
         if self.level == "OBCE":
             return "OBCE:" + ";".join(self.obce)
+        if self.level == "CR":
+            return "CR"
+        if self.level == "MULTI":
+            return ",".join(p.key for p in self.parts)
         return f"{self.level}:{self.code}"
 
 
-_SPEC_RE = re.compile(r"^\s*(ORP|POU|POÚ|OBCE)\s*[:= ]\s*(.+?)\s*$", re.IGNORECASE)
+_SPEC_RE = re.compile(r"^\s*(ORP|POU|POÚ|OBCE|KRAJ|OKRES)\s*[:= ]\s*(.+?)\s*$", re.IGNORECASE)
+_CR = {"cr", "čr", "cz", "cesko", "česko", "ceska republika", "česká republika"}
+
+
+def _kraj_spec(value: str) -> DistrictSpec:
+    k = kraj_codes()
+    raw = str(value).strip()
+    norm = normalize_text(raw)
+    for r in k.itertuples():
+        if raw.upper() == r.kod_kraje_nuts3 or raw in (r.kod_kraje_csu, r.kod_kraje_ruian) or \
+                norm in (normalize_text(r.kraj), normalize_text(r.kraj).replace(" kraj", "")):
+            return DistrictSpec("KRAJ", r.kod_kraje_nuts3, r.kod_kraje_ruian, r.kraj)
+    raise DataError.single("", None, None, "err.unknown_district", value=f"KRAJ:{value}")
 
 
 def _orp_spec(csu: str) -> DistrictSpec:
@@ -118,12 +151,23 @@ def parse_district_spec(spec: str) -> DistrictSpec:
     raw = str(spec).strip()
     if not raw:
         raise DataError.single("", None, None, "err.bad_district_spec", value=spec)
+    if "," in raw and not raw.upper().startswith("OBCE"):
+        parts = tuple(parse_district_spec(p) for p in raw.split(",") if p.strip())
+        if len(parts) == 1:
+            return parts[0]
+        return DistrictSpec("MULTI", ",".join(p.key for p in parts), "", "", (), parts)
+    if normalize_text(raw) in {normalize_text(c) for c in _CR}:
+        return DistrictSpec("CR", "CZ", "1", "Česká republika")
     m = _SPEC_RE.match(raw)
     level = None
     value = raw
     if m:
         level = m.group(1).upper().replace("Ú", "U")
         value = m.group(2)
+    if level == "KRAJ":
+        return _kraj_spec(value)
+    if level == "OKRES":
+        return DistrictSpec("OKRES", value.strip(), "", value.strip())
     if level == "OBCE":
         codes = tuple(c for c in re.split(r"[;,\s]+", value) if c)
         if not codes or not all(c.isdigit() and len(c) == 6 for c in codes):
@@ -186,9 +230,34 @@ def district_alternatives(spec: str) -> list[str]:
 
 
 def district_mask(obce: pd.DataFrame, spec: DistrictSpec) -> pd.Series:
-    """Boolean mask of the obce (normalised table with ČSÚ ``kod_orp``/``kod_pou``) in ``spec``."""
+    """Boolean mask of the obce (normalised table with ČSÚ ``kod_orp``/``kod_pou``) in ``spec``.
+
+    A kraj is the ORPs of the kraj (ORP codelist); an okres is matched against the okres columns
+    of the municipality file (``kod_okresu``: LAU1 such as ``CZ0643`` or the ČSÚ code;
+    ``nazev_okresu``), which must be there.
+    """
     if spec.level == "ORP":
         return obce["kod_orp"].astype(str) == spec.code
     if spec.level == "POU":
         return obce["kod_pou"].astype(str) == spec.code
+    if spec.level == "CR":
+        return pd.Series(True, index=obce.index)
+    if spec.level == "KRAJ":
+        o = orp_codes()
+        orps = set(o.loc[o["kod_kraje_nuts3"] == spec.code, "kod_orp_csu"])
+        return obce["kod_orp"].astype(str).isin(orps)
+    if spec.level == "OKRES":
+        if "kod_okresu" not in obce and "nazev_okresu" not in obce:
+            raise DataError.single("", None, "kod_okresu", "err.no_okres_columns")
+        value = normalize_text(spec.code)
+        mask = pd.Series(False, index=obce.index)
+        for col in ("kod_okresu", "kod_okresu_csu", "nazev_okresu"):
+            if col in obce:
+                mask |= obce[col].astype(str).map(normalize_text) == value
+        return mask
+    if spec.level == "MULTI":
+        mask = pd.Series(False, index=obce.index)
+        for part in spec.parts:
+            mask |= district_mask(obce, part)
+        return mask
     return obce["kod_obce"].astype(str).isin(set(spec.obce))

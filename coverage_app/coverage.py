@@ -73,7 +73,8 @@ from coverage_app.indicators import (
 from coverage_app.kind_indicators import COVERAGE_COLUMNS, KindResult, _plain, compute_kind
 from coverage_app.model import District, Services
 from coverage_app.netcheck import NetworkCheck, check_network
-from coverage_app.reach import RoadGraph, Router, TravelMatrix
+from coverage_app.reach import RoadGraph, Router
+from coverage_app.sitepass import DenseTravel, SiteTravel, travel_for
 from coverage_app.settings import AnalysisSettings
 
 __all__ = [
@@ -110,8 +111,9 @@ class Analysis:
     ----------
     district, services, settings
         The inputs (services filtered to the reference date).
-    travel : TravelMatrix
-        Obce (rows, district order) × site locations (columns, see ``sites["col"]``).
+    travel : SiteTravel or DenseTravel
+        Obce (rows, district order) × site locations (columns, see ``sites["col"]``): the nearest
+        location of a group, minutes up to a limit, one obec's row (:mod:`coverage_app.sitepass`).
     sites : GeoDataFrame
         The services' sites with a point, with ``col`` (column in ``travel``).
     results : dict of kind id → KindResult
@@ -122,7 +124,7 @@ class Analysis:
     district: District
     services: Services
     settings: AnalysisSettings
-    travel: TravelMatrix
+    travel: SiteTravel | DenseTravel
     sites: gpd.GeoDataFrame
     results: dict[str, KindResult]
     area_population: pd.DataFrame | None = None
@@ -223,11 +225,12 @@ class Analysis:
         i = codes.index(kod_obce)
         tab = self.services.public_sites(lang) if public else self.services.table()
         tab = tab.merge(self.sites[["site_id", "form", "col"]], on=["site_id", "form"], how="left")
+        row_minutes, row_km = self.travel.row(i)
         rows = []
         for (sid, form), grp in tab.groupby(["service_id", "form"], sort=False):
             cols = grp["col"].dropna().astype(int).to_numpy()
-            minutes = self.travel.minutes[i, cols] if cols.size else np.array([])
-            km = self.travel.km[i, cols] if cols.size else np.array([])
+            minutes = row_minutes[cols] if cols.size else np.array([])
+            km = row_km[cols] if cols.size else np.array([])
             best = int(np.argmin(minutes)) if minutes.size else -1
             first = grp.iloc[best if best >= 0 else 0]
             area = set(first["service_area"])
@@ -331,12 +334,16 @@ def analyze(
     sites = _plain(services.sites.loc[placed].copy())
     locations, cols = _site_locations(sites)
     sites["col"] = cols
-    if router is None:
+    if router is None and roads is None:
         router = make_router(district, roads, settings)
-    travel = router.matrix(locations)
+    travel = travel_for(district.xy(), locations, roads, router, mode=settings.mode,
+                        access_speed_kmh=settings.access_speed_kmh)
+    if router is not None and isinstance(travel, SiteTravel):
+        travel._router = router  # a router made earlier (the app's) serves the maps' dense matrix
     analysis = Analysis(district, services, settings, travel, sites, {}, context, unplaced)
-    analysis.outside, analysis.outside_minutes = _outside_demand(district, context, locations, router, settings)
-    analysis.network = check_network(district, router)
+    analysis.outside, analysis.outside_minutes = _outside_demand(district, context, locations, travel.router,
+                                                                 settings)
+    analysis.network = check_network(district, travel)
     for kind in services.kinds_present():
         analysis.results[kind] = compute_kind(analysis, kind)
     return analysis

@@ -153,6 +153,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "cs": "správní obvod „{value}“ nebyl v datech nalezen",
         "en": 'the district "{value}" was not found in the data',
     },
+    "err.no_okres_columns": {
+        "cs": "soubor obcí neobsahuje okresy (sloupec KOD_LAU1, KOD_OKRES nebo NAZ_LAU1); zvolte ORP, POÚ nebo kraj",
+        "en": "the municipality file has no okres columns (KOD_LAU1, KOD_OKRES or NAZ_LAU1); choose an ORP, POÚ or kraj",
+    },
     "err.ambiguous_district": {
         "cs": "název „{value}“ odpovídá více obvodům ({matches}); zadejte kód",
         "en": 'the name "{value}" matches several districts ({matches}); give a code',

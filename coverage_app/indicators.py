@@ -109,16 +109,36 @@ def field_ratio(population: pd.Series, supply: Mapping[str, float], areas: Mappi
         Capacity per person of the target band, indexed like ``population``; ``× 1000`` for
         "per 1000 people".
     """
-    out = pd.Series(0.0, index=population.index)
     known = population if area_population is None else area_population.combine_first(population)
-    for sid, cap in supply.items():
-        area = [c for c in dict.fromkeys(areas.get(sid, ())) if c in known.index]
-        denom = float(known.loc[area].sum()) if area else 0.0
-        if denom <= 0:
-            continue
-        inside = [c for c in area if c in out.index]
-        out.loc[inside] += cap / denom
-    return out
+    sids = [sid for sid in supply if areas.get(sid)]
+    k_idx, pos = _area_pairs(sids, areas, known.index)
+    kv = known.to_numpy(dtype=float)
+    denom = np.bincount(k_idx, weights=kv[pos], minlength=len(sids))
+    cap = np.array([float(supply[sid]) for sid in sids])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(denom > 0, cap / denom, 0.0)
+    out = np.zeros(len(population))
+    at = population.index.get_indexer(known.index[pos])
+    inside = at >= 0
+    np.add.at(out, at[inside], ratio[k_idx[inside]])
+    return pd.Series(out, index=population.index)
+
+
+def _area_pairs(sids: list[str], areas: Mapping[str, Iterable[str]], index: pd.Index
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Service number and position in ``index`` of every distinct (service, obec of its area)
+    pair whose obec is in ``index`` (arrays, for sums per service without a loop over obce)."""
+    k_list, code_list = [], []
+    for k, sid in enumerate(sids):
+        area = list(dict.fromkeys(areas.get(sid, ())))
+        k_list.append(np.full(len(area), k, dtype=np.int64))
+        code_list.extend(area)
+    if not code_list:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    k_idx = np.concatenate(k_list)
+    pos = index.get_indexer(pd.Index(code_list, dtype=object))
+    keep = pos >= 0
+    return k_idx[keep], pos[keep]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,11 +163,13 @@ def _main_unit(units: Iterable[str], preferred: Iterable[str]) -> str | None:
 
 
 
-def _e2sfca_for(caps: pd.DataFrame, sites: gpd.GeoDataFrame, tmin_cols: np.ndarray, pop: np.ndarray,
+def _e2sfca_for(caps: pd.DataFrame, sites: gpd.GeoDataFrame, travel, pop: np.ndarray,
                 settings: AnalysisSettings, other_pop: np.ndarray | None = None,
                 other_minutes: np.ndarray | None = None) -> np.ndarray:
     """E2SFCA of one form × unit: capacity split equally over each service's located sites.
 
+    ``travel`` answers ``block(cols, max_minutes)`` (obce × the sites' locations, minutes; see
+    :mod:`coverage_app.sitepass`); only the largest zone's catchment is searched.
     ``other_pop``/``other_minutes`` (all site locations as columns) add the demand of obce around
     the district to step 1.
     """
@@ -157,7 +179,7 @@ def _e2sfca_for(caps: pd.DataFrame, sites: gpd.GeoDataFrame, tmin_cols: np.ndarr
     n_sites = sites.groupby("service_id")["site_id"].transform("count").to_numpy()
     supply = np.array([cap.get(sid, 0.0) for sid in sites["service_id"]]) / n_sites
     cols = sites["col"].to_numpy()
-    minutes = tmin_cols[:, cols]
+    minutes = travel.block(cols, settings.catchment_min)
     if other_pop is not None and other_minutes is not None:
         return e2sfca(pop, supply, minutes, settings, other_population=other_pop, other_minutes=other_minutes[:, cols])
     return e2sfca(pop, supply, minutes, settings)
@@ -175,32 +197,31 @@ def _capacity_table(codes: set[str], s: AnalysisSettings, kind: str, kname: str,
     """
     total_pop = float(pop.sum())
     rows = []
-    site_obce = ksites.groupby(["service_id", "form"])["kod_obce"].agg(lambda x: set(x))
-    n_sites = ksites.groupby(["service_id", "form"])["site_id"].nunique()
+    keys = list(zip(ksites["service_id"], ksites["form"]))
+    n_sites = pd.Series(list(zip(keys, ksites["site_id"]))).drop_duplicates().map(lambda v: v[0]).value_counts() \
+        if len(keys) else pd.Series(dtype=int)
+    in_codes = ksites["kod_obce"].isin(codes).to_numpy()
+    site_in = {k for k, ok in zip(keys, in_codes) if ok}
     if "location_method" in ksites:
-        placed = ksites.groupby(["service_id", "form"])["location_method"].agg(lambda x: bool((x != "none").any()))
+        placed = {k for k, m in zip(keys, ksites["location_method"]) if m != "none"}
     else:
-        placed = pd.Series(True, index=n_sites.index)
+        placed = set(keys)
     known = pop if area_pop is None else area_pop.combine_first(pop)
+    shares = _area_shares(sorted({sid for sid in caps["service_id"] if areas.get(sid)}), areas, codes, pop, known)
     for (form, unit), grp in caps.groupby(["form", "unit"]):
         total = attributed = 0.0
         n_serv = n_site = 0
-        for r in grp.itertuples():
-            key = (r.service_id, form)
-            in_district = bool(site_obce.get(key, set()) & codes)
-            area = [c for c in areas.get(r.service_id, ()) if c]
+        for sid, capacity in zip(grp["service_id"], grp["capacity"]):
+            key = (sid, form)
             # a field service by its declared area; a site without any address (e.g. a secret
             # one) by the area its service declares
-            serves = (form == "ter" or not bool(placed.get(key, False))) and bool(set(area) & codes)
-            if not (in_district or serves):
+            serves = (form == "ter" or key not in placed) and shares.get(sid, (0.0, False))[1]
+            if not (key in site_in or serves):
                 continue
-            share = 1.0
-            if form == "ter" and area:
-                inside = [c for c in area if c in codes]
-                denom = float(known.reindex(area).fillna(0).sum())
-                share = float(pop.reindex(inside).fillna(0).sum()) / denom if denom > 0 else 1.0
-            total += float(r.capacity)
-            attributed += float(r.capacity) * share
+            share = shares.get(sid, (1.0, False))[0] if form == "ter" else 1.0
+            r_capacity = float(capacity)
+            total += r_capacity
+            attributed += r_capacity * share
             n_serv += 1
             n_site += int(n_sites.get(key, 0))
         if n_serv == 0:
@@ -226,6 +247,27 @@ def _capacity_table(codes: set[str], s: AnalysisSettings, kind: str, kname: str,
             "age_estimated": bool(age_estimated and (band != "total" or (norm_band not in ("", "total")))),
         })
     return pd.DataFrame(rows, columns=list(CAPACITY_COLUMNS))
+
+
+def _area_shares(sids: list[str], areas: Mapping[str, tuple[str, ...]], codes: set[str], pop: pd.Series,
+                 known: pd.Series) -> dict[str, tuple[float, bool]]:
+    """Per service with a declared area: the share of its area's target population living in
+    ``codes`` (1 when the area's population is unknown) and whether the area reaches ``codes``."""
+    if not sids:
+        return {}
+    k_idx, pos = _area_pairs(sids, areas, known.index)
+    kv = known.fillna(0).to_numpy(dtype=float)
+    inside = known.index[pos].isin(codes)
+    denom = np.bincount(k_idx, weights=kv[pos], minlength=len(sids))
+    num = np.bincount(k_idx[inside], weights=kv[pos][inside], minlength=len(sids))
+    touches = np.bincount(k_idx[inside], minlength=len(sids)) > 0
+    # obce of the area unknown to ``known`` but in ``codes`` still make it reach the district
+    for k, sid in enumerate(sids):
+        if not touches[k] and codes.intersection(areas.get(sid, ())):
+            touches[k] = True
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(denom > 0, num / denom, 1.0)
+    return {sid: (float(share[k]), bool(touches[k])) for k, sid in enumerate(sids)}
 
 
 def area_capacity(services: Services, population: pd.DataFrame, codes: Iterable[str],

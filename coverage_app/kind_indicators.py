@@ -48,6 +48,8 @@ register({
     "reason.no_field": {"cs": "žádná terénní služba tohoto druhu", "en": "no field service of this kind"},
     "reason.field_far": {"cs": "v působnosti, ale {minutes} min od střediska (limit {limit} min)",
                          "en": "in the service area, but {minutes} min from the base (limit {limit} min)"},
+    "reason.field_very_far": {"cs": "v působnosti, ale přes {horizon} min od střediska (limit {limit} min)",
+                              "en": "in the service area, but over {horizon} min from the base (limit {limit} min)"},
     "band.field_only": {"cs": "jen terénní služba", "en": "field service only"},
     "band.none": {"cs": "bez dosahu", "en": "out of reach"},
     "reason.below_norm": {
@@ -117,6 +119,11 @@ class _Kind:
     @property
     def field_limit(self) -> float:
         return self.analysis.settings.limit_of(self.rule, "field")
+
+    @property
+    def field_horizon(self) -> float:
+        """Minutes up to which the staff's drive from a base is searched."""
+        return self.field_limit + self.analysis.settings.reach_margin_min
 
     @property
     def horizon(self) -> float:
@@ -192,42 +199,40 @@ class _Nearest:
     any_sites: bool          # any travel site of the kind exists in the data
 
 
-def _counting_mask(k: _Kind, travel_sites: pd.DataFrame, minutes: np.ndarray) -> np.ndarray:
-    """Which travel sites count for the district (own obec, declared area, or within the horizon)."""
+def _counting_mask(k: _Kind, travel_sites: pd.DataFrame, nearest_of: np.ndarray) -> np.ndarray:
+    """Which travel sites count for the district: its own obce's, those of services declaring one
+    of its obce, and those that are some obec's nearest within the horizon."""
     codes = set(k.codes)
     own = travel_sites["kod_obce"].isin(codes).to_numpy()
     areas = k.sv["service_area"].reindex(travel_sites["service_id"]).to_numpy()
     declared = np.array([bool(codes.intersection(a)) if isinstance(a, tuple) else False for a in areas], dtype=bool)
-    near = (minutes <= k.horizon).any(axis=0) if minutes.size else np.zeros(len(travel_sites), dtype=bool)
+    near = np.zeros(len(travel_sites), dtype=bool)
+    near[nearest_of[nearest_of >= 0]] = True
     return own | declared | near
 
 
 def _nearest(k: _Kind) -> _Nearest:
+    """The nearest travel site of the kind within the horizon (one search from the kind's sites)."""
     a = k.analysis
     n = k.n
-    travel_sites = k.ksites[k.ksites["form"].isin(a.settings.travel_forms)]
-    tmin = a.travel.minutes[:, travel_sites["col"].to_numpy()] if len(travel_sites) else np.empty((n, 0))
-    counts = _counting_mask(k, travel_sites, tmin) if len(travel_sites) else np.zeros(0, dtype=bool)
-    ts = travel_sites[counts].reset_index(drop=True)
+    travel_sites = k.ksites[k.ksites["form"].isin(a.settings.travel_forms)].reset_index(drop=True)
     empty = np.array([""] * n, dtype=object)
-    if len(ts) == 0:
+    if len(travel_sites) == 0:
         return _Nearest(np.full(n, np.inf), np.full(n, np.nan), empty, empty.copy(), empty.copy(), empty.copy(),
-                        np.zeros(n, dtype=bool), ts, bool(len(travel_sites)))
-    cols = ts["col"].to_numpy()
-    tmin = a.travel.minutes[:, cols]
-    tkm = a.travel.km[:, cols]
-    j = np.argmin(tmin, axis=1)
-    best = tmin[np.arange(n), j]
-    has = np.isfinite(best) & (best <= k.horizon)
-    best = np.where(has, best, np.inf)
+                        np.zeros(n, dtype=bool), travel_sites, False)
+    best, km, j = a.travel.nearest(travel_sites["col"].to_numpy(), k.horizon)
+    has = j >= 0
+    jj = np.where(has, j, 0)
+    ts = travel_sites
     site_names = ts["site_name"].astype(str).to_numpy()
     service_names = ts["service_id"].map(k.sv["service_name"]).fillna("").astype(str).to_numpy()
     site_names = np.where(site_names == "", service_names, site_names)
+    counting = ts[_counting_mask(k, ts, j)]
     return _Nearest(
-        minutes=best, km=np.where(has, tkm[np.arange(n), j], np.nan),
-        service=np.where(has, ts["service_id"].to_numpy()[j], ""), site=np.where(has, ts["site_id"].to_numpy()[j], ""),
-        name=np.where(has, site_names[j], ""), form=np.where(has, ts["form"].to_numpy()[j], ""),
-        reachable=has & (best <= k.travel_limit), counting=ts, any_sites=True)
+        minutes=best, km=km,
+        service=np.where(has, ts["service_id"].to_numpy()[jj], ""), site=np.where(has, ts["site_id"].to_numpy()[jj], ""),
+        name=np.where(has, site_names[jj], ""), form=np.where(has, ts["form"].to_numpy()[jj], ""),
+        reachable=has & (best <= k.travel_limit), counting=counting, any_sites=True)
 
 
 @dataclass
@@ -247,7 +252,6 @@ def _field(k: _Kind) -> _Field:
     codes = k.codes
     field_ids = sorted((set(k.ksites.loc[k.ksites["form"] == "ter", "service_id"])
                         | set(k.caps.loc[k.caps["form"] == "ter", "service_id"])) & k.kind_ids)
-    minutes_all = a.travel.minutes
     areas: dict[str, tuple[str, ...]] = {}
     basis: dict[str, str] = {}
     base_cols: dict[str, np.ndarray] = {}
@@ -255,12 +259,17 @@ def _field(k: _Kind) -> _Field:
         mine = k.ksites[k.ksites["service_id"] == sid]
         ter = mine[mine["form"] == "ter"]
         base_cols[sid] = (ter if len(ter) else mine)["col"].to_numpy()
+    all_bases = np.unique(np.concatenate(list(base_cols.values()))) if base_cols else np.zeros(0, dtype=np.int64)
+    # the staff's drive from the bases, searched up to the field limit plus the margin
+    base_block = a.travel.block(all_bases, k.field_horizon) if all_bases.size else np.empty((n, 0))
+    base_pos = {int(c): p for p, c in enumerate(all_bases)}
+    for sid in field_ids:
         declared = tuple(k.sv.loc[sid, "service_area"]) if sid in k.sv.index else ()
         if declared:
             areas[sid], basis[sid] = declared, "declared"
         elif s.assume_field_area:
-            cols = base_cols[sid]
-            near = (minutes_all[:, cols] <= k.field_limit).any(axis=1) if cols.size else np.zeros(n, dtype=bool)
+            cols = [base_pos[int(c)] for c in base_cols[sid]]
+            near = (base_block[:, cols] <= k.field_limit).any(axis=1) if cols else np.zeros(n, dtype=bool)
             areas[sid], basis[sid] = tuple(c for c, ok in zip(codes, near) if ok), "assumed"
     covered_by: list[list[str]] = [[] for _ in range(n)]
     basis_of: list[set[str]] = [set() for _ in range(n)]
@@ -275,11 +284,11 @@ def _field(k: _Kind) -> _Field:
             covered_by[i].append(sid)
             basis_of[i].add(basis[sid])
             if cols.size:
-                m = float(np.min(minutes_all[i, cols]))
-                if np.isfinite(m) and not (base_min[i] <= m):
+                m = float(np.min(base_block[i, [base_pos[int(c)] for c in cols]]))
+                if not (base_min[i] <= m):
                     base_min[i] = m
     covered = np.array([bool(x) for x in covered_by], dtype=bool)
-    beyond = covered & np.isfinite(base_min) & (np.nan_to_num(base_min, nan=0.0) > k.field_limit)
+    beyond = covered & ~np.isnan(base_min) & (np.nan_to_num(base_min, nan=0.0) > k.field_limit)
     field_basis = ["declared" if "declared" in b else ("assumed" if b else "") for b in basis_of]
     return _Field(areas, covered_by, covered, field_basis, base_min, beyond)
 
@@ -304,7 +313,6 @@ def _capacity_indices(k: _Kind, near: _Nearest, fld: _Field) -> _Capacity:
     a = k.analysis
     s = a.settings
     n = k.n
-    minutes_all = a.travel.minutes
     travel_sites = k.ksites[k.ksites["form"].isin(s.travel_forms)]
     travel_caps = k.caps[k.caps["form"].isin(s.travel_forms)]
     field_caps = k.caps[k.caps["form"] == "ter"]
@@ -315,8 +323,8 @@ def _capacity_indices(k: _Kind, near: _Nearest, fld: _Field) -> _Capacity:
     e2_shared: dict[tuple[str, str], np.ndarray] = {}
     for (form, unit), grp in travel_caps.groupby(["form", "unit"]):
         fsites = travel_sites[travel_sites["form"] == form]
-        e2[(form, unit)] = _e2sfca_for(grp, fsites, minutes_all, popv, s)
-        e2_shared[(form, unit)] = (_e2sfca_for(grp, fsites, minutes_all, popv, s, out_pop, a.outside_minutes)
+        e2[(form, unit)] = _e2sfca_for(grp, fsites, a.travel, popv, s)
+        e2_shared[(form, unit)] = (_e2sfca_for(grp, fsites, a.travel, popv, s, out_pop, a.outside_minutes)
                                    if out_pop is not None else e2[(form, unit)])
     field_by_unit = {}
     for unit, grp in field_caps.groupby("unit"):
@@ -325,11 +333,12 @@ def _capacity_indices(k: _Kind, near: _Nearest, fld: _Field) -> _Capacity:
     kobj = a.services.kinds.get(k.kind)
     preferred = list(kobj.units) if kobj else list(CAPACITY_UNITS)
     if len(travel_sites):
-        within = (minutes_all[:, travel_sites["col"].to_numpy()] <= s.catchment_min).any(axis=0)
+        within = (a.travel.block(travel_sites["col"].to_numpy(), s.catchment_min) <= s.catchment_min).any(axis=0)
         near_ids = set(travel_sites.loc[within, "service_id"])
     else:
         near_ids = set()
-    serving = {sid for sid, area in fld.areas.items() if set(area) & set(k.codes)}
+    district_codes = set(k.codes)
+    serving = {sid for sid, area in fld.areas.items() if district_codes.intersection(area)}
     e2_unit = (_main_unit(travel_caps.loc[travel_caps["service_id"].isin(near_ids), "unit"], preferred)
                or _main_unit(travel_caps["unit"], preferred))
     field_unit = (_main_unit(field_caps.loc[field_caps["service_id"].isin(serving), "unit"], preferred)
@@ -360,7 +369,7 @@ def _norm_check(k: _Kind, cap: _Capacity, fld: _Field) -> tuple[np.ndarray, list
         for (form, unit), grp in cap.travel_caps.groupby(["form", "unit"]):
             if unit == norm.unit and norm.form in (None, form):
                 value += cap.e2_by_unit[(form, unit)] if nband == k.band else _e2sfca_for(
-                    grp, travel_sites[travel_sites["form"] == form], a.travel.minutes, npop.to_numpy(), s)
+                    grp, travel_sites[travel_sites["form"] == form], a.travel, npop.to_numpy(), s)
         if norm.form in (None, "ter") and norm.unit in set(cap.field_caps["unit"]):
             grp = cap.field_caps[cap.field_caps["unit"] == norm.unit]
             supply = dict(zip(grp["service_id"], grp["capacity"].astype(float)))
@@ -409,8 +418,12 @@ def _obec_reasons(k: _Kind, near: _Nearest, fld: _Field, access_gap: np.ndarray,
         if popv[i] > 0:
             parts.extend(norm_reason[i])
         reasons.append("; ".join(parts))
-        notes.append(t("reason.field_far", "cs", minutes=int(round(fld.base_min[i])), limit=_num(k.field_limit))
-                     if fld.beyond[i] else "")
+        if not fld.beyond[i]:
+            notes.append("")
+        elif np.isfinite(fld.base_min[i]):
+            notes.append(t("reason.field_far", "cs", minutes=int(round(fld.base_min[i])), limit=_num(k.field_limit)))
+        else:
+            notes.append(t("reason.field_very_far", "cs", horizon=_num(k.field_horizon), limit=_num(k.field_limit)))
     return reasons, notes
 
 
@@ -449,7 +462,7 @@ def _coverage_frame(k: _Kind, near: _Nearest, fld: _Field, cap: _Capacity, norm_
         "field_covered": fld.covered,
         "field_basis": fld.basis,
         "field_services": [";".join(x) for x in fld.covered_by],
-        "field_base_min": np.round(fld.base_min, 1),
+        "field_base_min": np.round(np.where(np.isinf(fld.base_min), np.nan, fld.base_min), 1),
         "field_limit_min": k.field_limit if "field" in k.rule.modes else np.nan,
         "field_beyond_limit": fld.beyond,
         "reached": reached,
@@ -472,24 +485,18 @@ def _by_form(k: _Kind, near: _Nearest, fld: _Field, cap: _Capacity) -> pd.DataFr
     a = k.analysis
     s = a.settings
     n = k.n
-    counting = set(near.counting["site_id"]) if len(near.counting) else set()
     rows = []
     for form in FORMS:
         f_units = sorted(set(k.caps.loc[k.caps["form"] == form, "unit"]))
-        f_sites = k.ksites[k.ksites["form"] == form]
+        f_sites = k.ksites[k.ksites["form"] == form].reset_index(drop=True)
         if not (set(f_sites["service_id"]) | set(k.caps.loc[k.caps["form"] == form, "service_id"])):
             continue
-        f_count = f_sites[f_sites["site_id"].isin(counting)] if form in s.travel_forms else f_sites.iloc[0:0]
-        if len(f_count):
-            fm = a.travel.minutes[:, f_count["col"].to_numpy()]
-            fk = a.travel.km[:, f_count["col"].to_numpy()]
-            fj = np.argmin(fm, axis=1)
-            fmin = fm[np.arange(n), fj]
-            fok = np.isfinite(fmin) & (fmin <= k.horizon)
-            fkm = fk[np.arange(n), fj]
-            fs = f_count.reset_index(drop=True)
-            f_near = np.where(fok, fs["service_id"].to_numpy()[fj], "")
-            f_site = np.where(fok, fs["site_id"].to_numpy()[fj], "")
+        if form in s.travel_forms and len(f_sites):
+            fmin, fkm, fj = a.travel.nearest(f_sites["col"].to_numpy(), k.horizon)
+            fok = fj >= 0
+            jj = np.where(fok, fj, 0)
+            f_near = np.where(fok, f_sites["service_id"].to_numpy()[jj], "")
+            f_site = np.where(fok, f_sites["site_id"].to_numpy()[jj], "")
         else:
             fmin, fkm = np.full(n, np.inf), np.full(n, np.nan)
             fok = np.zeros(n, dtype=bool)

@@ -139,9 +139,10 @@ class District:
         travel is measured.  ``age_estimated`` is ``True`` where the age bands are estimated.
     name : str
         Display name, e.g. ``"ORP Židlochovice"``.
-    level : {"ORP", "POU", "custom"}
+    level : {"ORP", "POU", "KRAJ", "OKRES", "CR", "custom"}
     code : str
-        ČSÚ code of the ORP (4 digits) or POÚ (5 digits); ``""`` for a custom area.
+        ČSÚ code of the ORP (4 digits) or POÚ (5 digits), NUTS3 of a kraj (``CZ072``); ``""`` for a
+        custom area.
     population_source : str
         Where the population comes from and its date (shown on outputs).
     age_shares : mapping or None
@@ -150,7 +151,7 @@ class District:
 
     obce: gpd.GeoDataFrame
     name: str = ""
-    level: Literal["ORP", "POU", "custom"] = "custom"
+    level: Literal["ORP", "POU", "KRAJ", "OKRES", "CR", "custom"] = "custom"
     code: str = ""
     population_source: str = ""
     age_shares: Mapping[str, float] | None = None

@@ -18,9 +18,9 @@ import pandas as pd
 
 from coverage_app.i18n import fmt_num, plural, register, t
 from coverage_app.model import District
-from coverage_app.reach import DEFAULT_DETOUR_FACTOR, ESTIMATE_SPEED_KMH, Router
+from coverage_app.reach import DEFAULT_DETOUR_FACTOR, ESTIMATE_SPEED_KMH
 
-__all__ = ["NetworkCheck", "check_network", "SHORT_PAIR_KM", "DETOUR_RATIO", "FAR_SNAP_M"]
+__all__ = ["NetworkCheck", "check_network", "SHORT_PAIR_KM", "DETOUR_RATIO", "FAR_SNAP_M", "MAX_CHECKED_OBCE"]
 
 #: Pairs of obce closer than this (straight line, km) are "short": a complete network joins them
 #: almost directly.
@@ -105,31 +105,51 @@ class NetworkCheck:
         return out
 
 
-def check_network(district: District, router: Router) -> NetworkCheck | None:
+#: At most this many obce start the check (spread evenly over the district); the rest are
+#: destinations only.  Enough to judge a network; keeps a national run short.
+MAX_CHECKED_OBCE: int = 300
+#: Road times are searched up to this multiple of the largest estimate of a short pair; a pair not
+#: reached by then is far beyond :data:`DETOUR_RATIO` anyway.
+SEARCH_FACTOR: float = 2.5
+
+
+def check_network(district: District, travel) -> NetworkCheck | None:
     """Compare road times between the district's close obce with the straight-line estimate.
 
-    Returns ``None`` without a road network (the estimate is then used throughout and says so).
-    Road minutes come from the same router as the analysis (snapping legs included); the estimate
-    uses :data:`DEFAULT_DETOUR_FACTOR` at :data:`ESTIMATE_SPEED_KMH` of the router's mode.
+    ``travel`` is the analysis's travel (:mod:`coverage_app.sitepass`); returns ``None`` without
+    a road network (the estimate is then used throughout and says so).  Road minutes follow the
+    analysis's rules (snapping legs, direct short trips); the estimate uses
+    :data:`DEFAULT_DETOUR_FACTOR` at :data:`ESTIMATE_SPEED_KMH` of the mode.  In a large district
+    :data:`MAX_CHECKED_OBCE` obce, spread evenly, start the check.
     """
-    if router.method != "road" or len(district) < 2:
+    if getattr(travel, "method", "") != "road" or len(district) < 2:
         return None
     xy = district.xy()
     codes = district.codes
     names = district.obce["nazev_obce"].astype(str).tolist()
-    road = router.matrix(xy).minutes
-    straight_km = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1]) / 1000.0
-    estimate = straight_km * DEFAULT_DETOUR_FACTOR / ESTIMATE_SPEED_KMH[router.mode] * 60.0
-    i, j = np.nonzero(np.triu((straight_km <= SHORT_PAIR_KM) & (straight_km >= 1.0), k=1))
+    n = len(codes)
+    start = np.arange(n) if n <= MAX_CHECKED_OBCE else np.linspace(0, n - 1, MAX_CHECKED_OBCE).round().astype(int)
+    speed = ESTIMATE_SPEED_KMH[travel.mode]
+    max_estimate = SHORT_PAIR_KM * DEFAULT_DETOUR_FACTOR / speed * 60.0
+    # minutes from every obec (rows) to the starting obce (columns), searched from the latter
+    road = travel.to_points(xy[start]).block(np.arange(start.size), SEARCH_FACTOR * max_estimate)
+    straight_km = np.hypot(xy[:, None, 0] - xy[None, start, 0], xy[:, None, 1] - xy[None, start, 1]) / 1000.0
+    estimate = straight_km * DEFAULT_DETOUR_FACTOR / speed * 60.0
+    close = (straight_km <= SHORT_PAIR_KM) & (straight_km >= 1.0)
+    close &= np.arange(n)[:, None] != start[None, :]
+    if n <= MAX_CHECKED_OBCE:  # every pair once
+        close &= np.arange(n)[:, None] > start[None, :]
+    i, j = np.nonzero(close)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = road[i, j] / estimate[i, j]
+    a, b = start[j], i  # from the starting obec to the other one (times are searched towards it)
     pairs = pd.DataFrame({
-        "from_code": [codes[a] for a in i], "from_name": [names[a] for a in i],
-        "to_code": [codes[b] for b in j], "to_name": [names[b] for b in j],
+        "from_code": [codes[x] for x in b], "from_name": [names[x] for x in b],
+        "to_code": [codes[x] for x in a], "to_name": [names[x] for x in a],
         "straight_km": np.round(straight_km[i, j], 2), "road_min": np.round(road[i, j], 1),
         "estimate_min": np.round(estimate[i, j], 1), "ratio": np.round(ratio, 2),
     }).sort_values("ratio", ascending=False, kind="mergesort").reset_index(drop=True)
-    snap = getattr(router, "origin_snap_m", None)
+    snap = getattr(travel, "origin_snap_m", None)
     snaps = pd.DataFrame({"kod_obce": codes, "nazev_obce": names,
                           "snap_m": np.round(np.asarray(snap, dtype=float), 0) if snap is not None else 0.0})
     n_bad = int((pairs["ratio"] > DETOUR_RATIO).sum())

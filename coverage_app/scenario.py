@@ -393,7 +393,7 @@ def run_scenario(baseline: Analysis, scenario: Scenario) -> Analysis:
     cols = np.empty(len(sites), dtype=int)
     new_xy: list[tuple[float, float]] = []
     new_pos: dict[tuple[float, float], int] = {}
-    n_base = baseline.travel.minutes.shape[1]
+    n_base = baseline.travel.n_locations
     for i, g in enumerate(sites.geometry):
         key = (round(g.x, 1), round(g.y, 1))
         if key in base_xy:
@@ -601,7 +601,7 @@ def suggest_sites(analysis: Analysis, kind: str, k: int = 3, *, form: str | None
     if demand_idx.size == 0 or not cand_idx or k <= 0:
         return empty()
     # minutes obce (rows) × candidates (cols); for a field base the staff drive base → obec
-    times = analysis.travel.to_points(district.xy()[cand_idx]).minutes
+    times = analysis.travel.to_points(district.xy()[cand_idx]).block(np.arange(len(cand_idx)), threshold)
     cover_all = times <= threshold
     weights = pop[demand_idx]
     groups: list[tuple[list[int], int]]

@@ -42,6 +42,7 @@ import http.client
 import io
 import json
 import os
+import re
 import shutil
 import socket
 import tomllib
@@ -428,7 +429,7 @@ def _district_folder(spec: DistrictSpec) -> str:
     if spec.level == "OBCE":
         digest = hashlib.sha1(";".join(sorted(spec.obce)).encode()).hexdigest()[:10]
         return f"OBCE_{digest}"
-    return f"{spec.level}_{spec.code}"
+    return re.sub(r"[^A-Za-z0-9_]+", "_", f"{spec.level}_{spec.code}")
 
 
 def _url_name(url: str) -> str:

@@ -44,6 +44,9 @@ MUNICIPALITY_COLUMNS: dict[str, tuple[str, ...]] = {
     "nazev_pou": ("NAZ_POU", "nazev_pou", "POU_NAZEV", "pou_nazev"),
     "kod_orp": ("KOD_ORP", "kod_orp", "ORP_KOD", "orp_kod", "kod_orp_csu", "kod_orp_ruian"),
     "nazev_orp": ("NAZ_ORP", "nazev_orp", "ORP_NAZEV", "orp_nazev"),
+    "kod_okresu": ("KOD_LAU1", "lau1_kod", "kod_lau1", "kod_okresu"),
+    "kod_okresu_csu": ("KOD_OKRES", "kod_okres", "okres_kod_csu"),
+    "nazev_okresu": ("NAZ_LAU1", "nazev_okresu", "okres", "nazev_lau1"),
     "population": ("POCET_OBYVATEL", "pocet_obyvatel", "obyvatel", "obyvatele", "population",
                    "obyvatel_2020_01_01", "pocet_obyv", "pop"),
     "lat": ("lat", "latitude", "sirka", "zemepisna_sirka", "rep_lat", "y_wgs84", "wgs84_lat"),
@@ -193,6 +196,10 @@ def _fill_attributes(out: pd.DataFrame, src: pd.DataFrame, cols: list[str], name
                         else out["kod_pou"].map(pou_names).fillna("").to_numpy())
     out["nazev_orp"] = (src[norp].fillna("").astype(str).to_numpy() if norp
                         else out["kod_orp"].map(orp_names).fillna("").to_numpy())
+    for key in ("kod_okresu", "kod_okresu_csu", "nazev_okresu"):  # optional: OKRES:… districts
+        col = _column(cols, key)
+        if col:
+            out[key] = src[col].map(_code_text).astype(str).to_numpy()
     popc = _column(cols, "population")
     if popc:
         vals = []
@@ -355,8 +362,11 @@ def load_district(
         missing = sorted(set(resolved.obce) - set(part["kod_obce"]))
         if missing:
             raise DataError.single("", None, None, "err.unknown_obec_code", value=", ".join(missing))
-    level = resolved.level if resolved.level in ("ORP", "POU") else "custom"
-    district = District(part.drop(columns=["source_row"], errors="ignore"), name=resolved.label,
+    level = resolved.level if resolved.level in ("ORP", "POU", "KRAJ", "OKRES", "CR") else "custom"
+    label = resolved.label
+    if resolved.level == "OKRES" and "nazev_okresu" in part and part["nazev_okresu"].iloc[0]:
+        label = f"okres {part['nazev_okresu'].iloc[0]}"
+    district = District(part.drop(columns=["source_row"], errors="ignore"), name=label,
                         level=level, code=resolved.code,
                         population_source=population_source, source_files=tuple(sources))
     if population is not None:
