@@ -58,6 +58,8 @@ register({
         "cs": "{district}: {obce}, {kinds}, {gaps}; dojezd {method}.",
         "en": "{district}: {obce}, {kinds}, {gaps}; travel {method}."},
     "cli.network_warning": {"cs": "upozornění: {text}", "en": "warning: {text}"},
+    "cli.stage.kinds": {"cs": "{district}: druhy služeb", "en": "{district}: kinds of service"},
+    "cli.stage.write": {"cs": "zápis výstupů", "en": "writing outputs"},
     "cli.scope.obec": {"cs": "v obcích", "en": "in obce"},
     "cli.scope.orp": {"cs": "za ORP", "en": "per ORP"},
     "cli.scope.pou": {"cs": "za POÚ", "en": "per POÚ"},
@@ -683,6 +685,15 @@ def _road_lines(roads: Path, road_speeds: Path | None, district=None):
     return roads_io.read_road_lines(roads, speeds=speeds), roads_io.DEFAULT_SNAP_TOLERANCE_M
 
 
+def _bar(desc: str, total: int):
+    """A progress bar on the terminal (stderr) for a stage that may take a while; quiet when the
+    output is not a terminal."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="", leave=False, disable=not sys.stderr.isatty(),
+                bar_format="{desc}: {n_fmt}/{total_fmt} {bar} {elapsed} {postfix}")
+
+
 def _road_graph(roads: Path, road_speeds: Path | None, district=None):
     from coverage_app.reach import build_graph
 
@@ -808,7 +819,9 @@ def analyze(municipalities, points, population, age_shares, services, custom_kin
     settings = AnalysisSettings(mode=mode, uniform_limit_min=threshold_min, detour_factor=detour_factor,
                                 speed_kmh=speed_kmh, norms=tuple(norm_list), reference_date=day,
                                 access=access_rules)
-    result = run_analysis(dist, svc, graph, settings, context=context)
+    with _bar(t("cli.stage.kinds", lang, district=dist.name), len(svc.kinds_present())) as bar:
+        result = run_analysis(dist, svc, graph, settings, context=context,
+                              progress=lambda done, total: bar.update(done - bar.n))
     if compare_with:
         from coverage_app.admin import orp_codes
 
@@ -828,7 +841,8 @@ def analyze(municipalities, points, population, age_shares, services, custom_kin
             if set(svc.serving_ids(dist.codes)) >= set(svc.services["service_id"]):
                 click.echo(t("cli.compare_note", lang, label=label), err=True)
             result.compare_with(label, svc, pops, codes)
-    write_analysis(result, out, lang=lang)
+    with _bar(t("cli.stage.write", lang), 11) as bar:
+        write_analysis(result, out, lang=lang, progress=lambda name: (bar.set_postfix_str(name), bar.update(1)))
     for p in warnings.problems:
         click.echo(p.format(lang), err=True)
     if result.network is not None:

@@ -50,7 +50,7 @@ Definitions (units):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -187,8 +187,14 @@ class Analysis:
 
     @property
     def gaps(self) -> pd.DataFrame:
-        """Gaps at each kind's level, ranked by the people affected (:data:`GAP_COLUMNS`)."""
-        return level_gaps(self)
+        """Gaps at each kind's level, ranked by the people affected (:data:`GAP_COLUMNS`);
+        made once per set of kind results (a what-if replaces the results it changes)."""
+        token = tuple((k, id(r)) for k, r in self.results.items())
+        cached = self.__dict__.get("_gaps_cache")
+        if cached is None or cached[0] != token:
+            cached = (token, level_gaps(self))
+            self.__dict__["_gaps_cache"] = cached
+        return cached[1].copy()
 
     def gap_summary(self, lang: str = "cs") -> pd.DataFrame:
         """Per working group and kind: units and obce affected, people concerned."""
@@ -307,6 +313,7 @@ def analyze(
     *,
     context: pd.DataFrame | None = None,
     router: Router | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Analysis:
     """Compute reachability and coverage of a district (see the module docstring).
 
@@ -325,6 +332,8 @@ def analyze(
         declared field-service areas that reach beyond the district.
     router : Router, optional
         A router built earlier for the same district, roads and settings (reused by what-ifs).
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each kind of service (for a progress bar).
     """
     settings = settings or AnalysisSettings()
     if settings.reference_date is not None:
@@ -344,8 +353,11 @@ def analyze(
     analysis.outside, analysis.outside_minutes = _outside_demand(district, context, locations, travel.router,
                                                                  settings)
     analysis.network = check_network(district, travel)
-    for kind in services.kinds_present():
+    present = services.kinds_present()
+    for done, kind in enumerate(present):
         analysis.results[kind] = compute_kind(analysis, kind)
+        if progress is not None:
+            progress(done + 1, len(present))
     return analysis
 
 

@@ -206,7 +206,12 @@ def _capacity_table(codes: set[str], s: AnalysisSettings, kind: str, kname: str,
         placed = {k for k, m in zip(keys, ksites["location_method"]) if m != "none"}
     else:
         placed = set(keys)
-    known = pop if area_pop is None else area_pop.combine_first(pop)
+    if area_pop is None:
+        known = pop
+    elif area_pop.index.isin(pop.index).sum() == len(pop):  # already holds the district's obce
+        known = area_pop
+    else:
+        known = area_pop.combine_first(pop)
     shares = _area_shares(sorted({sid for sid in caps["service_id"] if areas.get(sid)}), areas, codes, pop, known)
     for (form, unit), grp in caps.groupby(["form", "unit"]):
         total = attributed = 0.0

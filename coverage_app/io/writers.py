@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from coverage_app.i18n import register, t
@@ -143,10 +144,22 @@ register({
     "col.ratio": {"cs": "poměr silnice / odhad", "en": "road / estimate"},
     "col.covered_names": {"cs": "nově pokryté obce", "en": "obce newly covered"},
     "sheet.summary": {"cs": "Souhrn mezer", "en": "Gap summary"},
+    "sheet.orp_overview": {"cs": "Přehled ORP", "en": "ORP overview"},
+    "about.orp_sheets": {"cs": "listy jednotlivých ORP ({n}) – jsou v orp_overview.csv a na listu „Přehled ORP“",
+                         "en": "sheets of each ORP ({n}) – they are in orp_overview.csv and on the sheet \"ORP overview\""},
+    "col.kod_orp": {"cs": "kód ORP", "en": "ORP code"},
+    "col.nazev_orp": {"cs": "ORP", "en": "ORP"},
+    "col.district_per_1000": {"cs": "celé území na 1000", "en": "whole area per 1000"},
+    "col.ratio_to_district": {"cs": "poměr k celému území", "en": "ratio to the whole area"},
+    "col.district_share_reached": {"cs": "podíl v dosahu (celé území)", "en": "share reached (whole area)"},
+    "col.share_field": {"cs": "podíl v působnosti terénních služeb", "en": "share in field services' areas"},
     "sheet.availability": {"cs": "Služby na dálku", "en": "Remote services"},
     "sheet.access": {"cs": "Úrovně dostupnosti", "en": "Access model"},
     "sheet.network": {"cs": "Kontrola sítě", "en": "Network check"},
     "about.network": {"cs": "Silniční síť", "en": "Road network"},
+    "about.left_out": {"cs": "Vynechaný list", "en": "Sheet left out"},
+    "about.left_out_text": {"cs": "„{sheet}“ má {rows} řádků – je celá v {file} a v coverage.gpkg",
+                            "en": "\"{sheet}\" has {rows} rows – it is whole in {file} and in coverage.gpkg"},
     "about.access": {"cs": "Úrovně dostupnosti druhů", "en": "Levels of availability"},
     "about.access_text": {
         "cs": "mezery se posuzují na úrovni druhu (místní: obec; ORP: ORP/POÚ; krajská: kraj; celostátní a na dálku: "
@@ -244,7 +257,8 @@ def _bool_text(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def write_analysis(analysis, out_dir: str | Path, *, lang: str = "cs",
-                   extra: dict[str, Callable[[Path], None]] | None = None) -> list[Path]:
+                   extra: dict[str, Callable[[Path], None]] | None = None,
+                   progress: Callable[[str], None] | None = None) -> list[Path]:
     """Write all tables of an :class:`~coverage_app.coverage.Analysis` into ``out_dir``.
 
     Files: ``gap_summary.csv`` (per working group and kind: units, obce and people affected),
@@ -276,10 +290,18 @@ def write_analysis(analysis, out_dir: str | Path, *, lang: str = "cs",
             columns=["from_code", "from_name", "to_code", "to_name", "straight_km", "road_min", "estimate_min",
                      "ratio"]),
     }
+    if analysis.district.obce["kod_orp"].nunique() > 1:  # a kraj or several ORPs: side by side
+        from coverage_app.kraj import orp_overview
+
+        tables["orp_overview.csv"] = orp_overview(analysis, lang)
+    step = progress or (lambda name: None)
     with atomic_output_dir(out_dir) as tmp:
         for name, frame in tables.items():
+            step(name)
             frame.to_csv(tmp / name, index=False, encoding="utf-8")
+        step("coverage.gpkg")
         _write_gpkg(analysis, tmp / "coverage.gpkg")
+        step("report.xlsx")
         _write_xlsx(analysis, tables, tmp / "report.xlsx", lang)
         for name, fn in (extra or {}).items():
             fn(tmp / name)
@@ -365,28 +387,115 @@ def _about_rows(analysis, lang: str) -> list[tuple[str, str]]:
     return rows
 
 
+#: A sheet of the report holds at most this many rows; a longer table is summarised and left in
+#: its CSV and the GeoPackage (Excel itself stops at 1 048 576 rows, and a national detail table
+#: is read in a GIS or a database, not scrolled).
+XLSX_MAX_ROWS: int = 100_000
+
+
 def _write_xlsx(analysis, tables: dict[str, pd.DataFrame], path: Path, lang: str) -> None:
+    """The report with Czech headers: autofilter, frozen header, one sheet per table, the gap
+    summary first; written row by row in constant memory (xlsxwriter)."""
+    import xlsxwriter
+
     sheets = [
-        ("sheet.summary", tables["gap_summary.csv"]),
-        ("sheet.gaps", tables["gaps.csv"]),
-        ("sheet.availability", tables["availability.csv"]),
-        ("sheet.coverage", tables["coverage.csv"]),
-        ("sheet.capacity", tables["capacity.csv"]),
-        ("sheet.bands", tables["reach_bands.csv"]),
-        ("sheet.by_form", tables["coverage_by_form.csv"]),
-        ("sheet.access", tables["access.csv"]),
-        ("sheet.network", tables["network_check.csv"]),
+        ("sheet.summary", "gap_summary.csv"), ("sheet.gaps", "gaps.csv"), ("sheet.availability", "availability.csv"),
+        ("sheet.coverage", "coverage.csv"), ("sheet.capacity", "capacity.csv"), ("sheet.bands", "reach_bands.csv"),
+        ("sheet.by_form", "coverage_by_form.csv"), ("sheet.access", "access.csv"),
+        ("sheet.network", "network_check.csv"),
     ]
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        about = pd.DataFrame(_about_rows(analysis, lang), columns=["", " "])
-        for key, frame in sheets:
-            name = t(key, lang)[:31]
-            czech_headers(_bool_text(_code_text(frame, lang), lang), lang).to_excel(xw, sheet_name=name, index=False)
-            ws = xw.sheets[name]
-            ws.freeze_panes = "A2"
-            for col in ws.columns:
-                width = max(len(str(c.value or "")) for c in list(col)[:200])
-                ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 60)
-        about.to_excel(xw, sheet_name=t("sheet.about", lang)[:31], index=False, header=False)
-        xw.sheets[t("sheet.about", lang)[:31]].column_dimensions["A"].width = 32
-        xw.sheets[t("sheet.about", lang)[:31]].column_dimensions["B"].width = 100
+    about = _about_rows(analysis, lang)
+    extra: list[tuple[str, pd.DataFrame]] = []
+    if "orp_overview.csv" in tables:
+        sheets.insert(1, ("sheet.orp_overview", "orp_overview.csv"))
+        extra = _orp_sheets(analysis, tables["orp_overview.csv"], tables["gaps.csv"], lang, about)
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "nan_inf_to_errors": True,
+                                         "strings_to_formulas": False, "strings_to_urls": False})
+    try:
+        bold = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        for key, name in sheets:
+            frame = tables[name]
+            if len(frame) > XLSX_MAX_ROWS:
+                about.append((t("about.left_out", lang), t("about.left_out_text", lang, sheet=t(key, lang),
+                                                          rows=f"{len(frame):,}".replace(",", " "), file=name)))
+                continue
+            _sheet(wb, t(key, lang), czech_headers(_bool_text(_code_text(frame, lang), lang), lang), bold)
+        for title, frame in extra:
+            _sheet(wb, title, frame, bold)
+        ws = wb.add_worksheet(t("sheet.about", lang)[:31])
+        ws.set_column(0, 0, 32)
+        ws.set_column(1, 1, 100)
+        for r, (a, b) in enumerate(about):
+            ws.write_string(r, 0, str(a), bold)
+            ws.write_string(r, 1, str(b))
+    finally:
+        wb.close()
+
+
+#: One sheet per ORP (as a kraj sends each ORP its report) up to this many ORPs; beyond, the
+#: overview sheet and orp_overview.csv carry them.
+XLSX_MAX_ORP_SHEETS: int = 30
+
+
+def _orp_sheets(analysis, overview: pd.DataFrame, gaps: pd.DataFrame, lang: str,
+                about: list[tuple[str, str]]) -> list[tuple[str, list[pd.DataFrame]]]:
+    """A sheet per ORP: its rows of the overview, then its gaps."""
+    from coverage_app.kraj import orp_reports
+
+    reports = orp_reports(analysis, overview, lang)
+    if len(reports) > XLSX_MAX_ORP_SHEETS:
+        about.append((t("about.left_out", lang), t("about.orp_sheets", lang, n=len(reports))))
+        return []
+    out = []
+    used: set[str] = set()
+    for code, (name, rows, own_gaps) in reports.items():
+        title = f"ORP {name}"[:31]
+        if title in used:
+            title = f"ORP {code}"
+        used.add(title)
+        head = rows.drop(columns=["kod_orp", "nazev_orp"])
+        tail = own_gaps[["scope_name", "kind_name", "affected_population", "reason"]]
+        out.append((title, [czech_headers(_bool_text(_code_text(f, lang), lang), lang) for f in (head, tail)]))
+    return out
+
+
+def _sheet(wb, title: str, frame: pd.DataFrame | list[pd.DataFrame], header_format) -> None:
+    """Tables as a sheet (several stacked with a blank row between): header, values (numbers as
+    numbers, text as text), widths, filter and frozen header on the first table."""
+    ws = wb.add_worksheet(title[:31])
+    frames = frame if isinstance(frame, list) else [frame]
+    widths: dict[int, int] = {}
+    for f in frames:
+        sample = f.head(200)
+        for c, name in enumerate(f.columns):
+            w = max([len(str(name))] + [len(str(v)) for v in sample.iloc[:, c].tolist()])
+            widths[c] = max(widths.get(c, 0), w)
+    for c, w in widths.items():
+        ws.set_column(c, c, min(max(10, w + 2), 60))
+    first = frames[0]
+    ws.freeze_panes(1, 0)
+    if len(first.columns):
+        ws.autofilter(0, 0, max(len(first), 1), len(first.columns) - 1)
+    row0 = 0
+    for f in frames:
+        for c, name in enumerate(f.columns):
+            ws.write_string(row0, c, str(name), header_format)
+        _rows(ws, f, row0 + 1)
+        row0 += len(f) + 2
+
+
+def _rows(ws, frame: pd.DataFrame, start: int) -> None:
+    columns = [frame.iloc[:, c].to_numpy(dtype=object) for c in range(len(frame.columns))]
+    for r in range(len(frame)):
+        for c, values in enumerate(columns):
+            v = values[r]
+            if v is None or (isinstance(v, float) and v != v):
+                continue
+            if isinstance(v, (bool, np.bool_)):
+                ws.write_string(start + r, c, "ano" if v else "ne")
+            elif isinstance(v, (int, float, np.integer, np.floating)):
+                fv = float(v)
+                if np.isfinite(fv):
+                    ws.write_number(start + r, c, fv)
+            else:
+                ws.write_string(start + r, c, str(v))
