@@ -125,7 +125,7 @@ def _kraj_spec(value: str) -> DistrictSpec:
     norm = normalize_text(raw)
     for r in k.itertuples():
         if raw.upper() == r.kod_kraje_nuts3 or raw in (r.kod_kraje_csu, r.kod_kraje_ruian) or \
-                norm in (normalize_text(r.kraj), normalize_text(r.kraj).replace(" kraj", "")):
+                norm in (normalize_text(r.kraj), re.sub(r"^kraj | kraj$", "", normalize_text(r.kraj))):
             return DistrictSpec("KRAJ", r.kod_kraje_nuts3, r.kod_kraje_ruian, r.kraj)
     raise DataError.single("", None, None, "err.unknown_district", value=f"KRAJ:{value}")
 

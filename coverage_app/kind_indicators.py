@@ -605,8 +605,9 @@ def attributed_by_unit(analysis: "Analysis", kind: str, unit_of: pd.Series) -> p
     pairs["unit"] = pairs["kod_obce"].map(unit_of)
     total = pairs.groupby("service_id")["pop"].sum()
     in_unit = pairs.dropna(subset=["unit"]).groupby(["service_id", "unit"])["pop"].sum().reset_index()
-    in_unit["share"] = np.where(in_unit["service_id"].map(total).to_numpy() > 0,
-                                in_unit["pop"] / in_unit["service_id"].map(total).replace(0, np.nan), 1.0)
+    tot = in_unit["service_id"].map(total).to_numpy(dtype=float) if len(in_unit) else np.zeros(0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        in_unit["share"] = np.where(tot > 0, in_unit["pop"].to_numpy(dtype=float) / tot, 1.0)
     share = {(a, u): v for a, u, v in zip(in_unit["service_id"], in_unit["unit"], in_unit["share"])}
     area_units = in_unit.groupby("service_id")["unit"].agg(list).to_dict()
     rows = []
