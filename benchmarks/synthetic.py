@@ -2,7 +2,8 @@
 
 Roughly what a Czech ORP of 25 obce has: 2–4 services of each common kind, sites in the larger
 obce and in the regional centre outside the district, residential homes with beds, day centres
-with clients, field services with declared areas of 5–15 obce, a few services with two sites.
+with clients, field services with declared areas of the 5–15 obce around their base, a few services
+with two sites.
 """
 
 from __future__ import annotations
@@ -43,11 +44,7 @@ def synthetic_services(district: District, neighbours: gpd.GeoDataFrame | None =
             lo, hi = CAPACITY[unit]
             n_sites = 2 if rng.random() < 0.12 else 1
             area: tuple[str, ...] = ()
-            if form == "ter":
-                k = int(rng.integers(min(5, len(obce)), min(15, len(obce)) + 1))
-                area = tuple(rng.choice(obce["kod_obce"].to_numpy(), size=k, replace=False))
-            services.append({"service_id": sid, "service_name": f"{kind.name_cs} {n} (fiktivní)", "kind": kind_id,
-                             "service_area": area, "fictional": True, "phone": "+420 000 000 000"})
+            first_site = len(sites)
             for s in range(n_sites):
                 if outside is not None and rng.random() < 0.25:
                     row = outside.iloc[int(rng.integers(len(outside)))]
@@ -58,6 +55,13 @@ def synthetic_services(district: District, neighbours: gpd.GeoDataFrame | None =
                 sites.append({"service_id": sid, "site_id": f"{sid}-{s + 1}", "form": form, "kod_obce": kod,
                               "site_name": f"místo {s + 1}", "location_method": "coordinates",
                               "geometry": Point(x + rng.normal(0, 250), y + rng.normal(0, 250))})
+            if form == "ter":  # the obce around the base, as a real service declares them
+                k = int(rng.integers(min(5, len(obce)), min(15, len(obce)) + 1))
+                base = sites[first_site]["geometry"]
+                d = np.hypot(obce["x"].to_numpy() - base.x, obce["y"].to_numpy() - base.y)
+                area = tuple(obce["kod_obce"].to_numpy()[np.argsort(d)[:k]])
+            services.append({"service_id": sid, "service_name": f"{kind.name_cs} {n} (fiktivní)", "kind": kind_id,
+                             "service_area": area, "fictional": True, "phone": "+420 000 000 000"})
             caps.append({"service_id": sid, "form": form, "unit": unit, "capacity": int(rng.integers(lo, hi + 1))})
     return Services(pd.DataFrame(services), gpd.GeoDataFrame(sites, geometry="geometry", crs=CRS),
                     pd.DataFrame(caps))

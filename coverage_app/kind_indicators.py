@@ -261,37 +261,71 @@ def _field(k: _Kind) -> _Field:
         ter = mine[mine["form"] == "ter"]
         base_cols[sid] = (ter if len(ter) else mine)["col"].to_numpy()
     all_bases = np.unique(np.concatenate(list(base_cols.values()))) if base_cols else np.zeros(0, dtype=np.int64)
-    # the staff's drive from the bases, searched up to the field limit plus the margin
-    base_block = a.travel.block(all_bases, k.field_horizon) if all_bases.size else np.empty((n, 0))
-    base_pos = {int(c): p for p, c in enumerate(all_bases)}
+    # assumed areas: the obce within the field limit of the base (a short search per such base)
+    undeclared = {sid for sid in field_ids if not (tuple(k.sv.loc[sid, "service_area"]) if sid in k.sv.index else ())}
+    assumed_cols = np.unique(np.concatenate([base_cols[sid] for sid in undeclared])) \
+        if undeclared and s.assume_field_area else np.zeros(0, dtype=np.int64)
+    assumed_block = a.travel.block(assumed_cols, k.field_limit) if assumed_cols.size else np.empty((n, 0))
+    assumed_pos = {int(c): p for p, c in enumerate(assumed_cols)}
     for sid in field_ids:
         declared = tuple(k.sv.loc[sid, "service_area"]) if sid in k.sv.index else ()
         if declared:
             areas[sid], basis[sid] = declared, "declared"
         elif s.assume_field_area:
-            cols = [base_pos[int(c)] for c in base_cols[sid]]
-            near = (base_block[:, cols] <= k.field_limit).any(axis=1) if cols else np.zeros(n, dtype=bool)
+            cols = [assumed_pos[int(c)] for c in base_cols[sid]]
+            near = (assumed_block[:, cols] <= k.field_limit).any(axis=1) if cols else np.zeros(n, dtype=bool)
             areas[sid], basis[sid] = tuple(c for c, ok in zip(codes, near) if ok), "assumed"
     covered_by: list[list[str]] = [[] for _ in range(n)]
     basis_of: list[set[str]] = [set() for _ in range(n)]
-    base_min = np.full(n, np.nan)
     pos = {c: i for i, c in enumerate(codes)}
     for sid, area in areas.items():
-        cols = base_cols.get(sid, np.empty(0, dtype=int))
         for c in area:
             i = pos.get(c)
-            if i is None:
-                continue
-            covered_by[i].append(sid)
-            basis_of[i].add(basis[sid])
-            if cols.size:
-                m = float(np.min(base_block[i, [base_pos[int(c)] for c in cols]]))
-                if not (base_min[i] <= m):
-                    base_min[i] = m
+            if i is not None:
+                covered_by[i].append(sid)
+                basis_of[i].add(basis[sid])
+    base_min = _base_minutes(k, covered_by, base_cols, all_bases)
     covered = np.array([bool(x) for x in covered_by], dtype=bool)
     beyond = covered & ~np.isnan(base_min) & (np.nan_to_num(base_min, nan=0.0) > k.field_limit)
     field_basis = ["declared" if "declared" in b else ("assumed" if b else "") for b in basis_of]
     return _Field(areas, covered_by, covered, field_basis, base_min, beyond)
+
+
+def _base_minutes(k: _Kind, covered_by: list[list[str]], base_cols: dict[str, np.ndarray],
+                  all_bases: np.ndarray) -> np.ndarray:
+    """The staff's drive (minutes) to each covered obec from the nearest base of the services
+    covering it; ``nan`` where no base is placed, ``inf`` beyond the field limit + margin.
+
+    One search from all the kind's bases finds each obec's nearest base; where that base is a
+    covering service's, it is the answer.  Only the other obce (a base of another service lies
+    nearer) need the covering services' own bases, searched up to the limit + margin.
+    """
+    n = k.n
+    out = np.full(n, np.nan)
+    if not all_bases.size:
+        return out
+    owner: dict[int, set[str]] = {}
+    for sid, cols in base_cols.items():
+        for c in cols:
+            owner.setdefault(int(c), set()).add(sid)
+    minutes, _, which = k.analysis.travel.nearest(all_bases, k.field_horizon)
+    unsure: dict[int, list[int]] = {}
+    for i, sids in enumerate(covered_by):
+        placed = [sid for sid in sids if base_cols.get(sid, np.empty(0)).size]
+        if not placed:
+            continue
+        nearest_owner = owner.get(int(all_bases[which[i]]), set()) if which[i] >= 0 else set()
+        if nearest_owner.intersection(placed):
+            out[i] = minutes[i]
+        else:
+            unsure[i] = sorted({int(c) for sid in placed for c in base_cols[sid]})
+    if unsure:
+        cols = np.array(sorted({c for v in unsure.values() for c in v}), dtype=np.int64)
+        block = k.analysis.travel.block(cols, k.field_horizon)
+        at = {int(c): p for p, c in enumerate(cols)}
+        for i, own in unsure.items():
+            out[i] = float(np.min(block[i, [at[c] for c in own]]))
+    return out
 
 
 @dataclass

@@ -42,6 +42,8 @@ __all__ = ["DenseTravel", "SiteTravel", "travel_for"]
 #: whole block per call and a short search costs less than writing a large block (measured on the
 #: all-Czechia ArcČR graph: one source per call 0.27 ms, 92 per call 0.52 ms per source).
 _BLOCK_ELEMENTS = 1 << 18
+#: From this many graph nodes, short searches run on the part of the graph within their reach.
+_LOCAL_FROM_NODES = 200_000
 #: Up to this many obce × graph nodes, the dense matrix for maps is made by a Router from the obce.
 _ROUTER_CELLS = 40_000_000
 
@@ -146,6 +148,7 @@ class SiteTravel:
                                        "engine": "sites"}
         self._aug: _Augmented | None = None
         self._blocks: dict[tuple[int, float], tuple[np.ndarray, np.ndarray]] = {}
+        self._nearest_memo: dict[tuple[bytes, float], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._dense: TravelMatrix | None = None
         self._router: Router | None = None
         self.passes = 0  # number of shortest-path searches run (for benchmarks)
@@ -196,6 +199,14 @@ class SiteTravel:
         n = self.origins_xy.shape[0]
         if cols.size == 0:
             return np.full(n, np.inf), np.full(n, np.nan), np.full(n, -1, dtype=np.int64)
+        key = (cols.tobytes(), float(max_minutes))
+        if key in self._nearest_memo:  # the same group asked again (a kind with one form)
+            return tuple(a.copy() for a in self._nearest_memo[key])  # type: ignore[return-value]
+        out = self._nearest(cols, max_minutes)
+        self._nearest_memo[key] = out
+        return tuple(a.copy() for a in out)  # type: ignore[return-value]
+
+    def _nearest(self, cols: np.ndarray, max_minutes: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         aug = self._augmented()
         sources = aug.n_nodes + cols
         limit = np.inf if not np.isfinite(max_minutes) else float(max_minutes)
@@ -229,21 +240,66 @@ class SiteTravel:
         return self._blocks[key]
 
     def _fill(self, cols: list[int], limit: float) -> None:
-        """Time-limited searches from ``cols``; keeps, per location, the obce within ``limit``."""
+        """Time-limited searches from ``cols``; keeps, per location, the obce within ``limit``.
+
+        On a large graph the searches of nearby locations run on the part of the graph within
+        reach of them (a route of ``limit`` minutes never leaves the circle of ``limit`` × the
+        fastest edge speed around its start), so a short search does not pay for the whole graph.
+        """
         aug = self._augmented()
         size = aug.minutes.shape[0]
+        if size >= _LOCAL_FROM_NODES and np.isfinite(limit):
+            self._fill_local(cols, limit)
+            return
         step = max(1, _BLOCK_ELEMENTS // max(size, 1))
-        legs = _legs_min(self.origin_snap_m, self.access_speed_kmh)
         for k in range(0, len(cols), step):
             chunk = cols[k:k + step]
             dist = np.atleast_2d(dijkstra(aug.minutes, directed=True, indices=aug.n_nodes + np.asarray(chunk),
                                           limit=limit))
             self.passes += len(chunk)
-            at_obce = dist[:, self.origin_node] + legs[None, :]
-            for r, c in enumerate(chunk):
-                row = at_obce[r]
-                idx = np.flatnonzero(row <= limit)
-                self._blocks[(c, limit)] = (idx, row[idx])
+            self._keep(chunk, dist[:, self.origin_node], limit)
+
+    def _keep(self, chunk: Sequence[int], at_nodes: np.ndarray, limit: float) -> None:
+        at_obce = at_nodes + _legs_min(self.origin_snap_m, self.access_speed_kmh)[None, :]
+        for r, c in enumerate(chunk):
+            row = at_obce[r]
+            idx = np.flatnonzero(row <= limit)
+            self._blocks[(c, limit)] = (idx, row[idx])
+
+    def _fill_local(self, cols: list[int], limit: float) -> None:
+        aug = self._augmented()
+        size = aug.minutes.shape[0]
+        if "node_xy" not in self.__dict__:
+            self.node_xy = np.vstack([self.graph.xy, self.locations_xy])
+            speeds = aug.km.data / np.maximum(aug.minutes.data, 1e-12) * 60.0
+            self.vmax_kmh = float(max(speeds.max(initial=0.0), self.access_speed_kmh))
+        reach_m = limit / 60.0 * self.vmax_kmh * 1000.0 + 1.0
+        loc = self.locations_xy[cols]
+        cell = np.floor(loc / reach_m).astype(np.int64)
+        order = np.lexsort((cell[:, 0], cell[:, 1]))
+        cols_arr = np.asarray(cols)[order]
+        cell = cell[order]
+        starts = np.flatnonzero(np.r_[True, (cell[1:] != cell[:-1]).any(axis=1)])
+        bounds = np.r_[starts, len(cols_arr)]
+        x, y = self.node_xy[:, 0], self.node_xy[:, 1]
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            for k in range(a, b, 64):
+                chunk = cols_arr[k:min(b, k + 64)].tolist()
+                cxy = self.locations_xy[chunk]
+                x0, y0 = cxy.min(axis=0) - reach_m
+                x1, y1 = cxy.max(axis=0) + reach_m
+                keep = np.flatnonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
+                pos = np.full(size, -1, dtype=np.int64)
+                pos[keep] = np.arange(keep.size)
+                sub = aug.minutes[keep][:, keep]
+                dist = np.atleast_2d(dijkstra(sub, directed=True, indices=pos[aug.n_nodes + np.asarray(chunk)],
+                                              limit=limit))
+                self.passes += len(chunk)
+                at = np.full((len(chunk), self.origin_node.size), np.inf)
+                o = pos[self.origin_node]
+                inside = o >= 0
+                at[:, inside] = dist[:, o[inside]]
+                self._keep(chunk, at, limit)
 
     def block(self, cols: Sequence[int], max_minutes: float) -> np.ndarray:
         """Minutes from every obec (rows) to the locations ``cols`` (columns); ``inf`` beyond

@@ -144,3 +144,15 @@ def test_analysis_on_roads_gives_the_same_nearest_site_as_the_router(network, de
     ref = _networkx_minutes(graph, obce, sites)
     cov = res.coverage
     np.testing.assert_allclose(cov["travel_time_min"].to_numpy(), np.round(ref.min(axis=1), 1), atol=1e-9)
+
+
+def test_searches_on_the_part_of_a_large_graph_within_reach(network, monkeypatch):
+    """On a large graph short searches run on a cut-out around their sites: the same answers."""
+    import coverage_app.sitepass as sp
+
+    graph, obce, sites = network
+    whole = SiteTravel(graph, obce, sites).block(np.arange(len(sites)), 3.0)
+    monkeypatch.setattr(sp, "_LOCAL_FROM_NODES", 1)
+    local = SiteTravel(graph, obce, sites)
+    np.testing.assert_allclose(local.block(np.arange(len(sites)), 3.0), whole, rtol=1e-12, atol=1e-12)
+    assert local.passes == len(sites)

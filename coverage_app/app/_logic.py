@@ -128,9 +128,16 @@ class AppData:
         if self.kind == "demo":
             from coverage_app.demo import DEMO_DISTRICTS
 
-            return dict(DEMO_DISTRICTS)
+            return {**DEMO_DISTRICTS, "ORP:6221,ORP:8114": t("app.data.demo_both", "cs")}
         obce = self.municipalities
         out: dict[str, str] = {}
+        from coverage_app.admin import kraj_codes, orp_codes
+
+        kraj_of = dict(zip(orp_codes()["kod_orp_csu"], orp_codes()["kod_kraje_nuts3"]))
+        kraj_name = dict(zip(kraj_codes()["kod_kraje_nuts3"], kraj_codes()["kraj"]))
+        orps_by_kraj = obce.drop_duplicates("kod_orp")["kod_orp"].astype(str).map(kraj_of).value_counts()
+        for kraj in sorted(k for k, n in orps_by_kraj.items() if k and n > 1):
+            out[f"KRAJ:{kraj}"] = kraj_name.get(kraj, kraj)  # a kraj: its ORPs side by side first
         orp = obce[obce["kod_orp"].astype(str) != ""].drop_duplicates("kod_orp")
         for r in orp.sort_values("nazev_orp").itertuples():
             out[f"ORP:{r.kod_orp}"] = f"ORP {r.nazev_orp or r.kod_orp}"
@@ -148,7 +155,7 @@ class AppData:
 
     def public_districts(self) -> dict[str, str]:
         """Districts of the public page: the demo's two, or the project's default district."""
-        all_ = self.districts()
+        all_ = {k: v for k, v in self.districts().items() if "," not in k and not k.startswith("KRAJ:")}
         if self.kind == "demo" or not all_:
             return all_
         first = next(iter(all_))

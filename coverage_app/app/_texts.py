@@ -115,6 +115,17 @@ register({
     "app.pl.summary": {"cs": "Souhrn mezer podle pracovních skupin", "en": "Gap summary by working group"},
     "app.pl.gap_detail": {"cs": "Jednotlivé mezery", "en": "The gaps one by one"},
     "app.pl.tab.access": {"cs": "Úrovně dostupnosti", "en": "Access model"},
+    "app.data.demo_both": {"cs": "Obě ukázková území (přehled ORP)", "en": "Both demo areas (ORP overview)"},
+    "app.orp.title": {"cs": "Přehled ORP ({n}) vedle sebe", "en": "The ORPs ({n}) side by side"},
+    "app.orp.note": {"cs": "Každé ORP proti celému území a normě; barva je tmavší, kde je hůř. Podrobnosti jednoho "
+                           "ORP otevřete níže.",
+                     "en": "Each ORP against the whole area and the norm; darker where it is worse. Open one ORP's "
+                           "detail below."},
+    "app.orp.kind": {"cs": "Druh služby", "en": "Kind of service"},
+    "app.orp.indicator": {"cs": "Ukazatel", "en": "Indicator"},
+    "app.orp.open": {"cs": "Otevřít ORP", "en": "Open an ORP"},
+    "app.orp.open_button": {"cs": "Zobrazit ORP", "en": "Show the ORP"},
+    "app.orp.download": {"cs": "Přehled ORP (CSV)", "en": "ORP overview (CSV)"},
     "app.pl.remote": {"cs": "Služby na dálku a celostátní", "en": "Remote and national services"},
     "app.acc.intro": {
         "cs": "Na jaké úrovni se který druh plánuje (místní = každá obec, ORP, krajská, celostátní), jak se ke "

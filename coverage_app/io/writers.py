@@ -143,6 +143,8 @@ register({
     "col.estimate_min": {"cs": "odhad (min)", "en": "estimate (min)"},
     "col.ratio": {"cs": "poměr silnice / odhad", "en": "road / estimate"},
     "col.covered_names": {"cs": "nově pokryté obce", "en": "obce newly covered"},
+    "col.share_reached_pct": {"cs": "v dosahu (%)", "en": "reached (%)"},
+    "col.share_field_pct": {"cs": "v působnosti terénních služeb (%)", "en": "in field areas (%)"},
     "sheet.summary": {"cs": "Souhrn mezer", "en": "Gap summary"},
     "sheet.orp_overview": {"cs": "Přehled ORP", "en": "ORP overview"},
     "about.orp_sheets": {"cs": "listy jednotlivých ORP ({n}) – jsou v orp_overview.csv a na listu „Přehled ORP“",

@@ -21,6 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from coverage_app.app._access_tab import access_rules_in_force, access_tab
+from coverage_app.app._orp_overview import orp_overview_section
 from coverage_app.app._logic import (
     capacity_options,
     describe_edit,
@@ -196,6 +197,7 @@ def _layers():
                           baseline=baseline, lang=lang, legend_parts=("classes",))
 
 
+orp_overview_section(ctx, baseline, base_key, kinds, kind_name)  # a kraj: its ORPs side by side first
 summary_box = st.container()  # the gap summary first, above the map and the gaps one by one
 left, right = st.columns([3, 2], gap="medium")
 with left:
