@@ -53,6 +53,8 @@ register({
               "with a straight leg to that road."},
     "net.pair": {"cs": "{a} → {b} {road} min po silnici, odhad {est} min",
                  "en": "{a} → {b} {road} min by road, estimate {est} min"},
+    "net.pair_far": {"cs": "{a} → {b} po silnici přes {road} min, odhad {est} min",
+                     "en": "{a} → {b} over {road} min by road, estimate {est} min"},
 })
 
 
@@ -69,11 +71,14 @@ class NetworkCheck:
         Every obec: ``kod_obce``, ``nazev_obce``, ``snap_m`` (metres to the nearest road node).
     coarse : bool
         Whether the network is too coarse (see :data:`COARSE_SHARE`, :data:`FAR_SNAP_SHARE`).
+    searched_min : float
+        Road times were searched up to this many minutes (``road_min`` is ``inf`` beyond).
     """
 
     pairs: pd.DataFrame
     snaps: pd.DataFrame
     coarse: bool
+    searched_min: float = float("inf")
 
     @property
     def suspicious(self) -> pd.DataFrame:
@@ -92,8 +97,12 @@ class NetworkCheck:
         out = []
         bad = self.suspicious
         if len(bad) >= MIN_SUSPICIOUS and len(bad) >= COARSE_SHARE * max(len(self.pairs), 1):
-            pairs = "; ".join(t("net.pair", lang, a=r.from_name, b=r.to_name, road=fmt_num(r.road_min, lang, 1),
-                                est=fmt_num(r.estimate_min, lang, 1)) for r in bad.head(3).itertuples())
+            pairs = "; ".join(
+                t("net.pair", lang, a=r.from_name, b=r.to_name, road=fmt_num(r.road_min, lang, 1),
+                  est=fmt_num(r.estimate_min, lang, 1)) if np.isfinite(r.road_min) else
+                t("net.pair_far", lang, a=r.from_name, b=r.to_name, road=fmt_num(self.searched_min, lang, 0),
+                  est=fmt_num(r.estimate_min, lang, 1))
+                for r in bad.head(3).itertuples())
             out.append(t("net.coarse", lang, n=len(bad), m=len(self.pairs), km=fmt_num(SHORT_PAIR_KM, lang, 0),
                          ratio=fmt_num(DETOUR_RATIO, lang, 1), pairs=pairs))
         far = self.far
@@ -156,4 +165,4 @@ def check_network(district: District, travel) -> NetworkCheck | None:
     n_far = int((snaps["snap_m"] > FAR_SNAP_M).sum())
     coarse = (n_bad >= MIN_SUSPICIOUS and n_bad >= COARSE_SHARE * max(len(pairs), 1)) or (
         n_far >= 1 and n_far >= FAR_SNAP_SHARE * len(snaps))
-    return NetworkCheck(pairs, snaps, bool(coarse))
+    return NetworkCheck(pairs, snaps, bool(coarse), SEARCH_FACTOR * max_estimate)

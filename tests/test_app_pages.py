@@ -256,3 +256,17 @@ def test_planner_access_model_tab_applies_the_table():
     assert rules["DruhSocialniSluzby/13"].level == "orp"  # the defaults, now the session's own table
     at.checkbox(key="pl_uniform").check().run()
     assert "limit 30 min" in texts(at)
+
+
+def test_planner_kraj_view_shows_the_orps_first_and_opens_one():
+    at = login(run_page("planovani.py"))
+    at.selectbox(key="district_widget").set_value("ORP:6221,ORP:8114").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Přehled ORP (2) vedle sebe" in [s.value for s in at.subheader]
+    table = at.dataframe[0].value  # the ORPs side by side come first
+    assert sorted(table["ORP"]) == ["Krnov", "Židlochovice"]
+    at.selectbox(key="orp_open").set_value("6221").run()
+    at.button(key="orp_open_button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["district"] == "ORP:6221"
+    assert not [s for s in at.subheader if s.value.startswith("Přehled ORP")]

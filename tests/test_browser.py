@@ -384,3 +384,22 @@ def test_seven_thousand_services_stay_clustered(browser, demo, artifacts, tmp_pa
         shoot(page, artifacts / "export_7000_services.png")
     finally:
         o.close()
+
+
+def test_planner_kraj_view_map_of_the_orps(server, desktop, artifacts):
+    """Several ORPs: the ORPs side by side first (map and table), then one ORP on a real click."""
+    page = desktop.page
+    login(page, server)
+    settle(page)
+    choose(page, "Území", "Obě ukázková")
+    page.get_by_text("Přehled ORP (2) vedle sebe").wait_for()
+    frame = map_frame(page, 0)
+    frame.locator("path.leaflet-interactive").first.wait_for()
+    assert frame.locator("path.leaflet-interactive").count() == 2  # one shape per ORP
+    assert frame.locator(".leaflet-tile").count() == 0
+    settle(page, 1500)
+    shoot(page, artifacts / "planner_kraj_view.png")
+    page.get_by_role("button", name="Zobrazit ORP").click()
+    page.get_by_text(re.compile(r"Mezery v pokrytí: \d+")).wait_for()
+    settle(page)
+    assert page.get_by_text("Přehled ORP (2) vedle sebe").count() == 0

@@ -49,7 +49,7 @@ def orp_overview_section(ctx, analysis, analysis_key: str, kinds: Sequence[str],
             share_field=lambda r: (100 * r["share_field"]).round(0),
             target_population=lambda r: r["target_population"].round(0)).rename(columns={
                 "share_reached": "share_reached_pct", "share_field": "share_field_pct"}), lang)
-        st.dataframe(table, hide_index=True, height=480, key="orp_table")
+        st.dataframe(table, hide_index=True, height=min(480, 38 + 35 * len(table)), key="orp_table")
     names = dict(zip(rows["kod_orp"], rows["nazev_orp"]))
     codes = sorted(names, key=lambda c: names[c])
 

@@ -74,7 +74,8 @@ def orp_map(shapes: gpd.GeoDataFrame, overview: pd.DataFrame, kind: str, indicat
     geo = _wgs84(shapes)
     points_only = not shapes.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).all()
     w, s, e, n = geo.total_bounds
-    bounds = [[float(s) - 0.02, float(w) - 0.02], [float(n) + 0.02, float(e) + 0.02]]
+    pad = 0.15 if points_only else 0.02  # degrees: room for the circles at the edge
+    bounds = [[float(s) - pad, float(w) - pad], [float(n) + pad, float(e) + pad]]
     m = _base_map(bounds, assets, basemap=basemap, lang=lang)
     _fit(m, bounds)
     title = t(f"orp.ind.{indicator}", lang)
@@ -96,8 +97,8 @@ def orp_map(shapes: gpd.GeoDataFrame, overview: pd.DataFrame, kind: str, indicat
             "sel": str(code) == selected}})
     layer = folium.GeoJson(
         {"type": "FeatureCollection", "features": feats}, name=title,
-        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#000000",
-                                  "weight": 3 if f["properties"]["sel"] else 1, "fillOpacity": 0.8},
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#000000", "fill": True,
+                                  "weight": 3 if f["properties"]["sel"] else 1, "fillOpacity": 0.85},
         marker=folium.CircleMarker(radius=14) if points_only else None,
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
     )
