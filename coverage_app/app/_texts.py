@@ -116,6 +116,8 @@ register({
     "app.pl.gap_detail": {"cs": "Jednotlivé mezery", "en": "The gaps one by one"},
     "app.pl.tab.access": {"cs": "Úrovně dostupnosti", "en": "Access model"},
     "app.data.demo_both": {"cs": "Obě ukázková území (přehled ORP)", "en": "Both demo areas (ORP overview)"},
+    "app.progress.kinds": {"cs": "Počítám dostupnost: druh služby {done} z {total}",
+                           "en": "Computing access: kind of service {done} of {total}"},
     "app.orp.title": {"cs": "Přehled ORP ({n}) vedle sebe", "en": "The ORPs ({n}) side by side"},
     "app.orp.note": {"cs": "Každé ORP proti celému území a normě; barva je tmavší, kde je hůř. Podrobnosti jednoho "
                            "ORP otevřete níže.",

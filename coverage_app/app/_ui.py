@@ -337,8 +337,10 @@ def _keep(analysis: Analysis) -> Analysis:
 
 @st.cache_resource(show_spinner=False, max_entries=24)
 def _analysis(key: str, _district: District, _services: Services, _roads: RoadGraph | None,
-              _settings: AnalysisSettings, _context: pd.DataFrame | None, _router: Router) -> Analysis:
-    return _keep(analyze(_district, _services, _roads, _settings, context=_context, router=_router))
+              _settings: AnalysisSettings, _context: pd.DataFrame | None, _router: Router,
+              _progress: Callable[[int, int], None] | None = None) -> Analysis:
+    return _keep(analyze(_district, _services, _roads, _settings, context=_context, router=_router,
+                         progress=_progress))
 
 
 def get_analysis(data: AppData, spec: str, settings: AnalysisSettings, *, form: str = "",
@@ -348,7 +350,16 @@ def get_analysis(data: AppData, spec: str, settings: AnalysisSettings, *, form: 
     services = _filtered(data.key, form, target_group, data.services) if (form or target_group) else data.services
     router = _router(data.key, spec, settings.mode, settings.detour_factor, settings.speed_kmh, district, data.roads)
     key = f"{data.key}|{spec}|{form}|{target_group}|{settings!r}"
-    return _analysis(key, district, services, data.roads, settings, data.area_population(), router), key
+    bar = st.empty()  # a progress bar while a new analysis runs (a kraj takes seconds)
+    lang = st.session_state.get("lang", "cs")
+
+    def progress(done: int, total: int) -> None:
+        if len(district) > 60:
+            bar.progress(done / max(total, 1), text=t("app.progress.kinds", lang, done=done, total=total))
+
+    result = _analysis(key, district, services, data.roads, settings, data.area_population(), router, progress)
+    bar.empty()
+    return result, key
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
