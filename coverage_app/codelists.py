@@ -340,7 +340,11 @@ _LEVEL_ALIASES = {"mistni": "mistni", "local": "mistni", "obec": "mistni", "orp"
 _MODE_ALIASES = {"travel": "travel", "dojizdi": "travel", "dojezd": "travel", "ambulantni": "travel",
                  "pobytova": "travel", "field": "field", "terenni": "field", "prijede": "field",
                  "remote": "remote", "dalku": "remote", "na dalku": "remote", "telefon": "remote",
-                 "telefonicky": "remote"}
+                 "telefonicky": "remote",
+                 # the words of the report's sheet, so that it can be edited and read back
+                 "klient dojizdi": "travel", "client travels": "travel",
+                 "sluzba prijizdi za klientem": "field", "staff come to the client": "field",
+                 "na dalku (telefon, tlacitko)": "remote", "remote (telephone, alarm button)": "remote"}
 
 
 def parse_access_level(value: object) -> str | None:
@@ -441,7 +445,8 @@ class AccessRule:
         parts = []
         for mode, lim in self.limits:
             name = ACCESS_MODES[mode][lang]
-            parts.append(name if mode == "remote" or lim != lim else f"{name} ≤ {lim:g} min")
+            shown = f"{lim:g}".replace(".", ",") if lang == "cs" else f"{lim:g}"
+            parts.append(name if mode == "remote" or lim != lim else f"{name} ≤ {shown} min")
         return f"{ACCESS_LEVELS[self.level][lang]}; {', '.join(parts)}"
 
 

@@ -62,7 +62,6 @@ from coverage_app.gaps import GAP_COLUMNS, availability, gap_summary, level_gaps
 from coverage_app.i18n import register, t
 from coverage_app.indicators import (
     CAPACITY_COLUMNS,
-    _num,
     area_capacity,
     compare_capacity,
     e2sfca,
@@ -189,9 +188,10 @@ class Analysis:
     def gaps(self) -> pd.DataFrame:
         """Gaps at each kind's level, ranked by the people affected (:data:`GAP_COLUMNS`);
         made once per set of kind results (a what-if replaces the results it changes)."""
-        token = tuple((k, id(r)) for k, r in self.results.items())
+        token = list(self.results.items())  # the result objects themselves, compared by identity
         cached = self.__dict__.get("_gaps_cache")
-        if cached is None or cached[0] != token:
+        if cached is None or len(cached[0]) != len(token) or any(
+                a[0] != b[0] or a[1] is not b[1] for a, b in zip(cached[0], token)):
             cached = (token, level_gaps(self))
             self.__dict__["_gaps_cache"] = cached
         return cached[1].copy()

@@ -25,7 +25,7 @@ import pandas as pd
 
 from coverage_app.codelists import ACCESS_LEVELS, AGE_BANDS, CAPACITY_UNITS, WORKING_GROUPS
 from coverage_app.i18n import fmt_num, register, t
-from coverage_app.indicators import _num, fmt_dec
+from coverage_app.indicators import fmt_dec
 
 if TYPE_CHECKING:
     from coverage_app.coverage import Analysis
@@ -41,7 +41,6 @@ register({
     "gap.unreached": {"cs": "mimo dosah: {obce}", "en": "out of reach: {obce}"},
     "gap.more": {"cs": "{names} a další ({n})", "en": "{names} and others ({n})"},
     "gap.nearest": {"cs": "nejbližší {kind}: {site} ({range} min)", "en": "nearest {kind}: {site} ({range} min)"},
-    "gap.none_within": {"cs": "žádné zařízení ({kind}) do {horizon} min", "en": "no site ({kind}) within {horizon} min"},
     "gap.remote_missing": {
         "cs": "v načtených datech není žádná služba „{kind}“ pro {unit} (služba na dálku – telefon, tísňové tlačítko)",
         "en": "no \"{kind}\" for {unit} in the loaded data (a remote service – telephone, alarm button)"},
@@ -133,7 +132,7 @@ def _nearest_text(cov: pd.DataFrame, singular: str, horizon: float) -> tuple[str
     """The site nearest for most of the unit's target population, with the range of minutes."""
     has = cov["nearest_site_name"].astype(str) != ""
     if not has.any():
-        return t("gap.none_within", "cs", kind=singular, horizon=_num(horizon)), ""
+        return t("reason.none_within", "cs", kind=singular, horizon=fmt_num(horizon, "cs", 1)), ""
     by_site = cov[has].groupby("nearest_site_name")["target_population"].sum().sort_values(ascending=False)
     site = str(by_site.index[0])
     times = cov.loc[has & (cov["nearest_site_name"] == site), "travel_time_min"].astype(float)
@@ -198,7 +197,9 @@ def _unit_rows(analysis: "Analysis", kind: str, cov: pd.DataFrame) -> list[dict]
         band = AGE_BANDS[grp["target_band"].iloc[0]].name_cs
         parts = []
         if access_short:
-            parts.append(t("gap.share", "cs", limit=_num(travel_limit), share=fmt_num(100 * share, "cs", 0),
+            # rounded down: 89,6 % is a gap under a 90 % threshold and must not read "90 %"
+            parts.append(t("gap.share", "cs", limit=fmt_num(travel_limit, "cs", 1),
+                           share=fmt_num(np.floor(100 * share), "cs", 0),
                            band=band, reached=_people(reached), total=_people(total)))
             if "field" in rule.modes and "travel" in rule.modes:
                 fshare = float(pop[grp["field_covered"].astype(bool)].sum()) / total
@@ -312,8 +313,9 @@ def availability(analysis: "Analysis") -> pd.DataFrame:
     kinds = analysis.services.kinds
     sv = analysis.services.services
     sites = analysis.services.sites
-    units = scope_units(analysis, "kraj").drop_duplicates()
-    codes = set(analysis.district.codes)
+    per_obec = scope_units(analysis, "kraj")
+    units = per_obec.drop_duplicates()
+    obce_codes = analysis.district.obce["kod_obce"].to_numpy()
     kraj_of_obec = None
     rows = []
     for kind in analysis.results:
@@ -330,6 +332,7 @@ def availability(analysis: "Analysis") -> pd.DataFrame:
                     kraj_of_obec = _site_kraj(analysis)
                 in_kraj = set(sites.loc[sites["kod_obce"].map(lambda c: kraj_of_obec.get(str(c), "")) == u.scope_code,
                                         "service_id"])
+                codes = set(obce_codes[per_obec["scope_code"].to_numpy() == u.scope_code])  # this kraj's obce
                 ok = mine[mine["service_id"].isin(in_kraj) | mine["service_area"].map(lambda a: bool(codes & set(a)))]
             listed = [f"{r.service_name} ({r.phone})" if r.phone else str(r.service_name) for r in ok.itertuples()]
             rows.append({"service_kind": kind, "kind_name": kobj.name_cs if kobj else kind,

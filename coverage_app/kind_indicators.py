@@ -207,8 +207,9 @@ def _counting_mask(k: _Kind, travel_sites: pd.DataFrame, nearest_of: np.ndarray)
     own = travel_sites["kod_obce"].isin(codes).to_numpy()
     areas = k.sv["service_area"].reindex(travel_sites["service_id"]).to_numpy()
     declared = np.array([bool(codes.intersection(a)) if isinstance(a, tuple) else False for a in areas], dtype=bool)
-    near = np.zeros(len(travel_sites), dtype=bool)
-    near[nearest_of[nearest_of >= 0]] = True
+    # every site at a location that is some obec's nearest (sites of one address share a location)
+    won = travel_sites["col"].to_numpy()[nearest_of[nearest_of >= 0]]
+    near = np.isin(travel_sites["col"].to_numpy(), won)
     return own | declared | near
 
 
@@ -438,7 +439,7 @@ def _obec_reasons(k: _Kind, near: _Nearest, fld: _Field, access_gap: np.ndarray,
     has_field = bool(fld.areas)
     popv = k.pop.to_numpy(dtype=float)
     reasons, notes = [], []
-    limit = _num(k.travel_limit)
+    limit = fmt_num(k.travel_limit, "cs", 1)
     for i in range(k.n):
         parts: list[str] = []
         if access_gap[i] and popv[i] > 0:
@@ -447,7 +448,7 @@ def _obec_reasons(k: _Kind, near: _Nearest, fld: _Field, access_gap: np.ndarray,
                     parts.append(t("reason.nearest_beyond", "cs", kind=k.singular,
                                    minutes=fmt_num(near.minutes[i], "cs", 1), limit=limit))
                 else:
-                    parts.append(t("reason.none_within", "cs", kind=k.singular, horizon=_num(k.horizon)))
+                    parts.append(t("reason.none_within", "cs", kind=k.singular, horizon=fmt_num(k.horizon, "cs", 1)))
             if "field" in modes:
                 parts.append(t("reason.outside_field", "cs") if has_field else t("reason.no_field", "cs"))
         if popv[i] > 0:
@@ -456,9 +457,11 @@ def _obec_reasons(k: _Kind, near: _Nearest, fld: _Field, access_gap: np.ndarray,
         if not fld.beyond[i]:
             notes.append("")
         elif np.isfinite(fld.base_min[i]):
-            notes.append(t("reason.field_far", "cs", minutes=int(round(fld.base_min[i])), limit=_num(k.field_limit)))
+            notes.append(t("reason.field_far", "cs", minutes=int(round(fld.base_min[i])),
+                           limit=fmt_num(k.field_limit, "cs", 1)))
         else:
-            notes.append(t("reason.field_very_far", "cs", horizon=_num(k.field_horizon), limit=_num(k.field_limit)))
+            notes.append(t("reason.field_very_far", "cs", horizon=fmt_num(k.field_horizon, "cs", 1),
+                           limit=fmt_num(k.field_limit, "cs", 1)))
     return reasons, notes
 
 
@@ -651,7 +654,7 @@ def attributed_by_unit(analysis: "Analysis", kind: str, unit_of: pd.Series) -> p
         if form == "ter" or (sid, form) not in placed:
             units |= set(area_units.get(sid, ()))
         for u in units:
-            f = share.get((sid, u), 0.0) if form == "ter" and sid in areas else 1.0
+            f = share.get((sid, u), 0.0) if form == "ter" and areas.get(sid) else 1.0
             rows.append((u, form, cu, float(cap) * f))
     out = pd.DataFrame(rows, columns=["unit", "form", "capacity_unit", "attributed_capacity"])
     return out.groupby(["unit", "form", "capacity_unit"], as_index=False)["attributed_capacity"].sum()

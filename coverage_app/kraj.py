@@ -84,6 +84,7 @@ def orp_overview(analysis: "Analysis", lang: str = "cs") -> pd.DataFrame:
         d_cap = float(district_cap.loc[district_cap["capacity_unit"] == unit, "attributed_capacity"].sum()) if unit else 0.0
         d_per1000 = d_cap / total_pop * 1000.0 if total_pop > 0 and unit else np.nan
         norm = next((n for n in s.norms_for(kind) if n.unit == unit), None)
+        norm_per1000 = _norm_compared(analysis, kind, norm, by_orp, orps) if norm else None
         key = cov["kod_orp"]
         tp = pop.groupby(key).sum().reindex(orps["kod_orp"]).fillna(0.0)
         reached = pop.where(cov["reached"].astype(bool), 0.0).groupby(key).sum().reindex(orps["kod_orp"]).fillna(0.0)
@@ -111,7 +112,8 @@ def orp_overview(analysis: "Analysis", lang: str = "cs") -> pd.DataFrame:
                 "district_per_1000": round(d_per1000, 3) if np.isfinite(d_per1000) else np.nan,
                 "ratio_to_district": round(p1000 / d_per1000, 3) if np.isfinite(p1000) and d_per1000 else np.nan,
                 "norm_per_1000": norm.per_1000 if norm else np.nan,
-                "below_norm": bool(norm is not None and np.isfinite(p1000) and p1000 < norm.per_1000),
+                "below_norm": bool(norm is not None and np.isfinite(norm_per1000[n_])
+                                   and norm_per1000[n_] < norm.per_1000),
                 "share_reached": round(float(share[n_]), 4) if np.isfinite(share[n_]) else np.nan,
                 "district_share_reached": round(d_share, 4) if np.isfinite(d_share) else np.nan,
                 "share_field": round(float(fshare[n_]), 4) if np.isfinite(fshare[n_]) else np.nan,
@@ -121,6 +123,22 @@ def orp_overview(analysis: "Analysis", lang: str = "cs") -> pd.DataFrame:
     order = {WORKING_GROUPS[k][lang]: i for i, k in enumerate(WORKING_GROUPS)}
     out["_o"] = out["working_group"].map(order).fillna(len(order))
     return out.sort_values(["_o", "kind_name", "nazev_orp"], kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+def _norm_compared(analysis: "Analysis", kind: str, norm, by_orp: pd.DataFrame, orps: pd.DataFrame) -> np.ndarray:
+    """Capacity per 1000 of each ORP as the norm measures it: in the norm's unit and form, per
+    1000 people of the norm's age band."""
+    band = norm.band or analysis.settings.band_of(kind, analysis.services.kinds)
+    pop = analysis.district.target_population(band)
+    orp_of = pd.Series(analysis.district.obce["kod_orp"].to_numpy(), index=pop.index)
+    npop = pop.groupby(orp_of).sum().reindex(orps["kod_orp"]).fillna(0.0).to_numpy()
+    keep = by_orp["capacity_unit"] == norm.unit
+    if norm.form:
+        keep &= by_orp["form"] == norm.form
+    mine = by_orp[keep]
+    value = mine.groupby("unit")["attributed_capacity"].sum().reindex(orps["kod_orp"].astype(str)).fillna(0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(npop > 0, value.to_numpy() / npop * 1000.0, np.nan)
 
 
 def orp_reports(analysis: "Analysis", overview: pd.DataFrame | None = None,

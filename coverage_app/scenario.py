@@ -531,6 +531,49 @@ def _needed_capacity(analysis: Analysis, kind: str, codes: set[str]) -> tuple[fl
     return float("nan"), (kobj.units[0] if kobj and kobj.units else "klient")
 
 
+def _choose(times: np.ndarray, weights: np.ndarray, threshold: float, k: int, cand_idx: list[int],
+            demand_idx: np.ndarray, units: np.ndarray | None, name: str) -> tuple[list[int], str]:
+    """The optimal candidates (positions in ``cand_idx``): ``k`` over the whole district, or —
+    with ``units`` (residential kinds) — one in each ORP/POÚ that has demand, at most ``k``."""
+    if units is None:
+        groups = [(list(range(len(cand_idx))), min(int(k), len(cand_idx)))]
+    else:
+        groups = []
+        for u in dict.fromkeys(units):
+            members = [c for c, ci in enumerate(cand_idx) if units[ci] == u]
+            if members and (units[demand_idx] == u).any():
+                groups.append((members, 1))
+    picks: list[tuple[float, list[int]]] = []
+    status = "Optimal"
+    for members, p in groups:
+        picked, st_ = _mclp(times[:, members], weights, threshold, p, name)
+        chosen = [members[j] for j in picked]
+        gain = float(weights[(times[:, chosen] <= threshold).any(axis=1)].sum()) if chosen else 0.0
+        picks.append((gain, chosen))
+        status = st_ if st_ != "Optimal" else status
+    if units is not None:  # one site in each of the k ORPs/POÚ where it reaches the most people
+        picks = sorted(picks, key=lambda g: -g[0])[: max(int(k), 0)]
+    return list(dict.fromkeys(c for _, chosen in picks for c in chosen)), status
+
+
+def _by_gain(chosen: list[int], cover: np.ndarray, weights: np.ndarray):
+    """The chosen candidates ordered greedily by the people each adds (the set itself is optimal):
+    yields (candidate, mask of the demand it newly covers, cumulative people)."""
+    remaining = list(chosen)
+    covered = np.zeros(cover.shape[0], dtype=bool)
+    cumulative = 0.0
+    while remaining:
+        gains = [float(weights[cover[:, j] & ~covered].sum()) for j in remaining]
+        if max(gains) <= 0:
+            break  # the other chosen sites add nothing: not worth suggesting
+        best = remaining[int(np.argmax(gains))]
+        newly = cover[:, best] & ~covered
+        covered |= newly
+        cumulative += float(weights[newly].sum())
+        remaining.remove(best)
+        yield best, newly, cumulative
+
+
 def suggest_sites(analysis: Analysis, kind: str, k: int = 3, *, form: str | None = None,
                   candidates: Sequence[str] | None = None, threshold_min: float | None = None,
                   lang: str = "cs") -> pd.DataFrame:
@@ -604,45 +647,17 @@ def suggest_sites(analysis: Analysis, kind: str, k: int = 3, *, form: str | None
     times = analysis.travel.to_points(district.xy()[cand_idx]).block(np.arange(len(cand_idx)), threshold)
     cover_all = times <= threshold
     weights = pop[demand_idx]
-    groups: list[tuple[list[int], int]]
+    units = None
     if form == "pob":
         from coverage_app.gaps import scope_units
 
         units = scope_units(analysis, "orp")["scope_code"].to_numpy()
-        groups = []
-        for u in dict.fromkeys(units):
-            members = [c for c, ci in enumerate(cand_idx) if units[ci] == u]
-            if members and (units[demand_idx] == u).any():
-                groups.append((members, 1))
-        groups = groups[: max(int(k), 0)]
-    else:
-        groups = [(list(range(len(cand_idx))), min(int(k), len(cand_idx)))]
-    chosen: list[int] = []
-    status = "Optimal"
-    for members, p in groups:
-        sub = times[demand_idx][:, members]
-        picked, st_ = _mclp(sub, weights, threshold, p, f"mclp-{kind}")
-        chosen.extend(members[j] for j in picked)
-        status = st_ if st_ != "Optimal" else status
-    cover = cover_all[demand_idx]  # demand × candidates
-    remaining = list(dict.fromkeys(chosen))
-    covered = np.zeros(len(demand_idx), dtype=bool)
+    chosen, status = _choose(times[demand_idx], weights, threshold, k, cand_idx, demand_idx, units, f"mclp-{kind}")
     rows = []
-    cumulative = 0.0
-    while remaining:
-        gains = [float(weights[cover[:, j] & ~covered].sum()) for j in remaining]
-        if max(gains) <= 0:
-            break  # the other chosen sites add nothing: not worth suggesting
-        best = remaining[int(np.argmax(gains))]
-        newly = cover[:, best] & ~covered
-        covered |= newly
-        cumulative += float(weights[newly].sum())
+    for best, newly, cumulative in _by_gain(chosen, cover_all[demand_idx], weights):
         ci = cand_idx[best]
         capacity, unit = (float("nan"), kobj.units[0] if kobj.units else "klient")
-        if form == "pob":
-            from coverage_app.gaps import scope_units
-
-            units = scope_units(analysis, "orp")["scope_code"].to_numpy()
+        if units is not None:
             capacity, unit = _needed_capacity(analysis, kind, {c for c, u in zip(codes, units) if u == units[ci]})
         area = [codes[i] for i in np.flatnonzero(cover_all[:, best])] if form == "ter" else []
         newly_idx = [demand_idx[i] for i in np.flatnonzero(newly)]
@@ -653,7 +668,6 @@ def suggest_sites(analysis: Analysis, kind: str, k: int = 3, *, form: str | None
                      "covered_names": ", ".join(names[i] for i in newly_idx),
                      "service_area": ";".join(area), "capacity": capacity, "capacity_unit": unit,
                      "method": method})
-        remaining.remove(best)
     out = pd.DataFrame(rows, columns=columns)
     out.attrs["uncovered_total"] = float(pop[uncovered].sum())
     out.attrs["solver_status"] = status

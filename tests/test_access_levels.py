@@ -343,3 +343,43 @@ def _empty_services() -> Services:
     from coverage_app.model import empty_services
 
     return empty_services()
+
+
+def test_remote_kind_is_judged_per_kraj_of_a_district_over_two_kraje():
+    """A service whose area lies in one kraj does not make the other kraj's people served."""
+    d = _district()
+    d.obce.loc[d.obce["kod_obce"] == "500003", "kod_orp"] = "7201"  # obec C in Zlínský kraj
+    base = _services()
+    sv = base.services.copy()
+    sv.at[int(sv.index[sv["service_id"] == "TP"][0]), "service_area"] = ("500001",)
+    res = analyze(d, Services(sv, base.sites, base.capacities), None, SETTINGS)
+    av = res.availability.set_index(["service_kind", "scope_code"])
+    assert bool(av.loc[(TP, "CZ064"), "available"]) and not bool(av.loc[(TP, "CZ072"), "available"])
+    assert len(res.gaps[(res.gaps["service_kind"] == TP) & (res.gaps["scope_code"] == "CZ072")]) == 1
+
+
+def test_sites_at_one_address_all_count_for_the_district():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    svc = _services()
+    extra = gpd.GeoDataFrame([{"service_id": "DS", "site_id": "DS-b", "site_name": "Domov A, druhý vchod",
+                               "form": "pob", "kod_obce": "500001"}],
+                             geometry=[Point(X0, Y0)], crs=CRS)
+    svc = Services(svc.services, gpd.GeoDataFrame(pd.concat([svc.sites, extra], ignore_index=True), crs=CRS),
+                   svc.capacities)
+    res = analyze(_district(), svc, None, SETTINGS)
+    assert {"DS-a", "DS-b"} <= res.counting_site_ids()
+
+
+def test_share_just_under_the_threshold_never_reads_as_reaching_it():
+    from coverage_app.gaps import _unit_rows
+
+    res = analyze(_district(), _services(), None, SETTINGS.replace(min_share_reached=0.9))
+    cov = res.results[DS].coverage.copy()
+    cov["reached"] = [True, True, False]
+    cov["target_population"] = [448.0, 448.0, 104.0]  # 896 of 1000 = 89,6 %
+    cov["kod_orp"] = "6221"
+    rows = _unit_rows(res, DS, cov.assign(municipality_code=["500001", "500002", "500003"]))
+    texts = " ".join(r["reason"] for r in rows)
+    assert "dosáhne 89 %" in texts or "dosáhne 0 %" in texts

@@ -86,5 +86,5 @@ def access_tab(ctx, data: AppData, kinds_present: Sequence[str]) -> None:
         rules.clear()
         st.rerun()
     c3.download_button(ctx.t("app.acc.download"),
-                       table[list(ACCESS_TABLE_COLUMNS)].to_csv(index=False, sep=";").encode("utf-8-sig"),
+                       table[list(ACCESS_TABLE_COLUMNS)].to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig"),
                        file_name="urovne_dostupnosti.csv", mime="text/csv", key="acc_dl", on_click="ignore")

@@ -66,4 +66,4 @@ def orp_overview_section(ctx, analysis, analysis_key: str, kinds: Sequence[str],
 
 
 def _csv(table: pd.DataFrame) -> bytes:
-    return table.to_csv(index=False, sep=";").encode("utf-8-sig")
+    return table.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")

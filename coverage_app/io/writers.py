@@ -160,7 +160,7 @@ register({
     "sheet.network": {"cs": "Kontrola sítě", "en": "Network check"},
     "about.network": {"cs": "Silniční síť", "en": "Road network"},
     "about.left_out": {"cs": "Vynechaný list", "en": "Sheet left out"},
-    "about.left_out_text": {"cs": "„{sheet}“ má {rows} řádků – je celá v {file} a v coverage.gpkg",
+    "about.left_out_text": {"cs": "list „{sheet}“ by měl {rows} řádků – celý je v {file} a v coverage.gpkg",
                             "en": "\"{sheet}\" has {rows} rows – it is whole in {file} and in coverage.gpkg"},
     "about.access": {"cs": "Úrovně dostupnosti druhů", "en": "Levels of availability"},
     "about.access_text": {

@@ -21,7 +21,6 @@ import pandas as pd
 import streamlit as st
 
 from coverage_app.app._access_tab import access_rules_in_force, access_tab
-from coverage_app.app._orp_overview import orp_overview_section
 from coverage_app.app._logic import (
     capacity_options,
     describe_edit,
@@ -34,6 +33,7 @@ from coverage_app.app._logic import (
     target_groups_present,
     wgs84_to_5514,
 )
+from coverage_app.app._orp_overview import orp_overview_section
 from coverage_app.app._ui import (
     choose_district,
     edits_key,
@@ -48,6 +48,7 @@ from coverage_app.app._ui import (
     show_map,
 )
 from coverage_app.codelists import CAPACITY_UNITS, FORMS, TARGET_GROUPS, WORKING_GROUPS
+from coverage_app.i18n import plural
 from coverage_app.maps.interactive import (
     INDICATORS,
     kind_colours,
@@ -144,7 +145,7 @@ lap("scenario")
 # --- header -----------------------------------------------------------------------------------
 st.title(ctx.t("app.pl.title"))
 pop = f"{district.total_population:,}".replace(",", "\u202f") if lang == "cs" else f"{district.total_population:,}"
-st.caption(ctx.t("app.pl.caption", district=district.name, obce=len(district), pop=pop,
+st.caption(ctx.t("app.pl.caption", district=district.name, obce=plural(len(district), "obec", lang), pop=pop,
                  method=baseline.method_text(lang),
                  threshold=ctx.t("app.pl.limit_uniform", threshold=threshold) if threshold
                  else ctx.t("app.pl.limits_by_kind")))

@@ -1,0 +1,5 @@
+"""``python -m coverage_app.cli``."""
+
+from coverage_app.cli import main
+
+main()

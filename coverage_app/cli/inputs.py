@@ -1,0 +1,239 @@
+"""Reading the user's files for the commands: what a file holds, the obce and services, the roads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from coverage_app.cli import _exists
+from coverage_app.errors import DataError, Problem, Report
+
+
+def detect_file_kind(path: Path) -> str | None:
+    """What an input file holds: ``municipalities``, ``population``, ``services``, ``rpss``,
+    ``codelist``, ``addresses``, ``roads``, ``speeds``, ``norms``, ``custom_kinds`` (or ``None``)."""
+    from coverage_app.io.tables import find_column, read_table
+
+    suffix = "".join(path.suffixes[-2:]).lower() if path.name.lower().endswith((".osm.pbf", ".osm.bz2")) else path.suffix.lower()
+    if suffix in (".osm", ".pbf", ".osm.pbf", ".osm.bz2", ".o5m"):
+        return "roads"
+    if suffix == ".json":
+        import json
+
+        try:
+            head = path.read_text(encoding="utf-8", errors="replace")[:200_000]
+        except OSError:
+            return None
+        if '"polozky"' in head and "druhSocialniSluzby" in head:
+            return "rpss"
+        if '"polozky"' in head:
+            return "codelist"
+        if '"FeatureCollection"' in head or '"features"' in head:
+            return _vector_kind(path)
+        try:
+            json.loads(head)
+        except ValueError:
+            return "rpss" if "polozky" in head else None
+        return None
+    if suffix in (".gpkg", ".geojson", ".shp", ".zip", ".fgb", ".gml"):
+        if suffix == ".zip" and _zip_has_adr(path):
+            return "addresses"
+        return _vector_kind(path)
+    if suffix not in (".csv", ".xlsx", ".xlsm", ".txt"):
+        return None
+    table = read_table(path, expected_columns=1)
+    cols = list(table.frame.columns)
+    if len(cols) == 1 and suffix != ".xlsx":
+        raise DataError.single(path.name, 1, None, "err.delimiter", header=str(cols[0])[:80])
+    norm = {c.lower() for c in cols}
+    if find_column(cols, ("Kód ADM",)) and find_column(cols, ("Souřadnice Y",)):
+        return "addresses"
+    if find_column(cols, ("na_1000", "per_1000")):
+        return "norms"
+    from coverage_app.io.services import is_service_area_table
+
+    if is_service_area_table(path):
+        return "service_areas"
+    if find_column(cols, ("id_sluzby", "service_id", "mpsv_portal_id")) or (
+            find_column(cols, ("druh", "druh_kod")) and find_column(cols, ("forma",))):
+        return "services"
+    if find_column(cols, ("vekova_skupina",)) and find_column(cols, ("id",)) and find_column(cols, ("nazev",)):
+        return "custom_kinds"
+    if any(("km/h" in str(c).lower() or "kmh" in str(c).lower() or "rychlost" in str(c).lower()
+            or "speed" in str(c).lower()) for c in cols) and len(cols) <= 4:
+        return "speeds"
+    if {"hodnota"} <= norm and (norm & {"vuzemi_kod", "uzemi_kod"}):
+        return "population"
+    from coverage_app.io.municipalities import MUNICIPALITY_COLUMNS
+
+    has_code = find_column(cols, MUNICIPALITY_COLUMNS["kod_obce"]) is not None
+    has_xy = (find_column(cols, MUNICIPALITY_COLUMNS["lat"]) and find_column(cols, MUNICIPALITY_COLUMNS["lon"])) or (
+        find_column(cols, MUNICIPALITY_COLUMNS["x"]) and find_column(cols, MUNICIPALITY_COLUMNS["y"]))
+    if has_code and has_xy:
+        return "municipalities"
+    if has_code:
+        return "population"
+    if len(cols) == 2:
+        return "speeds"
+    return None
+
+
+def _zip_has_adr(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return any(n.lower().endswith("_adr.csv") for n in zf.namelist()[:50])
+    except zipfile.BadZipFile:
+        return False
+
+
+def _vector_kind(path: Path) -> str | None:
+    import pyogrio
+
+    from coverage_app.io.municipalities import MUNICIPALITY_COLUMNS
+    from coverage_app.io.tables import find_column
+
+    try:
+        layers = pyogrio.list_layers(path)
+        for name, gtype in layers:
+            info = pyogrio.read_info(path, layer=name)
+            fields = list(info["fields"])
+            if find_column(fields, MUNICIPALITY_COLUMNS["kod_obce"]):
+                return "municipalities"
+            if gtype and "LineString" in str(gtype):
+                return "roads"
+    except Exception:
+        return None
+    return None
+
+
+
+def load_inputs(*, municipalities: Path, population: Path | None, points: Path | None, services: tuple[Path, ...],
+                custom_kinds: Path | None, addresses: tuple[Path, ...], age_shares: Path | None,
+                registry_codelists: Path | None = None, warnings: Report | None = None):
+    """Read the user's files into (obce table with population, Services); shared by import and analyze."""
+    from coverage_app.codelists import KindCatalog
+    from coverage_app.io.municipalities import read_municipalities
+    from coverage_app.io.services import read_custom_kinds, read_services
+    from coverage_app.locate import expand_service_areas, locate_sites
+    from coverage_app.model import District
+
+    for p in (municipalities, population, points, custom_kinds, age_shares, *services, *addresses):
+        _exists(p)
+    obce = read_municipalities(municipalities)
+    if points is not None:
+        pts = read_municipalities(points).set_index("kod_obce")
+        rp = pts.geometry.representative_point()
+        px = obce["kod_obce"].map(pts["x"].fillna(rp.x))
+        py = obce["kod_obce"].map(pts["y"].fillna(rp.y))
+        obce["x"] = px.where(px.notna(), obce["x"])
+        obce["y"] = py.where(py.notna(), obce["y"])
+    shares = None
+    if age_shares is not None:
+        from coverage_app.io.population import read_age_shares
+
+        shares = read_age_shares(age_shares)
+    full = District(obce.drop(columns=["source_row"], errors="ignore"), name="all")
+    if population is not None:
+        from coverage_app.io.population import read_population
+
+        full = full.with_population(read_population(population, age_shares=shares), age_shares=shares)
+    elif shares is not None:
+        full = full.with_population(full.obce.set_index("kod_obce")[["population"]], age_shares=shares)
+    obce_all = full.obce
+    kinds = KindCatalog()
+    codelists = None
+    rpss_files = [p for p in services if p.suffix.lower() == ".json"]
+    if registry_codelists is None and rpss_files:
+        from coverage_app.io.rpss import CODELIST_FILES
+
+        for folder in (rpss_files[0].parent, rpss_files[0].parent / "ciselniky", rpss_files[0].parent / "codelists"):
+            if (folder / CODELIST_FILES["kinds"]).exists():
+                registry_codelists = folder
+                break
+    if registry_codelists is not None:
+        from coverage_app.io.rpss import RegistryCodelists
+
+        _exists(registry_codelists)
+        codelists = (RegistryCodelists.from_dir(registry_codelists) if registry_codelists.is_dir()
+                     else RegistryCodelists.from_paths(kinds=registry_codelists))
+        if codelists.kinds:
+            kinds.apply_registry_codelist(codelists.kinds)
+    if custom_kinds is not None:
+        kinds = read_custom_kinds(custom_kinds, kinds)
+    address_points = None
+    if addresses:
+        from coverage_app.io.addresses import read_address_points
+
+        address_points = read_address_points(list(addresses) if len(addresses) > 1 else addresses[0])
+    from coverage_app.io.services import is_service_area_table, read_service_areas
+
+    merged = None
+    origin: dict[str, str] = {}
+    area_files = [p for p in services if p.suffix.lower() != ".json" and is_service_area_table(p)]
+    for path in services:
+        if path in area_files:
+            continue
+        if path.suffix.lower() == ".json":
+            from coverage_app.io.rpss import read_rpss
+
+            part = read_rpss(path, codelists, kinds=kinds, warnings=warnings)
+        else:
+            part = read_services(path, kinds=kinds, warnings=warnings)
+        clash = [sid for sid in part.services["service_id"] if sid in origin]
+        if clash:
+            raise DataError([Problem.make(path.name, None, "id_sluzby", "err.service_in_two_files", "error",
+                                          service=sid, other=origin[sid]) for sid in clash[:20]])
+        origin.update({sid: path.name for sid in part.services["service_id"]})
+        kinds = part.kinds
+        merged = part if merged is None else merged.concat(part)
+    if merged is None:
+        from coverage_app.model import empty_services
+
+        merged = empty_services(kinds)
+    for path in area_files:  # the kraj's lists of obce for services loaded above
+        areas = read_service_areas(path)
+        sv = merged.services
+        known = set(sv["service_id"])
+        for sid in sorted(set(areas) - known):
+            (warnings or Report()).add(path.name, None, "id_sluzby", "warn.area_unknown_service", "warning",
+                                       service=sid)
+        sv["service_area"] = [areas.get(sid, area) for sid, area in zip(sv["service_id"], sv["service_area"])]
+    merged = locate_sites(merged, obce_all, address_points, warnings=warnings)
+    merged = expand_service_areas(merged, obce_all)
+    obce_all.attrs["population_source"] = full.population_source
+    return obce_all, merged, shares
+
+
+
+def _road_lines(roads: Path, road_speeds: Path | None, district=None):
+    """Road lines with speeds and the snapping tolerance that suits the file (0 m for OSM).
+
+    For OSM files only the ways within about 30 km of the district are read.
+    """
+    from coverage_app.io import roads as roads_io
+
+    if roads_io._is_osm(roads):
+        bbox = None
+        if district is not None:
+            x0, y0, x1, y1 = district.to_wgs84().total_bounds
+            bbox = (x0 - 0.4, y0 - 0.27, x1 + 0.4, y1 + 0.27)
+        limits = roads_io.read_speed_table(road_speeds) if road_speeds is not None else None
+        return roads_io.read_osm(roads, bbox=bbox, default_limits=limits), 0.0
+    speeds = roads_io.read_speed_table(road_speeds) if road_speeds is not None else None
+    return roads_io.read_road_lines(roads, speeds=speeds), roads_io.DEFAULT_SNAP_TOLERANCE_M
+
+
+
+def _road_graph(roads: Path, road_speeds: Path | None, district=None):
+    from coverage_app.reach import build_graph
+
+    _exists(roads)
+    _exists(road_speeds)
+    lines, tol = _road_lines(roads, road_speeds, district)
+    return build_graph(lines, snap_tolerance_m=tol, source=roads.name)
+
+
+# ---------------------------------------------------------------------------------------------
+# analyze
+# ---------------------------------------------------------------------------------------------

@@ -1,0 +1,204 @@
+"""``coverage-app print map|atlas|catalogue`` and ``export public-map``: the public outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from coverage_app.cli import _exists, _lang, cli
+from coverage_app.i18n import t
+
+
+def _load_source(project: Path | None, demo: bool, district: str):
+    """(district, services, all obce, road graph, population of all obce) from a project or the demo."""
+    if bool(project) == bool(demo):
+        raise click.UsageError("zadejte --project SOUBOR nebo --demo / give --project FILE or --demo")
+    if demo:
+        from coverage_app.demo import load_demo
+
+        data = load_demo(district)
+        return data.district, data.services, data.municipalities, None, None
+    from coverage_app.io.project import load_project
+
+    proj = load_project(project)
+    return (proj.district(district or None), proj.services, proj.municipalities, proj.road_graph(),
+            proj.area_population())
+
+
+def czechia_outline(municipalities, path: Path | None = None):
+    """Outline of Czechia for the inset: from a file, or dissolved from all obce when all are loaded."""
+    import geopandas as gpd
+
+    from coverage_app.model import CRS
+
+    if path is not None:
+        _exists(path)
+        gdf = gpd.read_file(path).to_crs(CRS)
+        return gpd.GeoDataFrame(geometry=[gdf.union_all().simplify(200)], crs=CRS)
+    polys = municipalities[municipalities.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
+    if len(polys) >= 6000:  # the whole state is loaded
+        return gpd.GeoDataFrame(geometry=[polys.geometry.buffer(50).union_all().buffer(-50).simplify(200)], crs=CRS)
+    return None
+
+
+def _print_options(f):
+    opts = [
+        click.option("--project", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="Projektový GeoPackage."),
+        click.option("--demo", is_flag=True, help="Vestavěná ukázková data."),
+        click.option("--district", default="", help="ORP:6221, POU:81142, … (výchozí: obvod projektu)."),
+        click.option("--style", type=click.Choice(["colour", "grayscale", "cvd"]), default="colour",
+                     show_default=True, help="Barevně, ve stupních šedi, nebo bezpečně pro barvoslepé."),
+        click.option("--title", default=None, help="Nadpis."),
+        click.option("--subtitle", default=None, help="Podnadpis."),
+        click.option("--lang", type=click.Choice(["cs", "en"]), default="cs", show_default=True),
+        click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+                     help="Výstup: .pdf, .svg nebo .png (formát podle přípony)."),
+    ]
+    for o in reversed(opts):
+        f = o(f)
+    return f
+
+
+def _map_options(f):
+    opts = [
+        click.option("--paper", type=click.Choice(["A5", "A4", "A3"], case_sensitive=False), default="A3",
+                     show_default=True),
+        click.option("--orientation", type=click.Choice(["portrait", "landscape"]), default="landscape",
+                     show_default=True),
+        click.option("--kind", "kinds", multiple=True, help="Jen tyto druhy (kód, § nebo název; opakovatelné)."),
+        click.option("--shading", default=None,
+                     help="Podbarvit obce dojezdem k nejbližšímu místu tohoto druhu (kód, § nebo název)."),
+        click.option("--czechia", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="Obrys Česka pro vložený mapový rámeček (jinak z obcí, jsou-li načteny všechny)."),
+    ]
+    for o in reversed(opts):
+        f = o(f)
+    return f
+
+
+def _resolve_kinds(services, values) -> list[str] | None:
+    if not values:
+        return None
+    out = []
+    for v in values:
+        k = services.kinds.resolve(v)
+        if k is None:
+            raise click.BadParameter(t("err.unknown_kind", _lang(), value=v), param_hint="--kind")
+        out.append(k)
+    return out
+
+
+def _shading(dist, services, graph, context, kind_value, lang):
+    from coverage_app.coverage import analyze as run_analysis
+
+    kind = services.kinds.resolve(kind_value)
+    if kind is None:
+        raise click.BadParameter(t("err.unknown_kind", lang, value=kind_value), param_hint="--shading")
+    result = run_analysis(dist, services, graph, context=context)
+    if kind not in result.results:
+        raise click.BadParameter(t("err.unknown_kind", lang, value=kind_value), param_hint="--shading")
+    kobj = services.kinds.get(kind)
+    minutes = result.indicator_frame(kind, "travel_time_min")
+    title = t("cli.shading_title", lang, kind=kobj.singular_cs if kobj and lang == "cs" else
+              (kobj.name_en if kobj else kind))
+    return minutes, title, result.method_text(lang)
+
+
+@cli.group(name="print")
+def print_() -> None:
+    """Tiskové výstupy: mapa služeb, atlas a katalog poskytovatelů (PDF/SVG/PNG)."""
+
+
+@print_.command(name="map")
+@_print_options
+@_map_options
+def print_map(project, demo, district, style, title, subtitle, lang, out, paper, orientation, kinds, shading,
+              czechia) -> None:
+    """Tisková mapa služeb (PDF/SVG vektorově, PNG 300 dpi; A5–A3)."""
+    from coverage_app.maps import render_map
+
+    dist, svc, obce, graph, context = _load_source(project, demo, district)
+    shade = _shading(dist, svc, graph, context, shading, lang) if shading else (None, None, None)
+    path = render_map(dist, svc, out, paper=paper.upper(), orientation=orientation, style=style, title=title,
+                      subtitle=subtitle, kinds=_resolve_kinds(svc, kinds), shading=shade[0], shading_title=shade[1],
+                      shading_note=shade[2], czechia_outline=czechia_outline(obce, czechia), lang=lang)
+    click.echo(t("cli.written", lang, path=path))
+
+
+@print_.command(name="atlas")
+@_print_options
+@_map_options
+@click.option("--by", type=click.Choice(["obec", "pou", "orp"]), default="obec", show_default=True,
+              help="Jedna strana na obec, POÚ nebo ORP.")
+def print_atlas(project, demo, district, style, title, subtitle, lang, out, paper, orientation, kinds, shading,
+                czechia, by) -> None:
+    """Atlas: jedna strana na obec (POÚ, ORP) obvodu v jednom PDF, každá s vlastní legendou."""
+    from coverage_app.maps import render_atlas
+
+    if out.suffix.lower() != ".pdf":
+        raise click.BadParameter(t("err.unknown_format", lang, ext=out.suffix, expected=".pdf"), param_hint="--out")
+    dist, svc, obce, graph, context = _load_source(project, demo, district)
+    shade = _shading(dist, svc, graph, context, shading, lang) if shading else (None, None, None)
+    path = render_atlas(dist, svc, out, by=by, paper=paper.upper(), orientation=orientation, style=style,
+                        kinds=_resolve_kinds(svc, kinds), shading=shade[0], shading_title=shade[1],
+                        shading_note=shade[2], czechia_outline=czechia_outline(obce, czechia), lang=lang)
+    click.echo(t("cli.written", lang, path=path))
+
+
+@print_.command(name="catalogue")
+@_print_options
+@click.option("--group-by", type=click.Choice(["working_group", "target_group"]), default="working_group",
+              show_default=True, help="Členění katalogu: pracovní skupiny nebo cílové skupiny.")
+@click.option("--paper", type=click.Choice(["A5"], case_sensitive=False), default="A5", show_default=True,
+              help="Katalog je brožura A5.")
+@click.option("--orientation", type=click.Choice(["portrait"]), default="portrait", show_default=True)
+def print_catalogue(project, demo, district, style, title, subtitle, lang, out, group_by, paper,
+                    orientation) -> None:
+    """Katalog poskytovatelů: brožura A5 (karty služeb, rejstřík obcí, krizové linky)."""
+    from coverage_app.maps import render_catalogue
+
+    if out.suffix.lower() != ".pdf":
+        raise click.BadParameter(t("err.unknown_format", lang, ext=out.suffix, expected=".pdf"), param_hint="--out")
+    dist, svc, _, _, _ = _load_source(project, demo, district)
+    path = render_catalogue(dist, svc, out, group_by=group_by, style=style, title=title, subtitle=subtitle,
+                            lang=lang)
+    click.echo(t("cli.written", lang, path=path))
+
+
+# ---------------------------------------------------------------------------------------------
+# export
+# ---------------------------------------------------------------------------------------------
+@cli.group()
+def export() -> None:
+    """Exporty pro web: veřejná mapa služeb jako jedna samostatná stránka HTML."""
+
+
+@export.command(name="public-map")
+@click.option("--project", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Projektový GeoPackage.")
+@click.option("--demo", is_flag=True, help="Vestavěná ukázková data.")
+@click.option("--district", default="", help="ORP:6221, POU:81142, … (výchozí: obvod projektu).")
+@click.option("--title", default=None, help="Nadpis stránky (výchozí „Kde najdu pomoc?“).")
+@click.option("--basemap/--no-basemap", default=False, show_default=True,
+              help="Podkladová mapa OpenStreetMap (načte se, jen když je čtenář online).")
+@click.option("--lang", type=click.Choice(["cs", "en"]), default="cs", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Výstup .html")
+def export_public_map(project, demo, district, title, basemap, lang, out) -> None:
+    """Veřejná mapa „Kde najdu pomoc?“ jako jeden soubor HTML pro web obce (funguje i offline,
+    bez neveřejných adres)."""
+    from coverage_app.coverage import analyze as run_analysis
+    from coverage_app.maps.interactive import export_public_map as write_page
+
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise click.BadParameter(t("err.unknown_format", lang, ext=out.suffix, expected=".html"), param_hint="--out")
+    dist, svc, _, graph, context = _load_source(project, demo, district or ("ORP:6221" if demo else ""))
+    result = run_analysis(dist, svc, graph, context=context)
+    path = write_page(dist, svc, result, out, lang=lang, title=title, basemap=basemap,
+                      source=", ".join(svc.source_files) or (project.name if project else ""))
+    click.echo(t("cli.written", lang, path=path))
+
+
+# ---------------------------------------------------------------------------------------------
+# data download
+# ---------------------------------------------------------------------------------------------

@@ -1,0 +1,157 @@
+"""``coverage-app validate``: every problem of the given files with file, row and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from coverage_app.cli import cli
+from coverage_app.cli.inputs import detect_file_kind
+from coverage_app.errors import DataError, Problem, Report
+from coverage_app.i18n import t
+
+
+def _rows(n: int, lang: str) -> str:
+    from coverage_app.i18n import plural
+
+    return plural(n, "row", lang)
+
+
+def _validate_one(path: Path, kind: str, context: dict, warnings: Report) -> int:
+    """Read one file with its reader; returns the number of records (raises DataError)."""
+    if kind == "municipalities":
+        from coverage_app.io.municipalities import read_municipalities
+
+        obce = read_municipalities(path)
+        context["municipalities"] = obce
+        return len(obce)
+    if kind == "custom_kinds":
+        from coverage_app.io.services import read_custom_kinds
+
+        context["kinds"] = read_custom_kinds(path, context.get("kinds"))
+        return len(context["kinds"].custom)
+    if kind == "services":
+        from coverage_app.io.services import read_services
+
+        services = read_services(path, kinds=context.get("kinds"), warnings=warnings)
+        obce = context.get("municipalities")
+        if obce is not None:
+            known = set(obce["kod_obce"])
+            for r in services.sites.itertuples():
+                if r.kod_obce and r.kod_obce not in known:
+                    warnings.add(path.name, getattr(r, "source_row", None), "kod_obce", "err.unknown_obec_code",
+                                 severity="warning", value=r.kod_obce)
+        return len(services.sites)
+    if kind == "service_areas":
+        from coverage_app.io.services import read_service_areas
+
+        return len(read_service_areas(path))
+    if kind == "norms":
+        from coverage_app.settings import read_norms
+
+        return len(read_norms(path, context.get("kinds")))
+    if kind == "population":
+        from coverage_app.io.population import read_population
+
+        return len(read_population(path))
+    if kind == "rpss":
+        from coverage_app.io.rpss import CODELIST_FILES, RegistryCodelists, read_rpss
+
+        paths = context.get("codelist_paths")
+        if paths:
+            codelists = RegistryCodelists.from_paths(**paths)
+        elif (path.parent / CODELIST_FILES["kinds"]).exists():
+            codelists = RegistryCodelists.from_dir(path.parent)
+        else:
+            codelists = None
+        return len(read_rpss(path, codelists, kinds=context.get("kinds"), warnings=warnings))
+    if kind == "codelist":
+        from coverage_app.io.rpss import CODELIST_FILES, read_codelist
+
+        n = len(read_codelist(path))
+        key = next((k for k, v in CODELIST_FILES.items() if v == path.name), None)
+        if key in ("kinds", "target_groups", "forms", "obce"):
+            context.setdefault("codelist_paths", {})[key] = path
+        return n
+    if kind == "addresses":
+        from coverage_app.io.addresses import read_address_points
+
+        return len(read_address_points(path))
+    if kind == "speeds":
+        from coverage_app.io.roads import read_speed_table
+
+        return len(read_speed_table(path))
+    if kind == "roads":
+        from coverage_app.io import roads as roads_io
+        from coverage_app.reach import build_graph
+
+        if roads_io._is_osm(path):
+            lines, tol = roads_io.read_osm(path, default_limits=context.get("speeds")), 0.0
+        else:
+            lines, tol = roads_io.read_road_lines(path, speeds=context.get("speeds")), None
+        build_graph(lines, **({} if tol is None else {"snap_tolerance_m": tol}), source=path.name)
+        return len(lines)
+    raise ValueError(kind)
+
+
+_ORDER = ("custom_kinds", "speeds", "municipalities", "population", "codelist", "addresses", "norms", "services",
+          "rpss", "service_areas", "roads")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(["cs", "en"]), default="cs", show_default=True, help="Jazyk hlášení.")
+def validate(files: tuple[Path, ...], lang: str) -> None:
+    """Zkontroluje vstupní soubory a vypíše každý problém (soubor, řádek, sloupec).
+
+    Pozná obce, obyvatelstvo, šablonu služeb, registr MPSV (rpss.json), adresní body RÚIAN,
+    silnice, tabulku rychlostí, normy a vlastní druhy. Končí kódem 1, je-li nalezena chyba.
+    """
+    problems: list[Problem] = []
+    warnings = Report()
+    context: dict = {}
+    kinds: dict[Path, str | None] = {}
+    for f in files:
+        if not f.exists():
+            problems.append(Problem.make(f.name, None, None, "err.file_not_found"))
+            continue
+        try:
+            kinds[f] = detect_file_kind(f)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        if kinds[f] is None:
+            problems.append(Problem.make(f.name, None, None, "cli.unknown_file_kind"))
+    for f in sorted(kinds, key=lambda p: _ORDER.index(kinds[p]) if kinds[p] in _ORDER else 99):
+        kind = kinds[f]
+        if kind is None:
+            continue
+        if kind == "speeds":
+            from coverage_app.io.roads import read_speed_table
+
+            try:
+                context["speeds"] = read_speed_table(f)
+                click.echo(t("cli.validate_ok", lang, file=f.name, what=t(f"kind.{kind}", lang),
+                             rows=_rows(len(context["speeds"]), lang)))
+            except DataError as exc:
+                problems.extend(exc.problems)
+            continue
+        try:
+            n = _validate_one(f, kind, context, warnings)
+            click.echo(t("cli.validate_ok", lang, file=f.name, what=t(f"kind.{kind}", lang), rows=_rows(n, lang)))
+        except DataError as exc:
+            problems.extend(exc.problems)
+    for p in warnings.problems:
+        click.echo(p.format(lang), err=True)
+    for p in problems:
+        click.echo(p.format(lang), err=True)
+    n_err = sum(1 for p in problems if p.severity == "error")
+    click.echo(t("cli.validate_summary", lang, errors=n_err, warnings=len(warnings.problems)), err=True)
+    if n_err:
+        raise SystemExit(1)
+
+
+# ---------------------------------------------------------------------------------------------
+# import
+# ---------------------------------------------------------------------------------------------
