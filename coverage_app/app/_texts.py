@@ -118,6 +118,14 @@ register({
     "app.data.demo_both": {"cs": "Obě ukázková území (přehled ORP)", "en": "Both demo areas (ORP overview)"},
     "app.progress.kinds": {"cs": "Počítám dostupnost: druh služby {done} z {total}",
                            "en": "Computing access: kind of service {done} of {total}"},
+    "app.login.wait": {"cs": "Další pokus bude možný za {seconds} s.", "en": "The next attempt is possible in {seconds} s."},
+    "app.login.locked": {"cs": "Příliš mnoho chybných pokusů: přihlášení je na {minutes} min zablokováno.",
+                         "en": "Too many wrong attempts: the login is locked for {minutes} min."},
+    "app.error.friendly": {
+        "cs": "Omlouváme se, stránku se nepodařilo zobrazit. Zkuste ji načíst znovu; pokud potíž trvá, dejte vědět "
+              "správci stránek (podrobnosti jsou v záznamu serveru).",
+        "en": "Sorry, the page could not be shown. Try reloading it; if the trouble persists, tell the site's "
+              "administrator (the details are in the server's log)."},
     "app.orp.title": {"cs": "Přehled ORP ({n}) vedle sebe", "en": "The ORPs ({n}) side by side"},
     "app.orp.note": {"cs": "Každé ORP proti celému území a normě; barva je tmavší, kde je hůř. Podrobnosti jednoho "
                            "ORP otevřete níže.",

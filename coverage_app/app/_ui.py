@@ -232,11 +232,37 @@ def page_setup() -> PageContext:
 # ---------------------------------------------------------------------------------------------
 # Login
 # ---------------------------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def _login_guard():
+    from coverage_app.app._login import LoginGuard
+
+    return LoginGuard()  # one for the whole server: failures count across sessions of an address
+
+
+def _login_keys() -> tuple[tuple[str, ...], str]:
+    """Keys the failures are counted by (the client address and the browser session)."""
+    import uuid
+
+    address = str(getattr(st.context, "ip_address", "") or "")
+    session = st.session_state.setdefault("_login_session", uuid.uuid4().hex)
+    return (f"ip:{address or '?'}", f"session:{session}"), address
+
+
 def require_login(ctx: PageContext) -> bool:
-    """Show the login form unless the planner is logged in; ``True`` when logged in."""
+    """Show the login form unless the planner is logged in; ``True`` when logged in.
+
+    Guessing is slowed down and logged (:mod:`coverage_app.app._login`); a login survives a
+    reload through a signed token in the page address.
+    """
+    from coverage_app.app._login import check_token, make_token, server_secret, token_hours
+
+    token_key = "prihlaseni"
+    if not st.session_state.get("planner_ok") and check_token(st.query_params.get(token_key), server_secret()):
+        st.session_state["planner_ok"] = True
     if st.session_state.get("planner_ok"):
         if st.sidebar.button(ctx.t("app.login.logout"), key="logout"):
             st.session_state["planner_ok"] = False
+            st.query_params.pop(token_key, None)
             st.rerun()
         return True
     st.title(ctx.t("app.login.title"))
@@ -252,10 +278,22 @@ def require_login(ctx: PageContext) -> bool:
                                  disabled=not configured)
         submitted = st.form_submit_button(ctx.t("app.login.submit"), disabled=not configured)
     if submitted:
+        guard = _login_guard()
+        keys, address = _login_keys()
+        wait = guard.wait_s(keys)
+        if wait > 0:  # refused without checking the password: guessing costs time, not CPU
+            st.error(ctx.t("app.login.locked" if guard.locked(keys) else "app.login.wait",
+                           seconds=int(wait + 0.999), minutes=int(wait / 60 + 0.999)))
+            return False
         if verify_password(password, ctx.data):
+            guard.success(keys, address)
             st.session_state["planner_ok"] = True
+            if token_hours() > 0:
+                st.query_params[token_key] = make_token(server_secret(), token_hours())
             st.rerun()
-        st.error(ctx.t("app.login.wrong"))
+        wait = guard.failure(keys, address)
+        st.error(ctx.t("app.login.wrong") + (" " + ctx.t("app.login.wait", seconds=int(wait + 0.999),
+                                                             minutes=int(wait / 60 + 0.999)) if wait else ""))
     return False
 
 

@@ -134,8 +134,20 @@ def _usage_message(exc: click.UsageError, lang: str) -> str:
     return exc.format_message()
 
 
+def _stop_on_signal(signum, frame) -> None:  # noqa: ARG001
+    """SIGTERM (and SIGINT) end the command through an exception, so that outputs being written
+    into a temporary folder are removed (:class:`~coverage_app.io.writers.atomic_output_dir`)."""
+    raise SystemExit(128 + int(signum))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``coverage-app`` console script."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _stop_on_signal)
+        signal.signal(signal.SIGINT, _stop_on_signal)
     try:
         cli.main(args=argv, prog_name="coverage-app", standalone_mode=False)
     except click.exceptions.Abort:

@@ -34,6 +34,7 @@ def _run_streamlit(env_extra: dict[str, str], host: str, port: int | None, headl
     env = dict(os.environ, **env_extra)
     env.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
     env.setdefault("STREAMLIT_CLIENT_TOOLBAR_MODE", "minimal")  # no "Deploy" button on a public page
+    env.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "none")  # no traceback or server path to visitors
     # Streamlit itself always runs headless: otherwise, on a machine where it never ran, it stops
     # at an interactive e-mail prompt before serving anything.  The browser is opened here instead.
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP_ENTRY), "--server.address", host,

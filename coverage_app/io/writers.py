@@ -201,6 +201,13 @@ class atomic_output_dir:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         assert self.tmp is not None
+        import signal
+
+        # a signal while the files move (or the folder is removed) would leave half of either:
+        # it waits until this is done, then ends the command as usual
+        stop = {signal.SIGTERM, signal.SIGINT}
+        blocked = hasattr(signal, "pthread_sigmask")
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, stop) if blocked else None
         try:
             if exc_type is None:
                 self.target.mkdir(parents=True, exist_ok=True)
@@ -208,6 +215,28 @@ class atomic_output_dir:
                     os.replace(f, self.target / f.name)
         finally:
             shutil.rmtree(self.tmp, ignore_errors=True)
+            if blocked:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+#: A text cell starting with one of these would be a formula in a spreadsheet (OWASP CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table with every text cell that a spreadsheet would take for a formula prefixed with
+    ``'`` (OWASP CSV-injection guidance); numbers stay numbers."""
+    out = None
+    for c in frame.columns:
+        col = frame[c]
+        if not (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
+            continue
+        text = col.astype(str)
+        risky = col.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START))
+        if risky.any():
+            out = frame.copy() if out is None else out
+            out[c] = col.where(~risky, "'" + text)
+    return frame if out is None else out
 
 
 def _code_text(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -300,7 +329,7 @@ def write_analysis(analysis, out_dir: str | Path, *, lang: str = "cs",
     with atomic_output_dir(out_dir) as tmp:
         for name, frame in tables.items():
             step(name)
-            frame.to_csv(tmp / name, index=False, encoding="utf-8")
+            csv_safe(frame).to_csv(tmp / name, index=False, encoding="utf-8")
         step("coverage.gpkg")
         _write_gpkg(analysis, tmp / "coverage.gpkg")
         step("report.xlsx")

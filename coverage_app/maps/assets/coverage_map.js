@@ -222,12 +222,23 @@
     return m;
   }
 
+  function safeUrl(u) {
+    var v = String(u || '').trim();
+    if (/^https?:\/\/[^\s"'<>]+$/i.test(v)) { return v; }
+    if (/^www\.[^\s"'<>:]+$/i.test(v)) { return 'https://' + v; }
+    return '';
+  }
+
   function popupHtml(s, texts) {
     var parts = ['<div class="cm-pop"><strong>' + esc(s.n) + '</strong>'];
     if (s.k) { parts.push('<div>' + esc(s.k) + (s.f ? ' · ' + esc(s.f) : '') + '</div>'); }
     if (s.a) { parts.push('<div>' + esc(s.a) + '</div>'); }
     if (s.p) { parts.push('<div>' + esc(texts.phone || 'tel.') + ' <a href="tel:' + esc(String(s.p).replace(/\s+/g, '')) + '">' + esc(s.p) + '</a></div>'); }
-    if (s.w) { parts.push('<div><a href="' + esc(s.w) + '" target="_blank" rel="noopener">' + esc(s.w) + '</a></div>'); }
+    if (s.w) {
+      var href = safeUrl(s.w);  // only web addresses become links; anything else stays text
+      parts.push('<div>' + (href ? '<a href="' + esc(href) + '" target="_blank" rel="noopener">' + esc(s.w) + '</a>'
+                                 : esc(s.w)) + '</div>');
+    }
     if (s.h) { parts.push('<div>' + esc(s.h) + '</div>'); }
     parts.push('</div>');
     return parts.join('');
