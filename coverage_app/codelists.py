@@ -134,6 +134,12 @@ _UNIT_ALIASES = {
 }
 
 
+#: Above these capacities of one service × form a value is most likely a typing error (beds, clients,
+#: interventions, contacts, calls): it is kept, with a warning naming the file, row and column.
+PLAUSIBLE_CAPACITY: dict[str, float] = {"luzka": 1_000, "klient": 10_000, "interv": 500_000,
+                                        "kontakt": 500_000, "hovor": 500_000}
+
+
 def parse_unit(value: object) -> str | None:
     """Return a capacity unit code for a code, name or registry id; else ``None``."""
     if value is None:

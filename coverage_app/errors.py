@@ -8,6 +8,7 @@ first data row is row 2.  For JSON inputs ``row`` is the 1-based item number.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,21 @@ from typing import Literal
 from coverage_app.i18n import t
 
 Severity = Literal["error", "warning"]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+#: Longest value a message repeats (a 200 000-character cell is cut, not echoed whole).
+MAX_ECHO = 200
+
+
+def printable(value: object) -> object:
+    """A value safe to show in a message: control characters (a terminal's escape sequences,
+    bidirectional overrides) written as ``\\x1b`` and the like, and long text cut; other types as they are."""
+    if not isinstance(value, str):
+        return value
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 256
+                        else f"\\u{ord(m.group(0)):04x}", value)
+    return text if len(text) <= MAX_ECHO else text[:MAX_ECHO] + "…"
 
 
 @dataclass(frozen=True)
@@ -69,18 +85,18 @@ class Problem:
         """The message alone, e.g. ``chybí povinný sloupec „kod_obce“``."""
         from coverage_app.i18n import fmt_num
 
-        params = {k: fmt_num(v, lang, 6) if isinstance(v, float) else v for k, v in self.params}
+        params = {k: fmt_num(v, lang, 6) if isinstance(v, float) else printable(v) for k, v in self.params}
         return t(self.code, lang, **params)
 
     def location(self, lang: str = "cs") -> str:
         """Where the problem is, e.g. ``soubor sluzby.csv, řádek 5, sloupec „kapacita“``."""
         parts = []
         if self.file:
-            parts.append(t("loc.file", lang, file=self.file))
+            parts.append(t("loc.file", lang, file=printable(self.file)))
         if self.row is not None:
             parts.append(t("loc.row", lang, row=self.row))
         if self.column:
-            parts.append(t("loc.column", lang, column=self.column))
+            parts.append(t("loc.column", lang, column=printable(self.column)))
         return ", ".join(parts)
 
     def format(self, lang: str = "cs") -> str:

@@ -65,6 +65,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "cs": "„{value}“ není datum (očekávám RRRR-MM-DD nebo D. M. RRRR)",
         "en": '"{value}" is not a date (expected YYYY-MM-DD or D. M. YYYY)',
     },
+    "warn.rpss_bad_capacity": {"cs": "„{value}“ není platná kapacita (musí být konečné číslo ≥ 0); kapacita "
+                                      "byla vynechána",
+                                "en": "\"{value}\" is not a valid capacity (it must be a finite number ≥ 0); "
+                                      "the capacity was left out"},
+    "warn.capacity_zero": {"cs": "kapacita je 0: služba se počítá bez kapacity",
+                           "en": "the capacity is 0: the service counts without capacity"},
+    "warn.capacity_implausible": {
+        "cs": "kapacita {value} ({unit}) je nezvykle vysoká (víc než {limit}); ověřte ji, nejde o překlep?",
+        "en": "the capacity {value} ({unit}) is unusually high (over {limit}); check it for a typing error"},
     "err.date_order": {
         "cs": "datum ukončení {end} je před datem zahájení {start}",
         "en": "the end date {end} is before the start date {start}",

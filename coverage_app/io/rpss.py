@@ -58,6 +58,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,7 @@ import geopandas as gpd
 import pandas as pd
 
 from coverage_app.codelists import (
+    PLAUSIBLE_CAPACITY,
     KindCatalog,
     normalize_text,
     parse_form,
@@ -584,6 +586,9 @@ def read_rpss(
             continue
         start = _date(item.get("datumPoskytovaniOd"), name, n, "datumPoskytovaniOd", report)
         end = _date(item.get("datumPoskytovaniDo"), name, n, "datumPoskytovaniDo", report)
+        if start and end and end < start:
+            report.add(name, n, "datumPoskytovaniDo", "err.date_order", start=start, end=end)
+            continue
         if not _active(start, end, day):
             continue
         facilities = _facilities(item, day, name, n, report)
@@ -789,8 +794,17 @@ def _forms(item: Mapping[str, Any], sid: str, name: str, n: int, warnings: Repor
                     warnings.add(name, n, "formy.kapacity.pocet", "err.not_a_number", severity="warning",
                                  value=c.get("pocet"))
                 continue
-            if num >= 0:
-                by_key.setdefault((form, unit), []).append(num)
+            if not math.isfinite(num) or num < 0:  # NaN, Infinity, −15: not a capacity
+                if warnings is not None:
+                    warnings.add(name, n, "formy.kapacity.pocet", "warn.rpss_bad_capacity", severity="warning",
+                                 value=c.get("pocet"))
+                continue
+            if warnings is not None and num == 0:
+                warnings.add(name, n, "formy.kapacity.pocet", "warn.capacity_zero", severity="warning")
+            elif warnings is not None and num > PLAUSIBLE_CAPACITY.get(unit, math.inf):
+                warnings.add(name, n, "formy.kapacity.pocet", "warn.capacity_implausible", severity="warning",
+                             value=f"{num:g}", unit=unit, limit=f"{PLAUSIBLE_CAPACITY[unit]:g}")
+            by_key.setdefault((form, unit), []).append(num)
     for (form, unit), values in by_key.items():
         if len(set(values)) > 1 and warnings is not None:
             warnings.add(name, n, "formy.kapacity", "warn.rpss_capacity_twice", severity="warning",

@@ -21,6 +21,7 @@ import pandas as pd
 
 from coverage_app.codelists import (
     AGE_BANDS,
+    PLAUSIBLE_CAPACITY,
     WORKING_GROUPS,
     KindCatalog,
     parse_form,
@@ -235,7 +236,13 @@ def _custom_kinds_from_table(table: Table, kinds: KindCatalog | None) -> KindCat
 
 def _custom_access(table: Table, row_no: int, cols: dict, cell, forms: list[str], report: Report):
     """The access rule of a custom kind from its optional columns (``None`` = default)."""
-    from coverage_app.codelists import ACCESS_LEVELS, ACCESS_MODES, AccessRule, parse_access_level, parse_access_mode
+    from coverage_app.codelists import (
+        ACCESS_LEVELS,
+        ACCESS_MODES,
+        AccessRule,
+        parse_access_level,
+        parse_access_mode,
+    )
 
     level_raw, modes_raw, limit_raw = cell("access_level"), cell("access_modes"), cell("access_limit")
     if not (level_raw or modes_raw or limit_raw):
@@ -418,6 +425,13 @@ def services_from_table(table: Table, kinds: KindCatalog, *, source: str = "",
             if cap is not None and cap < 0:
                 report.add(f, row, cols["capacity"], "err.negative", value=raw_cap)
                 cap = None
+            elif cap is not None and warnings is not None:
+                limit = PLAUSIBLE_CAPACITY.get(parse_unit(cell(i, "capacity_unit")) or "", float("inf"))
+                if cap == 0:
+                    warnings.add(f, row, cols["capacity"], "warn.capacity_zero", severity="warning")
+                elif cap > limit:
+                    warnings.add(f, row, cols["capacity"], "warn.capacity_implausible", severity="warning",
+                                 value=raw_cap, unit=cell(i, "capacity_unit"), limit=f"{limit:g}")
         unit = parse_unit(raw_unit) if raw_unit else None
         if raw_unit and unit is None:
             report.add(f, row, cols.get("capacity_unit"), "err.unknown_unit", value=raw_unit)

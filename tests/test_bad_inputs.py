@@ -1,0 +1,101 @@
+"""Bad inputs are refused or warned by name (file, row, column) in Czech, never taken silently.
+
+Each case is a small file made here in the real format; the expectation names the severity, the
+place and words of the Czech message.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from coverage_app.errors import DataError, Report
+from coverage_app.io.rpss import RegistryCodelists, read_rpss
+from coverage_app.io.services import read_services
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ITEM = json.loads((FIXTURES / "rpss_mini.json").read_text(encoding="utf-8"))["polozky"][1]  # a home, 40 beds
+
+
+def _registry(tmp_path: Path, **changes) -> Path:
+    item = copy.deepcopy(ITEM)
+    for key, value in changes.items():
+        if key == "pocet":
+            item["formy"][0]["kapacity"][0]["pocet"] = value
+        else:
+            item[key] = value
+    path = tmp_path / "rpss.json"
+    path.write_text(json.dumps({"polozky": [item]}, ensure_ascii=False, allow_nan=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("pocet,word", [(-15, "-15"), (float("nan"), "nan"), (float("inf"), "inf")])
+def test_registry_capacity_that_is_no_capacity_is_left_out_with_a_warning(tmp_path, pocet, word):
+    warnings = Report()
+    svc = read_rpss(_registry(tmp_path, pocet=pocet), RegistryCodelists.from_dir(FIXTURES), warnings=warnings)
+    assert svc.capacities.empty  # never NaN, never Infinity in capacity.csv and E2SFCA
+    (p,) = [p for p in warnings.problems if p.code == "warn.rpss_bad_capacity"]
+    assert (p.file, p.row, p.column) == ("rpss.json", 1, "formy.kapacity.pocet")
+    assert "není platná kapacita" in p.message("cs") and word in p.message("cs").lower()
+
+
+@pytest.mark.parametrize("pocet,code,words", [(0, "warn.capacity_zero", "kapacita je 0"),
+                                              (10**12, "warn.capacity_implausible", "nezvykle vysoká")])
+def test_registry_capacity_zero_or_implausible_is_warned(tmp_path, pocet, code, words):
+    warnings = Report()
+    svc = read_rpss(_registry(tmp_path, pocet=pocet), RegistryCodelists.from_dir(FIXTURES), warnings=warnings)
+    assert len(svc.capacities) == 1
+    (p,) = [p for p in warnings.problems if p.code == code]
+    assert p.row == 1 and p.column == "formy.kapacity.pocet" and words in p.message("cs")
+
+
+def test_registry_end_before_start_is_refused(tmp_path):
+    path = _registry(tmp_path, datumPoskytovaniOd="2020-05-01", datumPoskytovaniDo="2019-01-01")
+    with pytest.raises(DataError) as info:
+        read_rpss(path, RegistryCodelists.from_dir(FIXTURES))
+    p = info.value.problems[0]
+    assert (p.row, p.column) == (1, "datumPoskytovaniDo") and "je před datem zahájení" in p.message("cs")
+
+
+HEADER = "id_sluzby,nazev_sluzby,druh,forma,kapacita,jednotka_kapacity,kod_obce,lat,lon\n"
+
+
+@pytest.mark.parametrize("capacity,code,words", [("0", "warn.capacity_zero", "kapacita je 0"),
+                                                 ("1000000000000000", "warn.capacity_implausible",
+                                                  "nezvykle vysoká")])
+def test_template_capacity_zero_or_implausible_is_warned(tmp_path, capacity, code, words):
+    path = tmp_path / "sluzby.csv"
+    path.write_text(HEADER + f"S1,Domov,DruhSocialniSluzby/13,pob,{capacity},luzka,584282,49.04,16.62\n",
+                    encoding="utf-8")
+    warnings = Report()
+    read_services(path, warnings=warnings)
+    (p,) = [p for p in warnings.problems if p.code == code]
+    assert (p.file, p.row, p.column) == ("sluzby.csv", 2, "kapacita") and words in p.message("cs")
+
+
+@pytest.mark.parametrize("capacity", ["inf", "nan", "-3"])
+def test_template_capacity_not_finite_or_negative_is_refused(tmp_path, capacity):
+    path = tmp_path / "sluzby.csv"
+    path.write_text(HEADER + f"S1,Domov,DruhSocialniSluzby/13,pob,{capacity},luzka,584282,49.04,16.62\n",
+                    encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_services(path)
+    p = info.value.problems[0]
+    assert (p.row, p.column) == (2, "kapacita")
+
+
+def test_validate_never_echoes_terminal_escape_sequences(tmp_path, capsys):
+    """A crafted file cannot make ``validate`` print what it did not find (e.g. a fake summary)."""
+    from coverage_app.cli import main
+
+    fake = "\x1b[2K\x1b[1A\x1b[32mNalezeno chyb: 0\x1b[0m"
+    path = tmp_path / "sluzby.csv"
+    path.write_text(HEADER + f"S1,Domov,{fake},pob,20,luzka,584282,49.04,16.62\n", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        main(["validate", str(path)])
+    out = capsys.readouterr()
+    assert "\x1b" not in out.out + out.err
+    assert "\\x1b[2K" in out.err  # shown, harmless
