@@ -74,6 +74,20 @@ TEXTS: dict[str, dict[str, str]] = {
     "warn.capacity_implausible": {
         "cs": "kapacita {value} ({unit}) je nezvykle vysoká (víc než {limit}); ověřte ji, nejde o překlep?",
         "en": "the capacity {value} ({unit}) is unusually high (over {limit}); check it for a typing error"},
+    "err.mixed_encoding": {
+        "cs": "soubor míchá kódování znaků: část řádků je v UTF-8, řádek {row} v jiném (Windows-1250?); uložte celý "
+              "soubor v jednom kódování, nejlépe UTF-8",
+        "en": "the file mixes character encodings: some lines are UTF-8, line {row} another (Windows-1250?); save "
+              "the whole file in one encoding, preferably UTF-8"},
+    "err.header_only": {"cs": "soubor má jen záhlaví, žádný řádek s daty", "en": "the file has a header and no data rows"},
+    "err.extra_cells": {"cs": "řádek má {n} buněk, záhlaví jen {width}; přebytečné buňky nelze přiřadit sloupcům "
+                              "(chybí uvozovky kolem textu s oddělovačem?)",
+                        "en": "the row has {n} cells, the header only {width}; the extra cells belong to no column "
+                              "(quotes missing around a text with the delimiter?)"},
+    "err.cell_too_long": {"cs": "buňka má {n} znaků (nejvýš {limit}); soubor je nejspíš poškozený",
+                          "en": "the cell has {n} characters (at most {limit}); the file is probably broken"},
+    "err.control_char": {"cs": "buňka obsahuje neviditelný řídicí znak {char}; smažte ho",
+                         "en": "the cell holds an invisible control character {char}; delete it"},
     "err.date_order": {
         "cs": "datum ukončení {end} je před datem zahájení {start}",
         "en": "the end date {end} is before the start date {start}",

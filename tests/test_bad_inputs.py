@@ -98,4 +98,40 @@ def test_validate_never_echoes_terminal_escape_sequences(tmp_path, capsys):
         main(["validate", str(path)])
     out = capsys.readouterr()
     assert "\x1b" not in out.out + out.err
-    assert "\\x1b[2K" in out.err  # shown, harmless
+    assert "řídicí znak \\x1b" in out.err  # named, harmless
+
+
+def _template(tmp_path: Path, body: bytes, name: str = "sluzby.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(HEADER.encode("utf-8") + body)
+    return path
+
+
+@pytest.mark.parametrize("body,row,column,words", [
+    (b"", 1, None, "jen záhlaví"),
+    (b"S1,Domov,DruhSocialniSluzby/13,pob,20,luzka,584282,49.04,16.62,navic,dalsi\n", 2, None,
+     "11 buněk, záhlaví jen 9"),
+    (b"S1,Do\x01mov,DruhSocialniSluzby/13,pob,20,luzka,584282,49.04,16.62\n", 2, "nazev_sluzby", "řídicí znak \\x01"),
+    (b"S1," + b"A" * 6000 + b",DruhSocialniSluzby/13,pob,20,luzka,584282,49.04,16.62\n", 2, "nazev_sluzby",
+     "6000 znaků"),
+    ("S1,Domov Žabčice,DruhSocialniSluzby/13,pob,20,luzka,584282,49.04,16.62\n".encode("utf-8")
+     + "S2,Dům Říčany,DruhSocialniSluzby/13,pob,20,luzka,584282,49.04,16.62\n".encode("cp1250"), 3, None,
+     "míchá kódování"),
+])
+def test_broken_template_rows_are_refused_by_row_and_column(tmp_path, body, row, column, words):
+    with pytest.raises(DataError) as info:
+        read_services(_template(tmp_path, body))
+    p = info.value.problems[0]
+    assert (p.file, p.row, p.column) == ("sluzby.csv", row, column)
+    assert words in p.message("cs")
+
+
+def test_unquoted_service_area_with_the_delimiter_is_not_cut_silently(tmp_path):
+    """``584231;584061`` in a ``;`` file without quotes used to lose its second obec: now refused."""
+    head = "id_sluzby;nazev_sluzby;druh;forma;kapacita;jednotka_kapacity;kod_obce;uzemni_pusobnost\n"
+    path = tmp_path / "sluzby.csv"
+    path.write_bytes((head + "S1;Pečovatelská;DruhSocialniSluzby/4;ter;40;klient;584231;584231;584061\n")
+                     .encode("cp1250"))
+    with pytest.raises(DataError) as info:
+        read_services(path)
+    assert info.value.problems[0].row == 2 and "uvozovky" in info.value.problems[0].message("cs")

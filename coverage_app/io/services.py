@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -332,14 +333,18 @@ def services_from_table(table: Table, kinds: KindCatalog, *, source: str = "",
     df = table.frame
     f = table.file
 
+    values = {c: [str(v) for v in df[c].tolist()] for c in df.columns}  # cells by column: no Series per look-up
+
     def cell(i: int, field: str) -> str:
-        return str(df.iloc[i][cols[field]]).strip() if field in cols else ""
+        return values[cols[field]][i].strip() if field in cols else ""
 
     services: dict[str, dict] = {}
     first_row: dict[str, int] = {}
     sites: list[dict] = []
     caps: dict[tuple[str, str, str], tuple[float, int]] = {}
     site_keys: dict[tuple[str, str], str] = {}
+    kept_site_forms: set[tuple[str, str]] = set()
+    n_of: dict[str, int] = {}
     seen_site_form: dict[tuple[str, str], int] = {}
     for i, row in enumerate(table.rows):
         sid = cell(i, "service_id")
@@ -472,7 +477,7 @@ def services_from_table(table: Table, kinds: KindCatalog, *, source: str = "",
             elif not kod:
                 report.add(f, row, cols.get("kod_obce", "kod_obce"), "err.secret_needs_obec")
         else:
-            point = _row_point(i, row, df, cols, xcol, ycol, f, report)
+            point = _row_point(i, row, values, cols, xcol, ycol, f, report)
         site["geometry"] = point
         site["location_method"] = "coordinates" if point is not None else "none"
         if point is None and not kod and not site["address_code"] and not secret and warnings is not None:
@@ -482,7 +487,8 @@ def services_from_table(table: Table, kinds: KindCatalog, *, source: str = "",
         explicit = cell(i, "site_id")
         key = (sid, explicit or _site_key(site))
         if key not in site_keys:
-            site_keys[key] = explicit or f"{sid}#{sum(1 for k in site_keys if k[0] == sid) + 1}"
+            n_of[sid] = n_of.get(sid, 0) + 1  # sites of the service so far (a count, not a scan)
+            site_keys[key] = explicit or f"{sid}#{n_of[sid]}"
         site["site_id"] = site_keys[key]
         if form:
             sf = (str(site["site_id"]), form, unit or "")
@@ -491,8 +497,9 @@ def services_from_table(table: Table, kinds: KindCatalog, *, source: str = "",
                            value=f"{sid} / {site['site_id']} / {form}" + (f" / {unit}" if unit else ""),
                            first=seen_site_form[sf])
             seen_site_form[sf] = row
-            if any(s_["site_id"] == site["site_id"] and s_["form"] == form for s_ in sites):
+            if (site["site_id"], form) in kept_site_forms:
                 continue  # the same site and form with another capacity unit: one site row
+            kept_site_forms.add((site["site_id"], form))
         site["source_row"] = row
         site["source_file"] = f
         sites.append(site)
@@ -532,21 +539,28 @@ def _site_key(site: dict) -> str:
                                                               "orientation_number", "site_name"))
 
 
-def _row_point(i: int, row: int, df: pd.DataFrame, cols: dict[str, str], xcol: str | None, ycol: str | None,
+@lru_cache(maxsize=1)
+def _wgs84_to_5514():
+    from pyproj import Transformer
+
+    return Transformer.from_crs(4326, CRS, always_xy=True)
+
+
+def _row_point(i: int, row: int, df: dict[str, list[str]], cols: dict[str, str], xcol: str | None, ycol: str | None,
                f: str, report: Report):
     from shapely.geometry import Point
 
     latc, lonc = cols.get("lat"), cols.get("lon")
-    if latc and lonc and (str(df.iloc[i][latc]).strip() or str(df.iloc[i][lonc]).strip()):
+    if latc and lonc and (str(df[latc][i]).strip() or str(df[lonc][i]).strip()):
         try:
-            lat = parse_number(df.iloc[i][latc])
+            lat = parse_number(df[latc][i])
         except ValueError:
-            report.add(f, row, latc, "err.not_a_number", value=df.iloc[i][latc])
+            report.add(f, row, latc, "err.not_a_number", value=df[latc][i])
             return None
         try:
-            lon = parse_number(df.iloc[i][lonc])
+            lon = parse_number(df[lonc][i])
         except ValueError:
-            report.add(f, row, lonc, "err.not_a_number", value=df.iloc[i][lonc])
+            report.add(f, row, lonc, "err.not_a_number", value=df[lonc][i])
             return None
         if lat is None or lon is None:
             report.add(f, row, latc if lat is None else lonc, "err.missing_value")
@@ -557,14 +571,14 @@ def _row_point(i: int, row: int, df: pd.DataFrame, cols: dict[str, str], xcol: s
             else:
                 report.add(f, row, latc, "err.outside_czechia", x=lon, y=lat)
             return None
-        pt = gpd.GeoSeries([Point(lon, lat)], crs=4326).to_crs(CRS).iloc[0]
-        return pt
-    if xcol and ycol and (str(df.iloc[i][xcol]).strip() or str(df.iloc[i][ycol]).strip()):
+        x, y = _wgs84_to_5514().transform(lon, lat)  # one transformer for the whole file
+        return Point(float(x), float(y))
+    if xcol and ycol and (str(df[xcol][i]).strip() or str(df[ycol][i]).strip()):
         try:
-            a = parse_number(df.iloc[i][xcol])
-            b = parse_number(df.iloc[i][ycol])
+            a = parse_number(df[xcol][i])
+            b = parse_number(df[ycol][i])
         except ValueError:
-            report.add(f, row, xcol, "err.not_a_number", value=df.iloc[i][xcol])
+            report.add(f, row, xcol, "err.not_a_number", value=df[xcol][i])
             return None
         if a is None or b is None:
             report.add(f, row, xcol if a is None else ycol, "err.missing_value")

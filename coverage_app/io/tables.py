@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from coverage_app.errors import DataError
+from coverage_app.errors import DataError, Report
 
 __all__ = ["Table", "read_table", "decode_bytes", "find_column", "parse_number"]
 
@@ -66,6 +67,7 @@ def decode_bytes(data: bytes, file: str) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
         utf_error = exc
+    _refuse_mixed_encoding(data, file)
     best: tuple[int, str, str] | None = None
     for enc in ("cp1250", "iso-8859-2"):
         try:
@@ -78,6 +80,51 @@ def decode_bytes(data: bytes, file: str) -> tuple[str, str]:
     if best is None:
         raise DataError.single(file, None, None, "err.encoding", pos=utf_error.start)
     return best[1], best[2]
+
+
+def _refuse_mixed_encoding(data: bytes, file: str) -> None:
+    """A file with some lines in UTF-8 (with Czech letters) and others not is refused, naming the
+    first line in the other encoding: read as one encoding, every Czech name of the other would
+    be garbled."""
+    utf8_czech = 0
+    first_other = None
+    for number, line in enumerate(data.splitlines(), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            if first_other is None:
+                first_other = number
+            continue
+        if any(b >= 0x80 for b in line):
+            utf8_czech += 1
+        if utf8_czech and first_other is not None:
+            break
+    if utf8_czech and first_other is not None:
+        raise DataError.single(file, first_other, None, "err.mixed_encoding", row=first_other)
+
+
+#: The longest text a cell may hold (characters); a longer one is a broken file, not data.
+MAX_CELL = 5000
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _check_cells(records: list[list[str]], rows: list[int], header: list[str], name: str) -> None:
+    """Rows with more cells than the header, control characters and overlong cells, by row and
+    column (all of them at once)."""
+    report = Report()
+    width = len(header)
+    for rec, row in zip(records, rows):
+        if len(rec) > width and any(c.strip() for c in rec[width:]):
+            report.add(name, row, None, "err.extra_cells", n=len(rec), width=width)
+        for c, value in enumerate(rec[:width]):
+            if len(value) > MAX_CELL:
+                report.add(name, row, header[c], "err.cell_too_long", n=len(value), limit=MAX_CELL)
+            elif _CONTROL_CHARS.search(value):
+                report.add(name, row, header[c], "err.control_char",
+                           char=f"\\x{ord(_CONTROL_CHARS.search(value).group(0)):02x}")
+        if len(report.problems) >= 200:
+            break
+    report.raise_if_errors()
 
 
 def _sniff_delimiter(header: str) -> str:
@@ -93,7 +140,7 @@ def _sniff_delimiter(header: str) -> str:
 
 
 def read_table(path: str | Path, *, sheet: str | int | None = 0, display_name: str | None = None,
-               expected_columns: int = 2) -> Table:
+               expected_columns: int = 2, allow_empty: bool = False) -> Table:
     """Read a CSV (UTF-8/Windows-1250; ``,`` ``;`` or tab) or an XLSX sheet as text cells.
 
     Parameters
@@ -106,6 +153,11 @@ def read_table(path: str | Path, *, sheet: str | int | None = 0, display_name: s
         Name used in messages (default the file name).
     expected_columns : int
         A CSV whose header has fewer columns than this is refused as having a wrong delimiter.
+    allow_empty : bool
+        Accept a header without data rows (else refused: a blank template is no data).
+
+    Rows with more cells than the header, control characters and cells over :data:`MAX_CELL`
+    characters are refused by row and column; so is a file mixing two character encodings.
     """
     path = Path(path)
     name = display_name or path.name
@@ -124,14 +176,18 @@ def read_table(path: str | Path, *, sheet: str | int | None = 0, display_name: s
         frame = frame[~blank]
         rows = [int(i) + 2 for i in frame.index]
         frame = frame.reset_index(drop=True)
+        if frame.empty and not allow_empty:
+            raise DataError.single(name, 1, None, "err.header_only")
+        _check_cells(frame.to_numpy().tolist(), rows, list(frame.columns), name)
         return Table(frame, rows, name, "xlsx", "")
     if suffix not in (".csv", ".txt", ".tsv", ""):
         raise DataError.single(name, None, None, "err.unknown_format", ext=suffix, expected="CSV, XLSX")
     text, encoding = decode_bytes(path.read_bytes(), name)
-    return read_csv_text(text, name, encoding=encoding, expected_columns=expected_columns)
+    return read_csv_text(text, name, encoding=encoding, expected_columns=expected_columns, allow_empty=allow_empty)
 
 
-def read_csv_text(text: str, name: str, *, encoding: str = "utf-8", expected_columns: int = 2) -> Table:
+def read_csv_text(text: str, name: str, *, encoding: str = "utf-8", expected_columns: int = 2,
+                  allow_empty: bool = False) -> Table:
     """Parse CSV text (see :func:`read_table`)."""
     lines = text.splitlines()
     first = next((ln for ln in lines if ln.strip()), "")
@@ -159,6 +215,9 @@ def read_csv_text(text: str, name: str, *, encoding: str = "utf-8", expected_col
         raise DataError.single(name, None, None, "err.empty_file")
     if len(header) < expected_columns:
         raise DataError.single(name, 1, None, "err.delimiter", header=first.strip()[:80])
+    if not records and not allow_empty:
+        raise DataError.single(name, 1, None, "err.header_only")
+    _check_cells(records, rows, header, name)
     width = len(header)
     fixed = [(r + [""] * width)[:width] for r in records]
     frame = pd.DataFrame(fixed, columns=header, dtype=object)
