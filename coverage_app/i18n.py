@@ -116,6 +116,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "cs": "souřadnice jsou zřejmě prohozené: lat={lat}, lon={lon} (v Česku je lat 48,5–51,1 a lon 12,0–18,9)",
         "en": "the coordinates seem swapped: lat={lat}, lon={lon} (in Czechia lat is 48.5–51.1 and lon 12.0–18.9)",
     },
+    "err.no_obce": {"cs": "soubor neobsahuje žádnou obec", "en": "the file holds no obec"},
+    "err.no_crs": {"cs": "soubor neudává souřadnicový systém (u shapefilu chybí soubor .prj); uložte ho znovu "
+                         "s EPSG:5514 (S-JTSK) nebo WGS 84",
+                   "en": "the file gives no coordinate system (a shapefile without its .prj); save it again with "
+                         "EPSG:5514 (S-JTSK) or WGS 84"},
+    "err.crs_mismatch": {"cs": "soubor tvrdí, že je v zeměpisných stupních ({crs}), ale souřadnice jsou v metrech "
+                               "(např. {x}, {y}); opravte souřadnicový systém souboru (nejspíš EPSG:5514)",
+                         "en": "the file says it is in degrees ({crs}) but the coordinates are metres (e.g. {x}, {y}); "
+                               "fix the file's coordinate system (most likely EPSG:5514)"},
+    "err.mixed_geometry": {"cs": "soubor míchá druhy geometrie ({kinds}); obce mají být buď všechny plochy, nebo "
+                                 "všechny body",
+                           "en": "the file mixes kinds of geometry ({kinds}); the obce must be all areas or all "
+                                 "points"},
+    "warn.geometry_repaired": {"cs": "hranice obce {obec} je neplatná (např. překřížená); byla opravena",
+                               "en": "the boundary of obec {obec} is invalid (e.g. self-crossing); it was repaired"},
     "err.no_geometry": {
         "cs": "obec nemá polohu (chybí geometrie i souřadnice)",
         "en": "the obec has no location (no geometry and no coordinates)",

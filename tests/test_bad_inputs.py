@@ -135,3 +135,83 @@ def test_unquoted_service_area_with_the_delimiter_is_not_cut_silently(tmp_path):
     with pytest.raises(DataError) as info:
         read_services(path)
     assert info.value.problems[0].row == 2 and "uvozovky" in info.value.problems[0].message("cs")
+
+
+# ---------------------------------------------------------------------------------------------
+# Municipality files
+# ---------------------------------------------------------------------------------------------
+def _obce(rows, crs="EPSG:5514"):
+    import geopandas as gpd
+
+    return gpd.GeoDataFrame([{"KOD_OBEC": k, "NAZ_OBEC": n} for k, n, _ in rows],
+                            geometry=[g for _, _, g in rows], crs=crs)
+
+
+def _square(x0, y0, size=1000.0):
+    from shapely.geometry import Polygon
+
+    return Polygon([(x0, y0), (x0 + size, y0), (x0 + size, y0 + size), (x0, y0 + size)])
+
+
+X0, Y0 = -600_000.0, -1_150_000.0
+
+
+def test_municipality_file_without_obce_is_refused(tmp_path):
+    from coverage_app.io.municipalities import read_municipalities
+
+    path = tmp_path / "obce.gpkg"
+    _obce([("584282", "Židlochovice", _square(X0, Y0))]).iloc[0:0].to_file(path)
+    with pytest.raises(DataError) as info:
+        read_municipalities(path)
+    assert "žádnou obec" in info.value.problems[0].message("cs")
+
+
+def test_shapefile_without_prj_is_refused(tmp_path):
+    from coverage_app.io.municipalities import read_municipalities
+
+    path = tmp_path / "obce.shp"
+    _obce([("584282", "Židlochovice", _square(X0, Y0))]).to_file(path)
+    path.with_suffix(".prj").unlink()
+    with pytest.raises(DataError) as info:
+        read_municipalities(path)
+    assert ".prj" in info.value.problems[0].message("cs")
+
+
+def test_metres_declared_as_degrees_are_refused_in_czech(tmp_path):
+    from coverage_app.io.municipalities import read_municipalities
+
+    path = tmp_path / "obce.gpkg"
+    _obce([("584282", "Židlochovice", _square(X0, Y0))]).set_crs(4326, allow_override=True).to_file(path)
+    with pytest.raises(DataError) as info:
+        read_municipalities(path)
+    msg = info.value.problems[0].message("cs")
+    assert "v metrech" in msg and "EPSG:5514" in msg
+
+
+def test_points_mixed_with_polygons_are_refused(tmp_path):
+    from shapely.geometry import Point
+
+    from coverage_app.io.municipalities import read_municipalities
+
+    path = tmp_path / "obce.gpkg"
+    _obce([("584282", "Židlochovice", _square(X0, Y0)), ("583758", "Rajhrad", _square(X0 + 2000, Y0)),
+           ("583766", "Rajhradice", Point(X0 + 5000, Y0))]).to_file(path)
+    with pytest.raises(DataError) as info:
+        read_municipalities(path)
+    p = info.value.problems[0]
+    assert (p.row, p.column) == (3, "geometry") and "míchá druhy geometrie" in p.message("cs")
+
+
+def test_bow_tie_boundary_is_repaired_with_a_warning_naming_the_obec(tmp_path):
+    from shapely.geometry import Polygon
+
+    from coverage_app.io.municipalities import read_municipalities
+
+    bow = Polygon([(X0, Y0), (X0 + 1000, Y0 + 1000), (X0 + 1000, Y0), (X0, Y0 + 1000)])
+    path = tmp_path / "obce.gpkg"
+    _obce([("584282", "Židlochovice", _square(X0, Y0)), ("583758", "Rajhrad", bow)]).to_file(path)
+    warnings = Report()
+    obce = read_municipalities(path, warnings=warnings)
+    assert obce.geometry.is_valid.all()
+    (p,) = warnings.problems
+    assert p.row == 2 and "583758 Rajhrad" in p.message("cs") and "opravena" in p.message("cs")

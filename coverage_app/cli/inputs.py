@@ -120,7 +120,7 @@ def load_inputs(*, municipalities: Path, population: Path | None, points: Path |
 
     for p in (municipalities, population, points, custom_kinds, age_shares, *services, *addresses):
         _exists(p)
-    obce = read_municipalities(municipalities)
+    obce = read_municipalities(municipalities, warnings=warnings)
     if points is not None:
         pts = read_municipalities(points).set_index("kod_obce")
         rp = pts.geometry.representative_point()

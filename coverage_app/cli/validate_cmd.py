@@ -23,7 +23,7 @@ def _validate_one(path: Path, kind: str, context: dict, warnings: Report) -> int
     if kind == "municipalities":
         from coverage_app.io.municipalities import read_municipalities
 
-        obce = read_municipalities(path)
+        obce = read_municipalities(path, warnings=warnings)
         context["municipalities"] = obce
         return len(obce)
     if kind == "custom_kinds":

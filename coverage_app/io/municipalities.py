@@ -79,7 +79,7 @@ def sjtsk_from_pair(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 def read_municipalities(path: str | Path, layer: str | None = None, *,
-                        display_name: str | None = None) -> gpd.GeoDataFrame:
+                        display_name: str | None = None, warnings: Report | None = None) -> gpd.GeoDataFrame:
     """Read obce from a vector file or a CSV into a normalised table (EPSG:5514).
 
     Returns a GeoDataFrame with ``kod_obce``, ``nazev_obce``, ``kod_pou``, ``nazev_pou``,
@@ -91,7 +91,11 @@ def read_municipalities(path: str | Path, layer: str | None = None, *,
     ------
     DataError
         With every problem found (missing columns, bad codes, coordinates outside Czechia or
-        with latitude and longitude swapped…), each naming file, row and column.
+        with latitude and longitude swapped, no obec at all, no coordinate system, metres declared
+        as degrees, points mixed with polygons…), each naming file, row and column.
+
+    Invalid polygons (a bow-tie) are repaired, each with a warning naming the obec, into
+    ``warnings`` when given.
     """
     path = Path(path)
     name = display_name or path.name
@@ -107,7 +111,7 @@ def read_municipalities(path: str | Path, layer: str | None = None, *,
         gdf = gpd.read_file(path, layer=layer) if layer else _read_vector(path)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
         raise DataError.single(name, None, None, "err.unreadable", detail=str(exc).splitlines()[0]) from None
-    return _normalise_vector(gdf, name)
+    return _normalise_vector(gdf, name, warnings)
 
 
 def _read_vector(path: Path) -> gpd.GeoDataFrame:
@@ -125,17 +129,25 @@ def _read_vector(path: Path) -> gpd.GeoDataFrame:
     return gpd.read_file(path, layer=best) if best is not None else gpd.read_file(path)
 
 
-def _normalise_vector(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
+def _normalise_vector(gdf: gpd.GeoDataFrame, name: str, warnings: Report | None = None) -> gpd.GeoDataFrame:
     report = Report()
     cols = [c for c in gdf.columns if c != gdf.geometry.name]
     kod = _column(cols, "kod_obce")
     if kod is None:
         raise DataError.single(name, None, None, "err.missing_one_of",
                                columns=", ".join(MUNICIPALITY_COLUMNS["kod_obce"][:4]))
+    if len(gdf) == 0:
+        raise DataError.single(name, None, None, "err.no_obce")
+    _check_geometry_kinds(gdf, name)
+    minx, miny, maxx, maxy = gdf.total_bounds
+    in_degrees = abs(minx) <= 180 and abs(maxx) <= 180 and abs(miny) <= 90 and abs(maxy) <= 90
     if gdf.crs is None:
-        # GeoJSON without CRS is WGS 84 by the standard; others: guess from the numbers
-        minx, miny, maxx, maxy = gdf.total_bounds
-        gdf = gdf.set_crs(4326 if (abs(minx) <= 180 and abs(maxy) <= 90) else CRS, allow_override=True)
+        if not name.lower().endswith((".geojson", ".json")):  # GeoJSON is WGS 84 by the standard
+            raise DataError.single(name, None, None, "err.no_crs")
+        gdf = gdf.set_crs(4326, allow_override=True)
+    if gdf.crs.is_geographic and not in_degrees:
+        raise DataError.single(name, None, None, "err.crs_mismatch", crs=gdf.crs.to_string(),
+                               x=round(float(minx)), y=round(float(miny)))
     gdf = gdf.to_crs(CRS)
     rows = list(range(1, len(gdf) + 1))
     out = pd.DataFrame(index=gdf.index)
@@ -158,9 +170,28 @@ def _normalise_vector(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
                            x=round(float(c.iloc[list(np.flatnonzero(~empty.to_numpy())).index(i)].x)),
                            y=round(float(c.iloc[list(np.flatnonzero(~empty.to_numpy())).index(i)].y)))
     report.raise_if_errors()
-    res = gpd.GeoDataFrame(out, geometry=geom.make_valid() if (~geom.is_valid).any() else geom, crs=CRS)
+    invalid = ~geom.is_valid & ~empty
+    if invalid.any():
+        for i in np.flatnonzero(invalid.to_numpy()):
+            if warnings is not None:
+                warnings.add(name, rows[i], "geometry", "warn.geometry_repaired", severity="warning",
+                             obec=f"{out['kod_obce'].iloc[i]} {out['nazev_obce'].iloc[i]}".strip())
+        geom = geom.where(~invalid, geom.make_valid())
+    res = gpd.GeoDataFrame(out, geometry=geom, crs=CRS)
     res["source_row"] = rows
     return res.reset_index(drop=True)
+
+
+def _check_geometry_kinds(gdf: gpd.GeoDataFrame, name: str) -> None:
+    """Points and polygons in one layer are refused (the first row of the less common kind named)."""
+    kinds = gdf.geometry.geom_type.map({"Polygon": "polygon", "MultiPolygon": "polygon", "Point": "point",
+                                        "MultiPoint": "point"}).fillna("other")
+    present = kinds[gdf.geometry.notna()]
+    if present.nunique() > 1:
+        minority = present.value_counts().index[-1]
+        row = int(np.flatnonzero((kinds == minority).to_numpy())[0]) + 1
+        raise DataError.single(name, row, "geometry", "err.mixed_geometry",
+                               kinds=", ".join(sorted(set(present))))
 
 
 def _fill_attributes(out: pd.DataFrame, src: pd.DataFrame, cols: list[str], name: str, rows: list[int],
