@@ -71,7 +71,7 @@ from coverage_app.indicators import (
 )
 from coverage_app.kind_indicators import COVERAGE_COLUMNS, KindResult, _plain, compute_kind
 from coverage_app.model import District, Services
-from coverage_app.netcheck import NetworkCheck, check_network
+from coverage_app.netcheck import NetworkCheck, check_network, require_cover
 from coverage_app.reach import RoadGraph, Router
 from coverage_app.sitepass import DenseTravel, SiteTravel, travel_for
 from coverage_app.settings import AnalysisSettings
@@ -352,6 +352,7 @@ def analyze(
     analysis = Analysis(district, services, settings, travel, sites, {}, context, unplaced)
     analysis.outside, analysis.outside_minutes = _outside_demand(district, context, locations, travel.router,
                                                                  settings)
+    require_cover(district, travel)  # a network of another area is refused, not used
     analysis.network = check_network(district, travel)
     present = services.kinds_present()
     for done, kind in enumerate(present):

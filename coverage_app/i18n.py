@@ -116,6 +116,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "cs": "souřadnice jsou zřejmě prohozené: lat={lat}, lon={lon} (v Česku je lat 48,5–51,1 a lon 12,0–18,9)",
         "en": "the coordinates seem swapped: lat={lat}, lon={lon} (in Czechia lat is 48.5–51.1 and lon 12.0–18.9)",
     },
+    "err.roads_not_covering": {
+        "cs": "silniční síť nepokrývá území: {share} % obcí leží dál než {km} km od ní (např. {obce}); jde o síť "
+              "jiného území, nebo o úseky, které spolu nesouvisejí?",
+        "en": "the road network does not cover the area: {share} % of the obce lie more than {km} km from it (e.g. "
+              "{obce}); is it the network of another area, or pieces that do not connect?"},
+    "err.roads_all_zero": {"cs": "všechny třídy silnic mají rychlost 0 km/h (jen pro pěší): autem by nevedla "
+                                 "žádná cesta; doplňte rychlosti v km/h",
+                           "en": "every road class has the speed 0 km/h (walking only): no route for cars; fill in "
+                                 "the speeds in km/h"},
     "err.no_obce": {"cs": "soubor neobsahuje žádnou obec", "en": "the file holds no obec"},
     "err.no_crs": {"cs": "soubor neudává souřadnicový systém (u shapefilu chybí soubor .prj); uložte ho znovu "
                          "s EPSG:5514 (S-JTSK) nebo WGS 84",

@@ -114,6 +114,33 @@ class NetworkCheck:
         return out
 
 
+#: Obce farther than this from the road network (metres) are not covered by it …
+NOT_COVERED_M: float = 5000.0
+#: … and a network that leaves this share of the district's obce uncovered is refused.
+NOT_COVERED_SHARE: float = 0.2
+
+
+def require_cover(district: District, travel) -> None:
+    """Refuse a road network that does not cover the district (a network of another area, or one
+    in pieces that leaves the obce far from its main part): :data:`NOT_COVERED_SHARE` of the obce
+    or more lie farther than :data:`NOT_COVERED_M` from it.  Raises
+    :class:`~coverage_app.errors.DataError` naming the network's file, the share and the farthest obce."""
+    from coverage_app.errors import DataError
+
+    snap = getattr(travel, "origin_snap_m", None)
+    if getattr(travel, "method", "") != "road" or snap is None or len(district) == 0:
+        return
+    snap = np.asarray(snap, dtype=float)
+    far = snap > NOT_COVERED_M
+    if far.mean() < NOT_COVERED_SHARE:
+        return
+    names = district.obce["nazev_obce"].astype(str).to_numpy()
+    worst = np.argsort(-snap)[:3]
+    raise DataError.single(str(travel.params.get("source") or ""), None, None, "err.roads_not_covering",
+                           share=fmt_num(100 * far.mean(), "cs", 0), km=fmt_num(NOT_COVERED_M / 1000, "cs", 0),
+                           obce=", ".join(f"{names[i]} {fmt_num(snap[i] / 1000, 'cs', 0)} km" for i in worst))
+
+
 #: At most this many obce start the check (spread evenly over the district); the rest are
 #: destinations only.  Enough to judge a network; keeps a national run short.
 MAX_CHECKED_OBCE: int = 300

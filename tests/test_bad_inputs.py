@@ -215,3 +215,34 @@ def test_bow_tie_boundary_is_repaired_with_a_warning_naming_the_obec(tmp_path):
     assert obce.geometry.is_valid.all()
     (p,) = warnings.problems
     assert p.row == 2 and "583758 Rajhrad" in p.message("cs") and "opravena" in p.message("cs")
+
+
+def test_road_network_of_another_area_is_refused(tmp_path):
+    """Roads 280 km away would give 294-minute 'road' times: refused with the share of obce not covered."""
+    import geopandas as gpd
+    from shapely.geometry import LineString, Point
+
+    from coverage_app.coverage import analyze
+    from coverage_app.model import CRS, District, empty_services
+    from coverage_app.reach import build_graph
+
+    lines = [LineString([(X0 + 280_000 + 1000 * i, Y0), (X0 + 281_000 + 1000 * i, Y0)]) for i in range(20)]
+    roads = gpd.GeoDataFrame({"speed_car_kmh": [50.0] * 20, "speed_walk_kmh": [5.0] * 20, "car_allowed": [True] * 20,
+                              "walk_allowed": [True] * 20}, geometry=lines, crs=CRS)
+    d = District(gpd.GeoDataFrame({"kod_obce": ["500001", "500002"], "nazev_obce": ["A", "B"], "population": 10.0},
+                                  geometry=[Point(X0, Y0), Point(X0 + 3000, Y0)], crs=CRS))
+    with pytest.raises(DataError) as info:
+        analyze(d, empty_services(), build_graph(roads, source="silnice.gpkg"))
+    p = info.value.problems[0]
+    assert p.file == "silnice.gpkg" and "nepokrývá území: 100 % obcí" in p.message("cs")
+
+
+def test_speed_table_of_zeros_names_the_speed_table(tmp_path):
+    from coverage_app.io.roads import read_speed_table
+
+    path = tmp_path / "rychlosti.csv"
+    path.write_text("trida;rychlost_kmh\ndálnice;0\nsilnice I. třídy;0\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_speed_table(path)
+    p = info.value.problems[0]
+    assert p.file == "rychlosti.csv" and "rychlost 0 km/h" in p.message("cs")

@@ -554,6 +554,8 @@ def read_speed_table(path: str | Path) -> dict[str, float]:
         table[cls] = speed
     if not table and not report.errors:
         report.add(p.name, None, None, "err.empty_file")
+    elif table and not report.errors and not any(v > 0 for v in table.values()):
+        report.add(p.name, None, names[1], "err.roads_all_zero")  # the table's fault, not the roads'
     report.raise_if_errors()
     return table
 
