@@ -121,6 +121,8 @@ TEXTS: dict[str, dict[str, str]] = {
               "jiného území, nebo o úseky, které spolu nesouvisejí?",
         "en": "the road network does not cover the area: {share} % of the obce lie more than {km} km from it (e.g. "
               "{obce}); is it the network of another area, or pieces that do not connect?"},
+    "err.project_scenario": {"cs": "uložený scénář „{name}“ je poškozený a nejde načíst (technicky: {detail})",
+                             "en": "the saved scenario \"{name}\" is damaged and cannot be read (technically: {detail})"},
     "err.roads_all_zero": {"cs": "všechny třídy silnic mají rychlost 0 km/h (jen pro pěší): autem by nevedla "
                                  "žádná cesta; doplňte rychlosti v km/h",
                            "en": "every road class has the speed 0 km/h (walking only): no route for cars; fill in "

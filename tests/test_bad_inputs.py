@@ -246,3 +246,58 @@ def test_speed_table_of_zeros_names_the_speed_table(tmp_path):
         read_speed_table(path)
     p = info.value.problems[0]
     assert p.file == "rychlosti.csv" and "rychlost 0 km/h" in p.message("cs")
+
+
+# ---------------------------------------------------------------------------------------------
+# Archives
+# ---------------------------------------------------------------------------------------------
+def test_zip_bomb_is_refused_before_it_is_expanded(tmp_path):
+    import zipfile
+
+    from coverage_app.io.addresses import read_address_points
+
+    path = tmp_path / "adresy.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("20240101_OB_599999_ADR.csv", b"0" * (50 * 1024**2))  # 50 MB of zeros: ~50 kB packed
+    assert path.stat().st_size < 1024**2
+    with pytest.raises(DataError) as info:
+        read_address_points(path)
+    p = info.value.problems[0]
+    assert p.file == "adresy.zip" and "zip bomba" in p.message("cs")
+
+
+def test_zip_member_outside_the_archive_is_refused(tmp_path):
+    import zipfile
+
+    from coverage_app.io.municipalities import read_municipalities
+
+    path = tmp_path / "obce.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("../../etc/obce.shp", b"x")
+    with pytest.raises(DataError) as info:
+        read_municipalities(path)
+    assert "mimo archiv" in info.value.problems[0].message("cs")
+
+
+def test_damaged_project_layers_are_named_in_czech(tmp_path, demo):
+    import pyogrio
+
+    from coverage_app.io.project import Project, load_project, save_project
+
+    path = save_project(Project(demo.municipalities, demo.services, meta={"district": "ORP:6221"},
+                                scenarios={"Plán": {"name": "Plán", "edits": []}}), tmp_path / "p.gpkg")
+    import pandas as pd
+
+    pyogrio.write_dataframe(pd.DataFrame({"nazev": ["Plán"], "json": ["{nedokončený"]}), path, layer="scenare")
+    with pytest.raises(DataError) as info:
+        load_project(path)
+    p = info.value.problems[0]
+    assert (p.file, p.row, p.column) == ("p.gpkg: scenare", 1, "json") and "poškozený" in p.message("cs")
+    pyogrio.write_dataframe(pd.DataFrame({"nazev": ["Plán"], "json": ['{"edits": []}']}), path, layer="scenare")
+    pyogrio.write_dataframe(pd.DataFrame({"druh": ["DruhSocialniSluzby/13"], "na_1000": ["hodně"],
+                                          "jednotka": ["luzka"], "vekova_skupina": [""], "forma": [""],
+                                          "zdroj": [""]}), path, layer="normy")
+    with pytest.raises(DataError) as info:
+        load_project(path)
+    p = info.value.problems[0]
+    assert (p.file, p.row, p.column) == ("p.gpkg: normy", 1, "na_1000") and "není číslo" in p.message("cs")

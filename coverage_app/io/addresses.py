@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -203,11 +202,9 @@ def _sources(paths: str | Path | Iterable[str | Path], obce: set[str] | None) ->
 
 
 def _zip_members(path: Path, obce: set[str] | None) -> Iterator[tuple[str, bytes]]:
-    try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise DataError.single(path.name, None, None, "err.unreadable", detail=str(exc)) from None
-    with zf:
+    from coverage_app.io.archives import open_zip
+
+    with open_zip(path) as zf:
         for info in zf.infolist():
             if info.is_dir() or not info.filename.lower().endswith(".csv"):
                 continue

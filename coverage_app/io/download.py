@@ -574,11 +574,9 @@ def download_district(
 
 def _extract_layer(archive: Path, folder: Path, layers: tuple[str, ...]) -> Path:
     """Take the members of one Shapefile layer (``OBCE_P.shp/.shx/.dbf/.prj/.cpg``) out of a zip."""
-    try:
-        zf = zipfile.ZipFile(archive)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise DataError.single(archive.name, None, None, "err.unreadable", detail=str(exc)) from None
-    with zf:
+    from coverage_app.io.archives import open_zip
+
+    with open_zip(archive) as zf:
         members = [i for i in zf.infolist() if not i.is_dir()]
         for layer in layers:
             chosen = [i for i in members if Path(i.filename).stem.upper() == layer]
@@ -665,10 +663,9 @@ def _subset_addresses(source: Path, target: Path, obce: set[str]) -> None:
     """Copy the address-point CSVs of ``obce`` from the national zip into a small zip."""
     from coverage_app.io.addresses import member_obec
 
-    try:
-        zf = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise DataError.single(source.name, None, None, "err.unreadable", detail=str(exc)) from None
+    from coverage_app.io.archives import open_zip
+
+    zf = open_zip(source)
     tmp = target.with_name(target.name + ".part")
     with zf, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as out:
         for info in zf.infolist():

@@ -107,6 +107,10 @@ def read_municipalities(path: str | Path, layer: str | None = None, *,
     if suffix not in _VECTOR_SUFFIXES:
         raise DataError.single(name, None, None, "err.unknown_format", ext=suffix,
                                expected="GPKG, GeoJSON, SHP, ZIP (SHP), CSV, XLSX")
+    if suffix == ".zip":
+        from coverage_app.io.archives import open_zip
+
+        open_zip(path, name).close()  # a bomb is refused before GDAL expands it
     try:
         gdf = gpd.read_file(path, layer=layer) if layer else _read_vector(path)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:

@@ -268,8 +268,16 @@ def load_project(path: str | Path) -> Project:
     norms: tuple[Norm, ...] = ()
     nf = _read(path, "normy", layers)
     if nf is not None:
-        norms = tuple(Norm(str(r.druh), float(r.na_1000), str(r.jednotka), str(r.vekova_skupina or "") or None,
-                           str(r.forma or "") or None, str(r.zdroj or "")) for r in nf.fillna("").itertuples())
+        out = []
+        for row, r in enumerate(nf.fillna("").itertuples(), start=1):
+            try:
+                value = float(r.na_1000)
+            except (TypeError, ValueError):
+                raise DataError.single(f"{path.name}: normy", row, "na_1000", "err.not_a_number",
+                                       value=r.na_1000) from None
+            out.append(Norm(str(r.druh), value, str(r.jednotka), str(r.vekova_skupina or "") or None,
+                            str(r.forma or "") or None, str(r.zdroj or "")))
+        norms = tuple(out)
     access = {}
     af = _read(path, "dostupnost", layers)
     if af is not None and len(af):
@@ -280,7 +288,12 @@ def load_project(path: str | Path) -> Project:
     scenarios: dict[str, dict] = {}
     sf = _read(path, "scenare", layers)
     if sf is not None:
-        scenarios = {str(r.nazev): json.loads(r.json) for r in sf.itertuples()}
+        for row, r in enumerate(sf.itertuples(), start=1):
+            try:
+                scenarios[str(r.nazev)] = json.loads(r.json)
+            except (TypeError, ValueError) as exc:
+                raise DataError.single(f"{path.name}: scenare", row, "json", "err.project_scenario",
+                                       name=str(r.nazev), detail=str(exc)) from None
     roads = _read(path, "silnice", layers, geometry=True)
     return Project(obce, services, previous, roads, norms, scenarios, meta, access=access)
 

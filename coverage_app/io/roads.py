@@ -655,6 +655,10 @@ def read_road_lines(
         if not (0 <= speed <= 200):
             raise DataError.single(None, None, None, "err.roads_speed_range", value=v)
         lookup[_norm(k)] = speed
+    if p.suffix.lower() == ".zip":
+        from coverage_app.io.archives import open_zip
+
+        open_zip(p).close()  # a bomb is refused before GDAL expands it
     try:
         gdf = gpd.read_file(p, layer=layer) if layer is not None else gpd.read_file(p)
     except Exception as exc:  # pyogrio raises DataSourceError & co.
