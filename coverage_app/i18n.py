@@ -123,6 +123,10 @@ TEXTS: dict[str, dict[str, str]] = {
               "{obce}); is it the network of another area, or pieces that do not connect?"},
     "err.project_scenario": {"cs": "uložený scénář „{name}“ je poškozený a nejde načíst (technicky: {detail})",
                              "en": "the saved scenario \"{name}\" is damaged and cannot be read (technically: {detail})"},
+    "err.shading_secret": {"cs": "druh „{kind}“ má místo s utajenou adresou: stínování dojezdem by ho na veřejné mapě "
+                                 "prozradilo; zvolte jiný druh",
+                           "en": "the kind \"{kind}\" has a site with a secret address: shading by travel time would "
+                                 "reveal it on a public map; choose another kind"},
     "err.roads_all_zero": {"cs": "všechny třídy silnic mají rychlost 0 km/h (jen pro pěší): autem by nevedla "
                                  "žádná cesta; doplňte rychlosti v km/h",
                            "en": "every road class has the speed 0 km/h (walking only): no route for cars; fill in "

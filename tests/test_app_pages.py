@@ -270,3 +270,12 @@ def test_planner_kraj_view_shows_the_orps_first_and_opens_one():
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["district"] == "ORP:6221"
     assert not [s for s in at.subheader if s.value.startswith("Přehled ORP")]
+
+
+def test_print_page_limits_new_print_files_per_visitor():
+    at = run_page("tisk.py")
+    for _ in range(8):  # RENDER_LIMIT of the print page
+        at.button(key="pr_make_catalogue").click().run()
+    assert not [w for w in at.warning if "mnoho" in w.value]
+    at.button(key="pr_make_catalogue").click().run()
+    assert [w for w in at.warning if "Tiskových souborů bylo v krátké době vyžádáno mnoho" in w.value]

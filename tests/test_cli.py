@@ -460,3 +460,11 @@ def test_formula_like_names_are_text_in_csv_and_xlsx(tmp_path, capsys):
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+
+
+def test_print_shading_never_reveals_a_secret_address(tmp_path, capsys):
+    """Shading obce by travel time to a shelter with a secret address would locate it: refused."""
+    code, _, err = run(capsys, "print", "map", "--demo", "--district", "ORP:6221", "--shading", "azylové domy",
+                       "--out", str(tmp_path / "mapa.pdf"))
+    assert code == 1 and "utajenou adresou" in err
+    assert not (tmp_path / "mapa.pdf").exists()

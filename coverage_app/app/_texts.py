@@ -126,6 +126,8 @@ register({
               "správci stránek (podrobnosti jsou v záznamu serveru).",
         "en": "Sorry, the page could not be shown. Try reloading it; if the trouble persists, tell the site's "
               "administrator (the details are in the server's log)."},
+    "app.pr.too_many": {"cs": "Tiskových souborů bylo v krátké době vyžádáno mnoho; další bude možný za {minutes} min.",
+                        "en": "Many print files were asked for in a short time; the next one is possible in {minutes} min."},
     "app.orp.title": {"cs": "Přehled ORP ({n}) vedle sebe", "en": "The ORPs ({n}) side by side"},
     "app.orp.note": {"cs": "Každé ORP proti celému území a normě; barva je tmavší, kde je hůř. Podrobnosti jednoho "
                            "ORP otevřete níže.",

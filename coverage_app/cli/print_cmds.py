@@ -100,6 +100,11 @@ def _shading(dist, services, graph, context, kind_value, lang):
     if kind not in result.results:
         raise click.BadParameter(t("err.unknown_kind", lang, value=kind_value), param_hint="--shading")
     kobj = services.kinds.get(kind)
+    ids = set(services.services.loc[services.services["kind"] == kind, "service_id"])
+    if services.sites.loc[services.sites["service_id"].isin(ids), "secret_address"].astype(bool).any():
+        # travel times to a shelter with a secret address would show where it is (0 minutes there)
+        raise click.BadParameter(t("err.shading_secret", lang, kind=kobj.name_cs if kobj else kind),
+                                 param_hint="--shading")
     minutes = result.indicator_frame(kind, "travel_time_min")
     title = t("cli.shading_title", lang, kind=kobj.singular_cs if kobj and lang == "cs" else
               (kobj.name_en if kobj else kind))

@@ -52,6 +52,26 @@ kinds = st.multiselect(ctx.t("app.pr.kinds"), present, key="pr_kinds", placehold
                        format_func=lambda k: data.services.kinds[k].name_cs if lang == "cs" else data.services.kinds[k].name_en)
 
 
+#: New print files one visitor may ask for within :data:`RENDER_WINDOW_S` (an atlas costs seconds
+#: of the server's CPU; the same request again comes from the cache and does not count).
+RENDER_LIMIT = 8
+RENDER_WINDOW_S = 600.0
+
+
+def _allowed() -> bool:
+    """Count a request for a print file; ``False`` (with a message) over the limit."""
+    import time
+
+    now = time.time()
+    times = [x for x in st.session_state.get("pr_renders", []) if now - x < RENDER_WINDOW_S]
+    if len(times) >= RENDER_LIMIT:
+        st.warning(ctx.t("app.pr.too_many", minutes=int((RENDER_WINDOW_S - (now - times[0])) / 60) + 1))
+        st.session_state["pr_renders"] = times
+        return False
+    st.session_state["pr_renders"] = times + [now]
+    return True
+
+
 def _render(fn, suffix: str, **kwargs) -> bytes:
     """Run a printing function into a temporary file and return its bytes."""
     with tempfile.TemporaryDirectory(prefix="coverage-app-print-") as tmp:
@@ -94,7 +114,7 @@ if render_map is not None:
 cols = st.columns(3)
 if render_map is not None:
     with cols[0]:
-        if st.button(ctx.t("app.pr.make_map"), key="pr_make_map", type="primary"):
+        if st.button(ctx.t("app.pr.make_map"), key="pr_make_map", type="primary") and _allowed():
             st.session_state["pr_map_ready"] = (key, params)
         if st.session_state.get("pr_map_ready") == (key, params):
             try:
@@ -108,7 +128,7 @@ if render_map is not None:
 if render_atlas is not None:
     with cols[1]:
         atlas_params = (paper, orientation, style, tuple(kinds), lang)
-        if st.button(ctx.t("app.pr.make_atlas"), key="pr_make_atlas"):
+        if st.button(ctx.t("app.pr.make_atlas"), key="pr_make_atlas") and _allowed():
             st.session_state["pr_atlas_ready"] = (key, atlas_params)
         if st.session_state.get("pr_atlas_ready") == (key, atlas_params):
             try:
@@ -119,7 +139,7 @@ if render_atlas is not None:
                 st.error(ctx.t("app.pr.error", msg=str(exc)))
 if render_catalogue is not None:
     with cols[2]:
-        if st.button(ctx.t("app.pr.make_catalogue"), key="pr_make_catalogue"):
+        if st.button(ctx.t("app.pr.make_catalogue"), key="pr_make_catalogue") and _allowed():
             st.session_state["pr_catalogue_ready"] = (key, style, lang)
         if st.session_state.get("pr_catalogue_ready") == (key, style, lang):
             try:
