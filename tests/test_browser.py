@@ -403,3 +403,30 @@ def test_planner_kraj_view_map_of_the_orps(server, desktop, artifacts):
     page.get_by_text(re.compile(r"Mezery v pokrytí: \d+")).wait_for()
     settle(page)
     assert page.get_by_text("Přehled ORP (2) vedle sebe").count() == 0
+
+
+def test_exported_page_survives_hostile_names_and_links(desktop, artifacts, tmp_path, demo):
+    """``<!--<script>`` in a name leaves the exported page working; a ``javascript:`` web is text."""
+    from coverage_app.maps.interactive import export_public_map
+    from coverage_app.model import Services
+
+    sv = demo.services.services.copy()
+    first = sv.index[0]
+    sv.at[first, "service_name"] = "Dům <!--<script>alert(1)</script> pokoje"
+    sv.at[first, "web"] = "javascript:alert(document.domain)"
+    services = Services(sv, demo.services.sites, demo.services.capacities, demo.services.kinds)
+    path = export_public_map(demo.district, services, None, tmp_path / "mapa.html")
+    text = path.read_text(encoding="utf-8")
+    assert "Content-Security-Policy" in text and "<!--<script>" not in text.split("<script>", 1)[1]
+    page = desktop.page
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    page.locator("#cm-map.leaflet-container").wait_for()
+    page.locator("#cm-map .leaflet-marker-icon").first.wait_for()
+    assert page.locator("#cm-map .leaflet-marker-icon").count() > 0
+    assert page.locator('a[href^="javascript:"]').count() == 0
+    assert page.get_by_text("javascript:alert(document.domain)").count() >= 1  # shown as text in the list
+    page.wait_for_timeout(500)
+    assert dialogs == []
+    shoot(page, artifacts / "public_export_hostile.png")

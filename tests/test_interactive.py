@@ -363,3 +363,12 @@ def test_cli_exports_the_public_map(tmp_path):
     assert "CoverageMap.publicPage(" in page and SECRET_STREET not in page
     bad = CliRunner().invoke(cli, ["export", "public-map", "--demo", "--out", str(tmp_path / "x.pdf")])
     assert bad.exit_code != 0
+
+
+@pytest.mark.parametrize("web,href", [("https://example.org/a", "https://example.org/a"),
+                                      ("www.obec.cz", "https://www.obec.cz"), ("javascript:alert(1)", ""),
+                                      ("data:text/html,x", ""), ('https://a" onmouseover="x', "")])
+def test_only_web_addresses_are_linked_in_the_list(web, href):
+    from coverage_app.maps.interactive.public import safe_url
+
+    assert safe_url(web) == href

@@ -234,9 +234,11 @@ def inline_assets() -> MapAssets:
 
 
 def _js_json(value: object) -> str:
-    """JSON safe inside an HTML ``<script>`` (no ``</``, no raw U+2028/2029)."""
+    """JSON safe inside an HTML ``<script>``: no ``<``, ``>`` or ``&`` at all (so neither ``</script>``
+    nor ``<!--`` can change how the browser reads the script), no raw U+2028/2029."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 class _Call(MacroElement):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -403,6 +404,18 @@ def public_map(district: District, sites: list[dict], *, assets: MapAssets, home
 # ---------------------------------------------------------------------------------------------
 # The public list (HTML) and the standalone export
 # ---------------------------------------------------------------------------------------------
+def safe_url(value: str) -> str:
+    """The address to link to: ``http(s)://…`` as it is, ``www.…`` with ``https://``; anything
+    else (``javascript:``, ``data:``…) gives ``""`` and is shown as text.  The map's popups apply the
+    same rule (``safeUrl`` in coverage_map.js)."""
+    v = str(value or "").strip()
+    if re.fullmatch(r"https?://[^\s\"'<>]+", v, flags=re.IGNORECASE):
+        return v
+    if re.fullmatch(r"www\.[^\s\"'<>:]+", v, flags=re.IGNORECASE):
+        return "https://" + v
+    return ""
+
+
 def _minutes_text(entry: Mapping[str, object], mode: str, lang: str) -> str:
     minutes = entry.get("travel_time_min")
     if minutes is None or not np.isfinite(float(minutes)):  # type: ignore[arg-type]
@@ -423,11 +436,12 @@ def _contact_lines(entry: Mapping[str, object], lang: str) -> list[str]:
     if email:
         out.append(f'<div><span class="cm-k">{html.escape(t("pub.email", lang))}:</span> '
                    f'<a href="mailto:{html.escape(email)}">{html.escape(email)}</a></div>')
-    web = str(entry.get("web") or "")
+    web = str(entry.get("web") or "").strip()
     if web:
-        href = web if re.match(r"^https?://", web) else f"https://{web}"
-        out.append(f'<div><span class="cm-k">{html.escape(t("pub.web", lang))}:</span> '
-                   f'<a href="{html.escape(href)}" target="_blank" rel="noopener">{html.escape(web)}</a></div>')
+        href = safe_url(web)  # only web addresses become links; anything else stays text
+        link = (f'<a href="{html.escape(href)}" target="_blank" rel="noopener">{html.escape(web)}</a>' if href
+                else html.escape(web))
+        out.append(f'<div><span class="cm-k">{html.escape(t("pub.web", lang))}:</span> {link}</div>')
     hours = str(entry.get("hours") or "")
     if hours:
         out.append(f'<div><span class="cm-k">{html.escape(t("pub.hours", lang))}:</span> {html.escape(hours)}</div>')
@@ -523,6 +537,7 @@ _EXPORT_TEMPLATE = Template("""<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="coverage-app">
+<meta http-equiv="Content-Security-Policy" content="{{ csp }}">
 <title>{{ title }} – {{ district }}</title>
 <style>{{ leaflet_css }}</style>
 <style>{{ map_css }}</style>
@@ -575,7 +590,7 @@ select:focus{outline:3px solid #000;outline-offset:2px}
 <footer><p class="cm-note">{{ source_line }}</p></footer>
 <script>{{ leaflet_js }}</script>
 <script>{{ map_js }}</script>
-<script>CoverageMap.publicPage({{ data }});</script>
+<script>{{ init_js }}</script>
 </body>
 </html>
 """)
@@ -638,6 +653,9 @@ def export_public_map(district: District, services: Services, analysis: Analysis
         "attribution": t("map.attr.plain", lang) + (" · " + html.escape(t("map.attr.data", lang, source=source)) if source else ""),
     }
     obce_sorted = sorted(names.items(), key=lambda kv: czech_sort_key(kv[1]))
+    scripts = (files["leaflet.js"].read_text(encoding="utf-8").replace("</script", "<\\/script"),
+               files["coverage_map.js"].read_text(encoding="utf-8").replace("</script", "<\\/script"),
+               f"CoverageMap.publicPage({_js_json(data)});")
     fictional = bool(services.services["fictional"].any()) if len(services.services) else False
     page = _EXPORT_TEMPLATE.render(
         lang=lang, title=html.escape(title or t("pub.title", lang)), district=html.escape(district.name),
@@ -651,15 +669,24 @@ def export_public_map(district: District, services: Services, analysis: Analysis
         source_line=html.escape(t("pub.source", lang, source=source or ", ".join(services.source_files) or "—",
                                   date=dt.date.today().strftime("%d. %m. %Y") if lang == "cs" else dt.date.today().isoformat())),
         leaflet_css=_inline_css(files), map_css=files["coverage_map.css"].read_text(encoding="utf-8"),
-        leaflet_js=files["leaflet.js"].read_text(encoding="utf-8").replace("</script", "<\\/script"),
-        map_js=files["coverage_map.js"].read_text(encoding="utf-8").replace("</script", "<\\/script"),
-        data=_js_json(data),
+        leaflet_js=scripts[0], map_js=scripts[1], init_js=scripts[2], csp=_csp(scripts, basemap),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(page, encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+def _csp(scripts: Sequence[str], basemap: bool) -> str:
+    """A strict Content-Security-Policy for the exported page: only its own inline scripts (by
+    their SHA-256), no other script, frame, form or connection; images inline (and the OSM tiles
+    with a basemap)."""
+    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode("ascii") + "'"
+                      for s in scripts)
+    img = "data:" + (" https://tile.openstreetmap.org" if basemap else "")
+    return (f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src {img}; "
+            "base-uri 'none'; form-action 'none'")
 
 
 def _inline_css(files: Mapping[str, Path]) -> str:
