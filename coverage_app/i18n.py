@@ -131,6 +131,14 @@ TEXTS: dict[str, dict[str, str]] = {
                                  "žádná cesta; doplňte rychlosti v km/h",
                            "en": "every road class has the speed 0 km/h (walking only): no route for cars; fill in "
                                  "the speeds in km/h"},
+    "warn.population_implausible": {"cs": "obec má {value} obyvatel, víc než kterákoli česká obec (nad {limit}); "
+                                          "nejde o překlep?",
+                                    "en": "the obec has {value} inhabitants, more than any Czech obec (over {limit}); "
+                                          "a typing error?"},
+    "warn.unknown_orp": {"cs": "kód ORP {value} není v číselníku ORP (ČSÚ ani RÚIAN); obce s ním nepatří do žádného "
+                               "ORP a výběr podle ORP je vynechá",
+                         "en": "the ORP code {value} is in neither ORP codelist (ČSÚ, RÚIAN); its obce belong to no ORP "
+                               "and a choice by ORP leaves them out"},
     "err.no_obce": {"cs": "soubor neobsahuje žádnou obec", "en": "the file holds no obec"},
     "err.no_crs": {"cs": "soubor neudává souřadnicový systém (u shapefilu chybí soubor .prj); uložte ho znovu "
                          "s EPSG:5514 (S-JTSK) nebo WGS 84",

@@ -301,3 +301,19 @@ def test_damaged_project_layers_are_named_in_czech(tmp_path, demo):
         load_project(path)
     p = info.value.problems[0]
     assert (p.file, p.row, p.column) == ("p.gpkg: normy", 1, "na_1000") and "není číslo" in p.message("cs")
+
+
+def test_implausible_population_and_unknown_orp_code_are_warned(tmp_path):
+    from coverage_app.io.municipalities import read_municipalities
+
+    path = tmp_path / "obce.csv"
+    path.write_text("kod_obce,nazev_obce,kod_orp,obyvatel,lat,lon\n"
+                    "584282,Židlochovice,6221,1000000000000,49.0395,16.6188\n"
+                    "583758,Rajhrad,9999,3700,49.0903,16.6036\n", encoding="utf-8")
+    warnings = Report()
+    read_municipalities(path, warnings=warnings)
+    by_code = {p.code: p for p in warnings.problems}
+    p = by_code["warn.population_implausible"]
+    assert (p.row, p.column) == (2, "obyvatel") and "nejde o překlep" in p.message("cs")
+    p = by_code["warn.unknown_orp"]
+    assert (p.row, p.column) == (3, "kod_orp") and "9999" in p.message("cs")

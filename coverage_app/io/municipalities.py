@@ -34,6 +34,9 @@ from coverage_app.model import (
 
 __all__ = ["read_municipalities", "load_district", "select_district", "MUNICIPALITY_COLUMNS"]
 
+#: More people than this in one obec (Praha has 1,3 million) is most likely a typing error: warned.
+MAX_OBEC_POPULATION = 1_500_000
+
 #: Recognised column names (first match wins; case and diacritics are ignored).
 MUNICIPALITY_COLUMNS: dict[str, tuple[str, ...]] = {
     "kod_obce": ("KOD_OBEC", "kod_obce", "kod_obec", "OBEC_KOD", "obec_kod", "kod", "KOD", "kód obce",
@@ -103,7 +106,7 @@ def read_municipalities(path: str | Path, layer: str | None = None, *,
         raise DataError.single(name, None, None, "err.file_not_found")
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".xlsx"):
-        return _read_csv(path, name)
+        return _read_csv(path, name, warnings)
     if suffix not in _VECTOR_SUFFIXES:
         raise DataError.single(name, None, None, "err.unknown_format", ext=suffix,
                                expected="GPKG, GeoJSON, SHP, ZIP (SHP), CSV, XLSX")
@@ -155,7 +158,7 @@ def _normalise_vector(gdf: gpd.GeoDataFrame, name: str, warnings: Report | None 
     gdf = gdf.to_crs(CRS)
     rows = list(range(1, len(gdf) + 1))
     out = pd.DataFrame(index=gdf.index)
-    _fill_attributes(out, gdf, cols, name, rows, report)
+    _fill_attributes(out, gdf, cols, name, rows, report, warnings)
     out["x"] = np.nan
     out["y"] = np.nan
     geom = gdf.geometry
@@ -199,7 +202,7 @@ def _check_geometry_kinds(gdf: gpd.GeoDataFrame, name: str) -> None:
 
 
 def _fill_attributes(out: pd.DataFrame, src: pd.DataFrame, cols: list[str], name: str, rows: list[int],
-                     report: Report) -> None:
+                     report: Report, warnings: Report | None = None) -> None:
     kod = _column(cols, "kod_obce")
     codes = src[kod].map(_code_text)
     first_row: dict[str, int] = {}
@@ -223,6 +226,13 @@ def _fill_attributes(out: pd.DataFrame, src: pd.DataFrame, cols: list[str], name
         orp_by_pou = pou_codes().set_index("kod_pou_csu")["kod_orp_csu"]
         orp_csu = pou_csu.map(orp_by_pou).fillna("")
     out["kod_orp"] = orp_csu.to_numpy()
+    if warnings is not None:  # an ORP code of neither codelist: districts by ORP would miss these obce
+        known = set(orp_codes()["kod_orp_csu"])
+        seen: set[str] = set()
+        for i, code in enumerate(out["kod_orp"].tolist()):
+            if code and code not in known and code not in seen:
+                seen.add(code)
+                warnings.add(name, rows[i], orp or "kod_orp", "warn.unknown_orp", severity="warning", value=code)
     npou = _column(cols, "nazev_pou")
     norp = _column(cols, "nazev_orp")
     pou_names = pou_codes().set_index("kod_pou_csu")["nazev_pou"]
@@ -246,6 +256,9 @@ def _fill_attributes(out: pd.DataFrame, src: pd.DataFrame, cols: list[str], name
                 num = None
             if num is not None and num < 0:
                 report.add(name, rows[i], popc, "err.negative", value=v)
+            elif num is not None and num > MAX_OBEC_POPULATION and warnings is not None:
+                warnings.add(name, rows[i], popc, "warn.population_implausible", severity="warning",
+                             value=v, limit=f"{MAX_OBEC_POPULATION:,}".replace(",", " "))
             vals.append(np.nan if num is None else num)
         out["population"] = vals
     else:
@@ -280,7 +293,7 @@ def _pou_to_csu(code: str) -> str:
     return (to_csu_pou(code) or code) if code else ""
 
 
-def _read_csv(path: Path, name: str) -> gpd.GeoDataFrame:
+def _read_csv(path: Path, name: str, warnings: Report | None = None) -> gpd.GeoDataFrame:
     table = read_table(path, display_name=name)
     df = table.frame
     cols = list(df.columns)
@@ -290,7 +303,7 @@ def _read_csv(path: Path, name: str) -> gpd.GeoDataFrame:
         raise DataError.single(name, 1, None, "err.missing_one_of",
                                columns=", ".join(MUNICIPALITY_COLUMNS["kod_obce"][:4]))
     out = pd.DataFrame(index=df.index)
-    _fill_attributes(out, df, cols, name, table.rows, report)
+    _fill_attributes(out, df, cols, name, table.rows, report, warnings)
     lat, lon = _column(cols, "lat"), _column(cols, "lon")
     xc, yc = _column(cols, "x"), _column(cols, "y")
     if not ((lat and lon) or (xc and yc)):
