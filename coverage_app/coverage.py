@@ -99,7 +99,6 @@ register({
     },
 })
 
-_fmt_dec = fmt_dec
 
 
 @dataclass
@@ -151,8 +150,8 @@ class Analysis:
         if self.method == "road":
             return t("method.road", lang)
         p = self.travel.params
-        return t("method.estimate", lang, detour=_fmt_dec(p.get("detour_factor", 1.3), lang),
-                 speed=_fmt_dec(p.get("speed_kmh", 45), lang))
+        return t("method.estimate", lang, detour=fmt_dec(p.get("detour_factor", 1.3), lang),
+                 speed=fmt_dec(p.get("speed_kmh", 45), lang))
 
     def _concat(self, attr: str, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
         frames = [getattr(r, attr) for r in self.results.values() if len(getattr(r, attr))]
@@ -267,7 +266,7 @@ class Analysis:
                 "travel_time_min": round(m, 1) if np.isfinite(m) else np.nan,
                 "distance_km": round(float(km[best]), 2) if best >= 0 and np.isfinite(km[best]) else np.nan,
                 "in_service_area": in_area, "secret_address": bool(first["secret_address"]),
-                "capacity": "; ".join(f"{_fmt_dec(c.capacity, lang)} {CAPACITY_UNITS[c.unit].short_cs if lang == 'cs' else CAPACITY_UNITS[c.unit].short_en}"
+                "capacity": "; ".join(f"{fmt_dec(c.capacity, lang)} {CAPACITY_UNITS[c.unit].short_cs if lang == 'cs' else CAPACITY_UNITS[c.unit].short_en}"
                                       for c in cap.itertuples()),
                 "phone": first["phone"], "email": first["email"], "web": first["web"], "hours": first["hours"],
                 "fictional": bool(first["fictional"]),

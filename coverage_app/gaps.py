@@ -47,9 +47,6 @@ register({
     "gap.national_missing": {
         "cs": "v načtených datech není žádná celostátní služba „{kind}“; doplňte celostátní linky",
         "en": "no national \"{kind}\" in the loaded data; add the national lines"},
-    "gap.unit_below_norm": {
-        "cs": "kapacita {value} {unit} na 1000 ({band}) je pod normou {norm}{source}",
-        "en": "capacity {value} {unit} per 1000 ({band}) is below the norm {norm}{source}"},
     "scope.orp": {"cs": "ORP {name}", "en": "ORP {name}"},
     "scope.pou": {"cs": "POÚ {name}", "en": "POÚ {name}"},
     "scope.kraj_unknown": {"cs": "kraj (neurčen)", "en": "kraj (unknown)"},
@@ -141,23 +138,22 @@ def _nearest_text(cov: pd.DataFrame, singular: str, horizon: float) -> tuple[str
     return t("gap.nearest", "cs", kind=singular, site=site, range=rng), site
 
 
-def _unit_norm_reasons(analysis: "Analysis", kind: str, codes: set[str]) -> list[str]:
-    from coverage_app.kind_indicators import unit_capacity
-
+def _unit_norm_reasons(analysis: "Analysis", kind: str, codes: set[str], by_unit: pd.DataFrame,
+                       unit: str) -> list[str]:
+    """The user's norms the unit falls short of; ``by_unit`` is the kind's capacity attributed to
+    every unit at once (:func:`~coverage_app.kind_indicators.attributed_by_unit`)."""
     s = analysis.settings
-    if not s.norms_for(kind):
-        return []
-    cap = unit_capacity(analysis, kind, codes)
     out = []
+    mine = by_unit[by_unit["unit"] == str(unit)]
     for norm in s.norms_for(kind):
-        rows = cap[(cap["capacity_unit"] == norm.unit) & (cap["form"].isin([norm.form] if norm.form else cap["form"]))]
+        rows = mine[(mine["capacity_unit"] == norm.unit) & (mine["form"] == norm.form if norm.form else True)]
         value = float(rows["attributed_capacity"].sum()) if len(rows) else 0.0
         band = norm.band or s.band_of(kind, analysis.services.kinds)
         popu = float(analysis.district.target_population(band).loc[lambda x: x.index.isin(codes)].sum())
         per1000 = value / popu * 1000.0 if popu > 0 else np.nan
         if np.isfinite(per1000) and per1000 < norm.per_1000:
             src = t("reason.source", "cs", source=norm.source) if norm.source else ""
-            out.append(t("gap.unit_below_norm", "cs", value=fmt_dec(per1000), unit=CAPACITY_UNITS[norm.unit].short_cs,
+            out.append(t("reason.below_norm", "cs", value=fmt_dec(per1000), unit=CAPACITY_UNITS[norm.unit].short_cs,
                          band=AGE_BANDS[band].name_cs, norm=fmt_dec(norm.per_1000), source=src))
     return out
 
@@ -181,6 +177,11 @@ def _unit_rows(analysis: "Analysis", kind: str, cov: pd.DataFrame) -> list[dict]
     rows = []
     travel_limit = s.limit_of(rule, "travel") if "travel" in rule.modes else s.limit_of(rule, "field")
     horizon = s.limit_of(rule, "travel") + s.reach_margin_min
+    by_unit = None
+    if s.norms_for(kind):  # the capacity of every unit at once, not one capacity table per unit
+        from coverage_app.kind_indicators import attributed_by_unit
+
+        by_unit = attributed_by_unit(analysis, kind, cov.set_index("municipality_code")["scope_code"])
     for (scope, code, name), grp in cov.groupby(["scope", "scope_code", "scope_name"], sort=False):
         pop = grp["target_population"].astype(float)
         total = float(pop.sum())
@@ -190,8 +191,9 @@ def _unit_rows(analysis: "Analysis", kind: str, cov: pd.DataFrame) -> list[dict]
         share = reached / total
         access_short = share < s.min_share_reached
         norm_reasons = []
-        if rule.level == "orp" or (rule.level == "kraj" and _whole_kraj_loaded(analysis, str(code))):
-            norm_reasons = _unit_norm_reasons(analysis, kind, set(grp["municipality_code"]))
+        if by_unit is not None and (rule.level == "orp" or (rule.level == "kraj"
+                                                            and _whole_kraj_loaded(analysis, str(code)))):
+            norm_reasons = _unit_norm_reasons(analysis, kind, set(grp["municipality_code"]), by_unit, code)
         if not (access_short or norm_reasons):
             continue
         band = AGE_BANDS[grp["target_band"].iloc[0]].name_cs

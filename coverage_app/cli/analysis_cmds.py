@@ -244,7 +244,7 @@ def _compare_with(result, label: str, all_obce, lang: str) -> None:
 
 def _summary(result, lang: str) -> None:
     """The warnings about the roads or the estimate, and one line with the gaps by level."""
-    from coverage_app.coverage import _fmt_dec
+    from coverage_app.indicators import fmt_dec
     from coverage_app.i18n import plural
 
     if result.network is not None:
@@ -252,8 +252,8 @@ def _summary(result, lang: str) -> None:
             click.echo(t("cli.network_warning", lang, text=msg), err=True)
     if result.method == "estimate":
         p = result.travel.params
-        click.echo(t("cli.estimate_note", lang, detour=_fmt_dec(p["detour_factor"], lang),
-                     speed=_fmt_dec(p["speed_kmh"], lang)))
+        click.echo(t("cli.estimate_note", lang, detour=fmt_dec(p["detour_factor"], lang),
+                     speed=fmt_dec(p["speed_kmh"], lang)))
     gaps = result.gaps
     scopes = gaps["scope"].value_counts()
     by_scope = ", ".join(f"{t(f'cli.scope.{sc}', lang)} {int(scopes[sc])}" for sc in ("obec", "orp", "pou", "kraj")

@@ -253,7 +253,6 @@ def _code_text(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     modes = {k: v[lang] for k, v in ACCESS_MODES.items()}
     words = {
         "access_level": levels, "uroven": levels, "zpusob": modes,
-        "access_mode": _ModeWords(modes),
         "target_band": bands, "norm_band": bands, "form": forms, "nearest_form": forms,
         "capacity_unit": units, "e2sfca_unit": units, "field_unit": units,
         "method": {"road": t("method.road", lang), "estimate": t("method.estimate_short", lang)},
@@ -262,20 +261,10 @@ def _code_text(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     for col, mapping in words.items():
         if col in out:
             out[col] = out[col].map(lambda v, m=mapping: m.get(v, v) if isinstance(v, str) else v)
+    if "access_mode" in out:  # "field+travel" → "služba přijíždí za klientem + klient dojíždí"
+        out["access_mode"] = out["access_mode"].map(
+            lambda v: " + ".join(modes.get(m, m) for m in v.split("+")) if isinstance(v, str) and v else v)
     return out
-
-
-class _ModeWords(dict):
-    """``field+travel`` → ``služba přijíždí za klientem + klient dojíždí``."""
-
-    def __init__(self, modes: dict[str, str]):
-        super().__init__()
-        self.modes = modes
-
-    def get(self, key, default=None):  # type: ignore[override]
-        if not isinstance(key, str) or not key:
-            return default
-        return " + ".join(self.modes.get(m, m) for m in key.split("+"))
 
 
 def _bool_text(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
