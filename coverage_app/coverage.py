@@ -75,6 +75,8 @@ from coverage_app.netcheck import NetworkCheck, check_network, require_cover
 from coverage_app.reach import RoadGraph, Router
 from coverage_app.sitepass import DenseTravel, SiteTravel, travel_for
 from coverage_app.settings import AnalysisSettings
+from coverage_app.transit.indicators import without_car
+from coverage_app.transit.router import TransitMatrix, TransitRouter
 
 __all__ = [
     "Analysis",
@@ -117,6 +119,9 @@ class Analysis:
     results : dict of kind id → KindResult
     network : NetworkCheck or None
         Road times against the straight-line estimate (``None`` without roads).
+    transit : TransitMatrix or None
+        Public-transport journeys obce × site locations, there and back (``None`` without a
+        timetable; :mod:`coverage_app.transit`).
     """
 
     district: District
@@ -131,6 +136,8 @@ class Analysis:
     outside: pd.DataFrame | None = None
     outside_minutes: np.ndarray | None = None
     network: NetworkCheck | None = None
+    transit: TransitMatrix | None = None
+    transit_router: TransitRouter | None = field(default=None, repr=False)
 
     def compare_with(self, label: str, services: Services, population: pd.DataFrame, codes: Iterable[str]) -> None:
         """Add a larger area's capacity per 1000 (e.g. ``kraj``, ``cr``) beside the district's.
@@ -280,6 +287,11 @@ class Analysis:
                                                       out["travel_time_min"].fillna(np.inf)))
         return out.sort_values(["_order", "service_name"]).drop(columns=["_order", "site_obec"]).reset_index(drop=True)
 
+    def without_car(self, lang: str = "cs") -> pd.DataFrame:
+        """Obce × kinds reached by car within the limit but not by public transport (the "bez
+        auta" list, :func:`coverage_app.transit.indicators.without_car`)."""
+        return without_car(self, lang)
+
     def indicator_frame(self, kind: str, indicator: str) -> pd.Series:
         """One indicator of one kind per obec (indexed by obec code), e.g. for a map."""
         cov = self.coverage
@@ -313,6 +325,7 @@ def analyze(
     context: pd.DataFrame | None = None,
     router: Router | None = None,
     progress: Callable[[int, int], None] | None = None,
+    transit: TransitRouter | None = None,
 ) -> Analysis:
     """Compute reachability and coverage of a district (see the module docstring).
 
@@ -333,6 +346,8 @@ def analyze(
         A router built earlier for the same district, roads and settings (reused by what-ifs).
     progress : callable, optional
         Called as ``progress(done, total)`` after each kind of service (for a progress bar).
+    transit : TransitRouter, optional
+        Public-transport journeys on a timetable (adds the ``pt_*`` and ``car_only`` columns).
     """
     settings = settings or AnalysisSettings()
     if settings.reference_date is not None:
@@ -353,6 +368,9 @@ def analyze(
                                                                  settings)
     require_cover(district, travel)  # a network of another area is refused, not used
     analysis.network = check_network(district, travel)
+    if transit is not None:
+        analysis.transit = transit.matrix(district.xy(), locations)
+        analysis.transit_router = transit
     present = services.kinds_present()
     for done, kind in enumerate(present):
         analysis.results[kind] = compute_kind(analysis, kind)

@@ -57,7 +57,7 @@ GAP_COLUMNS: tuple[str, ...] = (
     "rank", "scope", "scope_code", "scope_name", "municipality_code", "municipality_name", "service_kind",
     "kind_name", "access_level", "access_mode", "limit_min", "target_band", "target_population",
     "affected_population", "share_reached", "n_obce_affected", "travel_time_min", "reachable", "field_covered",
-    "nearest_site_name", "reason", "age_estimated", "method",
+    "nearest_site_name", "reason", "age_estimated", "method", "pt_time_min", "pt_transfers",
 )
 
 #: Columns of :func:`gap_summary`.
@@ -246,7 +246,8 @@ def _obec_rows(cov: pd.DataFrame) -> list[dict]:
         "share_reached": 0.0, "n_obce_affected": 1, "travel_time_min": g["travel_time_min"],
         "reachable": g["reachable"], "field_covered": g["field_covered"],
         "nearest_site_name": g["nearest_site_name"], "reason": g["gap_reason"],
-        "age_estimated": g["age_estimated"], "method": g["method"],
+        "age_estimated": g["age_estimated"], "method": g["method"], "pt_time_min": g["pt_time_min"],
+        "pt_transfers": g["pt_transfers"],
     })
     return out.to_dict("records")
 
@@ -286,7 +287,7 @@ def level_gaps(analysis: "Analysis") -> pd.DataFrame:
     g = g.sort_values(["affected_population", "scope_name", "service_kind"], ascending=[False, True, True],
                       kind="mergesort")
     g["rank"] = np.arange(1, len(g) + 1)
-    return g[list(GAP_COLUMNS)].reset_index(drop=True)
+    return g.reindex(columns=list(GAP_COLUMNS)).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------

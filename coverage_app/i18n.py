@@ -284,6 +284,7 @@ _PLURALS: dict[str, dict[str, tuple[str, ...]]] = {
     "row": {"cs": ("řádek", "řádky", "řádků"), "en": ("row", "rows")},
     "service": {"cs": ("služba", "služby", "služeb"), "en": ("service", "services")},
     "site": {"cs": ("místo", "místa", "míst"), "en": ("site", "sites")},
+    "transfer": {"cs": ("přestup", "přestupy", "přestupů"), "en": ("transfer", "transfers")},
 }
 
 

@@ -33,6 +33,7 @@ from coverage_app.codelists import AGE_BANDS, CAPACITY_UNITS, FORMS, AccessRule,
 from coverage_app.i18n import fmt_num, register, t
 from coverage_app.indicators import _capacity_table, _e2sfca_for, _main_unit, field_ratio, fmt_dec, time_band_label
 from coverage_app.indicators import _num
+from coverage_app.transit.indicators import PT_COLUMNS, transit_columns
 
 if TYPE_CHECKING:
     from coverage_app.coverage import Analysis
@@ -67,7 +68,7 @@ COVERAGE_COLUMNS: tuple[str, ...] = (
     "field_services", "field_base_min", "field_limit_min", "field_beyond_limit", "reached",
     "e2sfca_per_1000", "e2sfca_shared_per_1000", "e2sfca_unit", "field_capacity_per_1000", "field_unit",
     "gap", "gap_reason", "note", "age_estimated", "method",
-)
+) + PT_COLUMNS
 
 
 @dataclass
@@ -578,6 +579,16 @@ def _band_table(k: _Kind, bands: list[str], fld: _Field) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _transit(k: _Kind, near: _Nearest) -> dict[str, np.ndarray]:
+    """Public-transport columns (:mod:`coverage_app.transit.indicators`) for kinds clients travel to."""
+    sites = near.counting if "travel" in k.rule.modes else near.counting.iloc[:0]
+    names = sites["site_name"].astype(str).to_numpy(dtype=object) if len(sites) else np.array([], dtype=object)
+    if len(sites):
+        service_names = sites["service_id"].map(k.sv["service_name"]).fillna("").astype(str).to_numpy(dtype=object)
+        names = np.where(names == "", service_names, names)
+    return transit_columns(k.analysis, sites, names, k.travel_limit, near.reachable)
+
+
 def compute_kind(analysis: "Analysis", kind: str) -> KindResult:
     """Indicators of one kind (coverage, by form, capacity, time bands), by its access rule."""
     k = _context(analysis, kind)
@@ -586,6 +597,7 @@ def compute_kind(analysis: "Analysis", kind: str) -> KindResult:
     cap = _capacity_indices(k, near, fld)
     norm_fail, norm_reason = _norm_check(k, cap, fld)
     cov, bands = _coverage_frame(k, near, fld, cap, norm_fail, norm_reason)
+    cov = cov.assign(**_transit(k, near))
     capacity = district_capacity(k, fld.areas, set(analysis.district.codes), k.pop)
     return KindResult(kind, cov, _by_form(k, near, fld, cap), capacity, _band_table(k, bands, fld), k.rule,
                       frozenset(near.counting["site_id"]) if len(near.counting) else frozenset())

@@ -377,6 +377,18 @@ def apply_scenario(services: Services, scenario: Scenario, obce: pd.DataFrame) -
     return out, touched
 
 
+def _extend_transit(baseline: Analysis, new_xy: np.ndarray):
+    """The baseline's public-transport journeys with columns for new site locations (searched on
+    the baseline's timetable router)."""
+    tm, router = baseline.transit, baseline.transit_router
+    if tm is None or router is None or not len(new_xy):
+        return tm
+    extra = router.matrix(baseline.district.xy(), new_xy)
+    return type(tm)(np.hstack([tm.there, extra.there]), np.hstack([tm.back, extra.back]),
+                    np.hstack([tm.transfers_there, extra.transfers_there]),
+                    np.hstack([tm.transfers_back, extra.transfers_back]), tm.day, tm.settings, tm.feed_name, tm.notes)
+
+
 def run_scenario(baseline: Analysis, scenario: Scenario) -> Analysis:
     """The baseline analysis with a scenario's edits applied, recomputing only what changed.
 
@@ -412,6 +424,8 @@ def run_scenario(baseline: Analysis, scenario: Scenario) -> Analysis:
         extra = _minutes_from(baseline.travel.router, baseline.outside[["x", "y"]].to_numpy(dtype=float),
                               np.array(new_xy, dtype=float), baseline.settings.catchment_min)
         result.outside_minutes = np.hstack([baseline.outside_minutes, extra])
+    result.transit = _extend_transit(baseline, np.array(new_xy, dtype=float))
+    result.transit_router = baseline.transit_router
     present = set(services.kinds_present())
     for kind in list(result.results):
         if kind not in present:

@@ -95,6 +95,27 @@ def _census(path: Path) -> Path:
     return path
 
 
+def osm_xml(osm_base: str = "2026-11-30T12:00:00Z") -> str:
+    """An Overpass API answer (OSM XML): a secondary road through the obce of ORP Židlochovice and
+    a footway off it, nodes first as Overpass writes them."""
+    from pyproj import Transformer
+
+    to_wgs = Transformer.from_crs("EPSG:5514", "EPSG:4326", always_xy=True)
+    pts = [to_wgs.transform(*o[4]) for o in OBCE[:3]]
+    pts.append((pts[0][0] + 0.004, pts[0][1] + 0.003))
+    nodes = "".join(f'  <node id="{100 + i}" lat="{lat:.7f}" lon="{lon:.7f}"/>\n'
+                    for i, (lon, lat) in enumerate(pts))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" generator="Overpass API 0.7.62.1 084b4234">\n'
+            "<note>The data included in this document is from www.openstreetmap.org. The data is made available "
+            "under ODbL.</note>\n"
+            f'<meta osm_base="{osm_base}"/>\n\n{nodes}'
+            '  <way id="10">\n    <nd ref="101"/>\n    <nd ref="100"/>\n    <nd ref="102"/>\n'
+            '    <tag k="highway" v="secondary"/>\n    <tag k="maxspeed" v="90"/>\n    <tag k="ref" v="416"/>\n'
+            "  </way>\n"
+            '  <way id="11">\n    <nd ref="100"/>\n    <nd ref="103"/>\n    <tag k="highway" v="footway"/>\n'
+            "  </way>\n\n</osm>\n")
+
+
 def _address_zip(path: Path) -> Path:
     other = ("Kód ADM;Kód obce;Název obce;Kód MOMC;Název MOMC;Kód obvodu Prahy;Název obvodu Prahy;Kód části obce;"
              "Název části obce;Kód ulice;Název ulice;Typ SO;Číslo domovní;Číslo orientační;"
@@ -123,6 +144,8 @@ def server_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy(FIXTURES / name, root / "mpsv" / "ciselniky" / name)
     (root / "ruian").mkdir()
     _address_zip(root / "ruian" / "20261031_OB_ADR_csv.zip")
+    (root / "api").mkdir()
+    (root / "api" / "interpreter").write_text(osm_xml(), encoding="utf-8")  # answers ?data=… too
     return root
 
 
@@ -185,6 +208,7 @@ def _sources(base: str, **kw: object) -> Sources:
         "rpss": f"{base}/mpsv/rpss.json",
         "codelists_base": f"{base}/mpsv/ciselniky/",
         "addresses": f"{base}/ruian/{{date}}_OB_ADR_csv.zip",
+        "overpass_url": f"{base}/api/interpreter",
         "timeout": 5,
         **kw,
     })
@@ -196,10 +220,10 @@ def test_download_district_and_load_it(server, tmp_path: Path) -> None:
     result = download_district("ORP:6221", cache, _sources(base), progress=False, today=TODAY)
     assert result.obce == ("582859", "583031", "584282")
     assert set(result.files) == {"municipalities", "municipalities_all", "population", "rpss", "codelists",
-                                 "addresses"}
+                                 "addresses", "roads"}
     assert len(read_municipalities(result.files["municipalities_all"])) == len(OBCE)
-    assert len(result.fetched) == 7 and result.reused == []
-    assert "staženo 7 souborů" in result.summary()
+    assert len(result.fetched) == 8 and result.reused == []
+    assert "staženo 8 souborů" in result.summary()
     # the readers load the district's files
     district = load_district(result.files["municipalities"], "ORP:6221",
                              population=read_population(result.files["population"]))
@@ -227,7 +251,7 @@ def test_second_run_uses_the_cache_without_requests(server, tmp_path: Path) -> N
     before = sum(counter.values())
     again = download_district("ORP:6221", cache, _sources(base), progress=False, today=TODAY)
     assert sum(counter.values()) == before
-    assert again.fetched == [] and len(again.reused) == 7
+    assert again.fetched == [] and len(again.reused) == 8
     # stale cache: revalidated with If-Modified-Since, nothing downloaded again
     stale = _sources(base, max_age_days={k: 0 for k in ("boundaries", "population", "registry", "codelists",
                                                         "addresses")})
@@ -329,7 +353,7 @@ def test_cli_download_then_import_and_analyze(server, tmp_path: Path, capsys) ->
         "boundaries_state": f"{base}/cuzk/1.zip", "boundaries_obec": f"{base}/cuzk/obec/{{kod_obce}}.zip",
         "population": f"{base}/csu/sldb2021_vek5_pohlavi.csv", "rpss": f"{base}/mpsv/rpss.json",
         "codelists_base": f"{base}/mpsv/ciselniky/", "addresses": f"{base}/ruian/{{date}}_OB_ADR_csv.zip",
-        "timeout": 5}), encoding="utf-8")
+        "overpass_url": f"{base}/api/interpreter", "timeout": 5}), encoding="utf-8")
     project = tmp_path / "projekt.gpkg"
 
     def run(*args: str) -> int:

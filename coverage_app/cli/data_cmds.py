@@ -30,16 +30,18 @@ def _default_cache() -> Path:
               help="Složka mezipaměti (výchozí ~/.cache/coverage-app nebo COVERAGE_APP_CACHE).")
 @click.option("--sources", "sources_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Soubor TOML/JSON s adresami zdrojů (jinak výchozí oficiální adresy / COVERAGE_APP_SOURCES).")
-@click.option("--step", "steps", type=click.Choice(["boundaries", "population", "registry", "addresses"]),
-              multiple=True, help="Jen některé zdroje (opakovatelné).")
+@click.option("--step", "steps", type=click.Choice(["boundaries", "population", "registry", "addresses", "roads",
+                                                   "gtfs"]),
+              multiple=True, help="Jen některé zdroje (opakovatelné); gtfs potřebuje adresu v souboru zdrojů.")
 @click.option("--force", is_flag=True, help="Stáhnout znovu i čerstvé soubory.")
 @click.option("--project", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Po stažení rovnou vytvořit projektový GeoPackage.")
 @click.option("--quiet", is_flag=True, help="Bez ukazatele průběhu.")
 def download(district: str, cache_dir: Path | None, sources_file: Path | None, steps: tuple[str, ...], force: bool,
              project: Path | None, quiet: bool) -> None:
-    """Stáhne hranice obcí (ČÚZK), obyvatelstvo (ČSÚ), registr poskytovatelů (MPSV) a adresní body
-    (RÚIAN) pro zvolený obvod, když je počítač online."""
+    """Stáhne hranice obcí (ČÚZK), obyvatelstvo (ČSÚ), registr poskytovatelů (MPSV), adresní body
+    (RÚIAN), silnice a cesty (OpenStreetMap, Overpass API) a je-li nastaven, jízdní řád GTFS pro
+    zvolený obvod, když je počítač online."""
     from coverage_app.io.download import Sources, download_district
 
     sources = Sources.load(sources_file) if sources_file is not None else None
@@ -63,6 +65,10 @@ def download(district: str, cache_dir: Path | None, sources_file: Path | None, s
             args += ["--registry-codelist", str(files["codelists"])]
         if files.get("addresses"):
             args += ["--addresses", str(files["addresses"])]
+        if files.get("roads"):
+            args += ["--roads", str(files["roads"])]
+        if files.get("gtfs"):
+            args += ["--gtfs", str(files["gtfs"])]
         cli.main(args=args, prog_name="coverage-app", standalone_mode=False)
 
 

@@ -13,11 +13,15 @@
 * **registry** — MPSV ``rpss.json`` and its codelists (kinds, target groups, forms).
 * **addresses** — RÚIAN address points ``{YYYYMMDD}_OB_ADR_csv.zip`` of the last day of the
   previous month (falling back one more month when that one is not published yet).
+* **roads** — the OpenStreetMap roads and paths of the district plus a margin, from the Overpass
+  API (OSM XML, ODbL; see :mod:`coverage_app.io.osm_download`).
+* **gtfs** — only when ``Sources.gtfs`` is set: the public-transport feed (GTFS zip) of the
+  region's integrated transport system.
 
 Raw downloads live in ``<cache>/raw``; for the district, subsets in the *same formats* are
 written to ``<cache>/districts/<ORP_6221>/`` (the obce as GeoPackage, the ČSÚ rows of its obce,
-the registry items with a facility in it, the address-point files of its obce), so that the
-readers of :mod:`coverage_app.io` load them quickly.  ``<cache>/manifest.json`` lists every
+the registry items with a facility in it, the address-point files of its obce, ``roads.osm`` with
+``roads.source.json``, ``gtfs.zip``), so that the readers of :mod:`coverage_app.io` load them quickly.  ``<cache>/manifest.json`` lists every
 file: URL, time fetched and last checked, size, SHA-256, ETag/Last-Modified.
 
 Files are downloaded to ``*.part`` (resumed with an HTTP range request when the server allows)
@@ -110,7 +114,7 @@ register({
     },
 })
 
-_STEPS = ("boundaries", "population", "registry", "addresses")
+_STEPS = ("boundaries", "population", "registry", "addresses", "roads", "gtfs")
 
 
 @dataclass
@@ -137,6 +141,14 @@ class Sources:
         RÚIAN address points; ``{date}`` is filled with ``YYYYMMDD``.
     address_date : str
         ``YYYYMMDD`` of the address-point file; empty = last day of the previous month.
+    overpass_url : str
+        Overpass API endpoint (``…/api/interpreter``) for the OpenStreetMap roads.
+    overpass_timeout : int
+        Seconds the Overpass server may work on the query (``[timeout:…]``).
+    roads_margin_km : float
+        Kilometres around the district's obce whose roads are fetched too.
+    gtfs : str
+        URL of a GTFS zip (public transport); empty = none is fetched.
     timeout : float
         Seconds to wait for a server before giving up.
     max_age_days : dict
@@ -156,9 +168,14 @@ class Sources:
                                   "formy-soc-sluzby.json")
     addresses: str = "https://vdp.cuzk.cz/vymenny_format/csv/{date}_OB_ADR_csv.zip"
     address_date: str = ""
+    overpass_url: str = "https://overpass-api.de/api/interpreter"
+    overpass_timeout: int = 180
+    roads_margin_km: float = 5.0
+    gtfs: str = ""
     timeout: float = 60.0
     max_age_days: dict[str, float] = field(default_factory=lambda: {
-        "boundaries": 30.0, "population": 90.0, "registry": 1.0, "codelists": 7.0, "addresses": 30.0})
+        "boundaries": 30.0, "population": 90.0, "registry": 1.0, "codelists": 7.0, "addresses": 30.0,
+        "roads": 30.0, "gtfs": 7.0})
     user_agent: str = "coverage-app (data download; https://pypi.org/project/coverage-app/)"
 
     @classmethod
@@ -176,8 +193,10 @@ class Sources:
                 val = tuple(val)
             elif key == "max_age_days":
                 val = {**values["max_age_days"], **dict(val)}
-            elif key == "timeout":
+            elif key in ("timeout", "roads_margin_km"):
                 val = float(val)
+            elif key == "overpass_timeout":
+                val = int(val)
             values[key] = val
         if values["boundaries_mode"] not in ("state", "obce"):
             raise DataError.single("", None, None, "err.sources_config",
@@ -400,7 +419,8 @@ class DownloadResult:
         ``OBCE_P.shp`` of the whole state, in state mode — to place sites outside the district),
         ``population`` (ČSÚ CSV subset), ``rpss`` (registry subset), ``codelists`` (folder),
         ``addresses`` (zip of the address-point CSVs of the district's obce and of the obce of
-        its services' sites) — those of the steps run.
+        its services' sites), ``roads`` (OSM XML of the district plus the margin), ``gtfs``
+        (GTFS zip) — those of the steps run.
     fetched, reused : list of str
         URLs downloaded now / taken from the cache.
     population_source : str
@@ -443,7 +463,7 @@ def download_district(
     progress: bool = True,
     *,
     obce: Iterable[str] | None = None,
-    steps: Iterable[str] = _STEPS,
+    steps: Iterable[str] | None = None,
     force: bool = False,
     today: dt.date | None = None,
 ) -> DownloadResult:
@@ -462,9 +482,11 @@ def download_district(
     obce : iterable of str, optional
         Obec codes of the district when already known (needed for ``boundaries_mode="obce"``
         with an ORP/POÚ spec; otherwise they come from the ČÚZK state file).
-    steps : iterable of str
-        Any of ``"boundaries"``, ``"population"``, ``"registry"``, ``"addresses"``.  The
-        boundaries are fetched anyway when the obce of the district are not known otherwise.
+    steps : iterable of str, optional
+        Any of ``"boundaries"``, ``"population"``, ``"registry"``, ``"addresses"``, ``"roads"``,
+        ``"gtfs"``; default all, ``"gtfs"`` only when ``Sources.gtfs`` is set.  The boundaries
+        are fetched anyway when the obce of the district are not known otherwise or the roads
+        are asked for (their box comes from the obce polygons).
     force : bool
         Download again even when the cache is fresh.
     today : date, optional
@@ -486,7 +508,8 @@ def download_district(
     cache = Path(cache_dir)
     raw = cache / "raw"
     raw.mkdir(parents=True, exist_ok=True)
-    steps = tuple(steps)
+    explicit = steps is not None
+    steps = tuple(steps) if steps is not None else _STEPS
     for s in steps:
         if s not in _STEPS:
             raise DataError.single("", None, None, "err.option", option="steps", detail=", ".join(_STEPS))
@@ -494,9 +517,9 @@ def download_district(
     district_dir.mkdir(parents=True, exist_ok=True)
     result = DownloadResult(resolved, cache, district_dir, ())
 
-    def get(url: str, dest: Path, step: str) -> Path:
+    def get(url: str, dest: Path, step: str, timeout: float | None = None) -> Path:
         path, downloaded = fetch(url, dest, cache, max_age_days=src.max_age_days.get(step, 1.0), force=force,
-                                 progress=progress, timeout=src.timeout, user_agent=src.user_agent)
+                                 progress=progress, timeout=timeout or src.timeout, user_agent=src.user_agent)
         (result.fetched if downloaded else result.reused).append(url)
         return path
 
@@ -504,7 +527,7 @@ def download_district(
         resolved.obce if resolved.level == "OBCE" else ())
 
     # boundaries: which obce are in the district, and their polygons
-    if "boundaries" in steps or not known:
+    if "boundaries" in steps or "roads" in steps or not known:
         if src.boundaries_mode == "state":
             archive = get(src.boundaries_state, raw / "cuzk" / "stat_epsg5514.zip", "boundaries")
             layer = _extract_layer(archive, raw / "cuzk" / "stat_obce", ("OBCE_P",))
@@ -569,6 +592,13 @@ def download_district(
             wanted |= _registry_obce(result.files["rpss"])
         _subset_addresses(archive, target, wanted)
         result.files["addresses"] = target
+
+    from coverage_app.io.osm_download import fetch_gtfs, fetch_roads
+
+    if "roads" in steps:
+        result.files["roads"] = fetch_roads(get, part, raw, district_dir, src)
+    if "gtfs" in steps and (src.gtfs or explicit):
+        result.files["gtfs"] = fetch_gtfs(get, src.gtfs, raw, district_dir)
     return result
 
 

@@ -1,0 +1,132 @@
+"""Public-transport indicators of an analysis: per obec × kind, and the "bez auta" list.
+
+For every obec and kind clients travel to, the public-transport journey to the counting site
+with the shortest round trip: minutes there (leaving home in the departure window) and back
+(leaving the site in the return window), transfers, whether both legs fit the kind's limit, and
+whether the obec reaches the kind **only by car** (by car within the limit, by bus or train not).
+:func:`without_car` lists those obce, the largest target group first — the planner's "bez auta"
+gap list.  Times are minutes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from coverage_app.i18n import fmt_num, plural, register, t
+
+if TYPE_CHECKING:
+    from coverage_app.coverage import Analysis
+
+__all__ = ["PT_COLUMNS", "WITHOUT_CAR_COLUMNS", "transit_columns", "without_car", "pt_text"]
+
+register({
+    "pt.there": {"cs": "autobusem {minutes} min", "en": "by bus {minutes} min"},
+    "pt.transfers": {"cs": " ({transfers})", "en": " ({transfers})"},
+    "pt.direct": {"cs": " (přímo)", "en": " (direct)"},
+    "pt.walk_only": {"cs": "pěšky {minutes} min", "en": "on foot {minutes} min"},
+    "pt.back": {"cs": "zpět {minutes} min", "en": "back {minutes} min"},
+    "pt.no_back": {"cs": "zpět nejede", "en": "no way back"},
+    "pt.none": {"cs": "autobusem nedostupné", "en": "not reachable by bus"},
+    "pt.car_only_reason": {
+        "cs": "autem {car} min; {pt} (limit {limit} min)",
+        "en": "by car {car} min; {pt} (limit {limit} min)",
+    },
+})
+
+#: Public-transport columns added to :attr:`Analysis.coverage` (NaN / False without a feed).
+PT_COLUMNS: tuple[str, ...] = ("pt_site_name", "pt_time_min", "pt_back_min", "pt_transfers", "pt_transfers_back",
+                               "pt_reachable", "car_only")
+
+#: Columns of :func:`without_car`.
+WITHOUT_CAR_COLUMNS: tuple[str, ...] = (
+    "rank", "municipality_code", "municipality_name", "service_kind", "kind_name", "access_level", "limit_min",
+    "target_band", "target_population", "nearest_site_name", "travel_time_min", "pt_site_name", "pt_time_min",
+    "pt_back_min", "pt_transfers", "reason",
+)
+
+
+def transit_columns(analysis: "Analysis", sites: pd.DataFrame, names: np.ndarray, limit: float,
+                    car_reachable: np.ndarray) -> dict[str, np.ndarray]:
+    """The :data:`PT_COLUMNS` of one kind.
+
+    Parameters
+    ----------
+    sites : DataFrame
+        The kind's counting travel sites with ``col`` (column of the analysis' travel matrices).
+    names : ndarray of str
+        Their names (site name, else the service's).
+    limit : float
+        The kind's travel limit, minutes.
+    car_reachable : ndarray of bool
+        Per obec, whether a site is within the limit by car.
+    """
+    n = len(analysis.district.codes)
+    tm = analysis.transit
+    out = {"pt_site_name": np.array([""] * n, dtype=object), "pt_time_min": np.full(n, np.nan),
+           "pt_back_min": np.full(n, np.nan), "pt_transfers": np.full(n, np.nan),
+           "pt_transfers_back": np.full(n, np.nan), "pt_reachable": np.zeros(n, dtype=bool),
+           "car_only": np.zeros(n, dtype=bool)}
+    if tm is None or not len(sites):
+        return out
+    cols = sites["col"].to_numpy(dtype=int)
+    there, back = tm.there[:, cols], tm.back[:, cols]
+    round_trip = np.where(np.isfinite(back), there + back, np.inf)
+    best = np.argmin(np.where(np.isfinite(round_trip), round_trip, 1e9 + there), axis=1)
+    rows = np.arange(n)
+    b_there, b_back = there[rows, best], back[rows, best]
+    found = np.isfinite(b_there)
+    out["pt_site_name"] = np.where(found, names[best], "")
+    out["pt_time_min"] = np.where(found, np.round(b_there, 1), np.nan)
+    out["pt_back_min"] = np.where(found & np.isfinite(b_back), np.round(b_back, 1), np.nan)
+    out["pt_transfers"] = np.where(found, tm.transfers_there[:, cols][rows, best], np.nan)
+    out["pt_transfers_back"] = np.where(found & np.isfinite(b_back), tm.transfers_back[:, cols][rows, best], np.nan)
+    out["pt_reachable"] = found & (b_there <= limit) & (b_back <= limit)
+    out["car_only"] = car_reachable & ~out["pt_reachable"]
+    return out
+
+
+def pt_text(minutes: float, transfers: float, lang: str = "cs", back: float | None = None,
+            with_back: bool = False) -> str:
+    """``autobusem 35 min (1 přestup)`` — or ``pěšky 12 min``, ``autobusem nedostupné``;
+    with ``with_back`` also ``, zpět 40 min`` / ``, zpět nejede``."""
+    if minutes is None or not np.isfinite(minutes):
+        return t("pt.none", lang)
+    m = fmt_num(max(1.0, round(float(minutes))), lang, 0)
+    if transfers is not None and np.isfinite(transfers) and transfers < 0:
+        text = t("pt.walk_only", lang, minutes=m)
+    else:
+        n = int(transfers) if transfers is not None and np.isfinite(transfers) else 0
+        text = t("pt.there", lang, minutes=m) + (t("pt.transfers", lang, transfers=plural(n, "transfer", lang))
+                                                 if n > 0 else t("pt.direct", lang))
+    if with_back:
+        if back is None or not np.isfinite(back):
+            text += ", " + t("pt.no_back", lang)
+        else:
+            text += ", " + t("pt.back", lang, minutes=fmt_num(max(1.0, round(float(back))), lang, 0))
+    return text
+
+
+def without_car(analysis: "Analysis", lang: str = "cs") -> pd.DataFrame:
+    """Obce × kinds reached by car within the kind's limit but not by public transport there and
+    back — the "bez auta" list, the largest target group first (:data:`WITHOUT_CAR_COLUMNS`).
+    Empty without a timetable."""
+    if analysis.transit is None:
+        return pd.DataFrame(columns=list(WITHOUT_CAR_COLUMNS))
+    frames = [r.coverage[r.coverage["car_only"].astype(bool)] for r in analysis.results.values()
+              if len(r.coverage) and "car_only" in r.coverage]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=list(WITHOUT_CAR_COLUMNS))
+    cov = pd.concat(frames, ignore_index=True)
+    cov = cov[cov["target_population"].astype(float) > 0]
+    reasons = [t("pt.car_only_reason", lang, car=fmt_num(round(c), lang, 0),
+                 pt=pt_text(p, tr, lang, back=b, with_back=True), limit=fmt_num(lim, lang, 0))
+               for c, p, tr, b, lim in zip(cov["travel_time_min"], cov["pt_time_min"], cov["pt_transfers"],
+                                           cov["pt_back_min"], cov["limit_min"])]
+    out = cov.assign(reason=reasons).sort_values(["target_population", "municipality_name", "service_kind"],
+                                                 ascending=[False, True, True], kind="mergesort")
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out[list(WITHOUT_CAR_COLUMNS)].reset_index(drop=True)

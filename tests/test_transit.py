@@ -1,0 +1,169 @@
+"""Public-transport journeys on GTFS feeds: hand-computed values and a brute-force reference."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from coverage_app.errors import DataError
+from coverage_app.transit import TransitRouter, TransitSettings, read_gtfs
+from tests.transit_feeds import (EXCEPTION_DAY, NORMAL_DAY, brute_force, hand_feed, random_feed,
+                                 write_feed)
+
+#: 1 m/s and no detour: a point 60 m from a stop is one minute's walk from it.
+_EASY = dict(walk_kmh=3.6, walk_detour=1.0, max_walk_m=500.0, transfer_min=2.0, transfer_walk_m=0.0)
+
+
+_FEED: dict = {}
+
+
+def _xy(stop: str, dx: float = 60.0) -> np.ndarray:
+    """A point ``dx`` metres east of a stop of the hand-made feed (as the feed places it)."""
+    feed = _FEED["hand"]
+    x, y = feed.stop_xy[list(feed.stop_ids).index(stop)]
+    return np.array([[x + dx, y]])
+
+
+@pytest.fixture()
+def hand(tmp_path: Path):
+    _FEED["hand"] = read_gtfs(write_feed(tmp_path / "jr", hand_feed(), as_zip=True))
+    return _FEED["hand"]
+
+
+def test_transfer_and_calendar_exception_by_hand(hand) -> None:
+    # a normal Tuesday: leave 6:59, walk 1 min, T1a 7:00→7:20, change at B, T2a 7:30→7:50, walk 1 min = 52 min
+    m = TransitRouter(hand, TransitSettings(day=NORMAL_DAY, **_EASY)).matrix(_xy("A"), _xy("C"))
+    assert m.there[0, 0] == pytest.approx(52.0) and m.transfers_there[0, 0] == 1
+    # the exception day: T1a does not run; T1b 8:00→8:20, T2b 8:40→9:00: 7:59 → 9:01 = 62 min
+    m = TransitRouter(hand, TransitSettings(day=EXCEPTION_DAY, **_EASY)).matrix(_xy("A"), _xy("C"))
+    assert m.there[0, 0] == pytest.approx(62.0) and m.transfers_there[0, 0] == 1
+    # no change allowed: C cannot be reached
+    m = TransitRouter(hand, TransitSettings(day=NORMAL_DAY, max_transfers=0, **_EASY)).matrix(_xy("A"), _xy("C"))
+    assert np.isinf(m.there[0, 0])
+
+
+def test_return_trip_in_the_afternoon_window(hand) -> None:
+    # A → B there (T1a 7:00→7:20: 22 min); back from B (T4 15:00→15:20: 22 min), no transfers
+    m = TransitRouter(hand, TransitSettings(day=NORMAL_DAY, **_EASY)).matrix(_xy("A"), _xy("B"))
+    assert m.there[0, 0] == pytest.approx(22.0) and m.back[0, 0] == pytest.approx(22.0)
+    assert m.transfers_there[0, 0] == 0 and m.transfers_back[0, 0] == 0
+    # leaving the service only after 16:00: no bus home
+    late = TransitSettings(day=NORMAL_DAY, back=(960.0, 1080.0), **_EASY)
+    m = TransitRouter(hand, late).matrix(_xy("A"), _xy("B"))
+    assert np.isinf(m.back[0, 0]) and m.transfers_back[0, 0] == -1
+    # C has no bus back at all
+    m = TransitRouter(hand, TransitSettings(day=NORMAL_DAY, **_EASY)).matrix(_xy("A"), _xy("C"))
+    assert np.isfinite(m.there[0, 0]) and np.isinf(m.back[0, 0])
+
+
+def test_trip_after_midnight_belongs_to_the_day_before(hand) -> None:
+    night = dict(_EASY, depart=(0.0, 90.0))
+    # Monday's night trip 24:40→25:00 runs at 0:40 on Tuesday: 0:39 → 1:01 = 22 min
+    m = TransitRouter(hand, TransitSettings(day=NORMAL_DAY, **night)).matrix(_xy("D"), _xy("A"))
+    assert m.there[0, 0] == pytest.approx(22.0)
+    # on Wednesday nothing runs at night (Tuesday has no night trip)
+    m = TransitRouter(hand, TransitSettings(day=NORMAL_DAY + dt.timedelta(days=1), **night)).matrix(_xy("D"), _xy("A"))
+    assert np.isinf(m.there[0, 0])
+
+
+def test_walk_only_when_the_destination_is_near(hand) -> None:
+    m = TransitRouter(hand, TransitSettings(day=NORMAL_DAY, **_EASY)).matrix(_xy("A", 0.0), _xy("A", 300.0))
+    assert m.there[0, 0] == pytest.approx(5.0) and m.transfers_there[0, 0] == -1
+
+
+def test_feed_dates_and_default_day(hand) -> None:
+    assert hand.valid_from == dt.date(2026, 9, 1) and hand.valid_to == dt.date(2026, 12, 31)
+    assert hand.first_working_day(dt.date(2026, 10, 1)) == dt.date(2026, 10, 6)  # the first Tuesday
+    assert hand.first_working_day(dt.date(2030, 1, 1)) == dt.date(2026, 9, 1)  # outside: from the start
+    assert hand.agencies == ("Fiktivní dopravce (testovací data)",)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_random_feeds_agree_with_brute_force(tmp_path: Path, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    tables, stops = random_feed(rng)
+    feed = read_gtfs(write_feed(tmp_path / f"r{seed}", tables))
+    settings = TransitSettings(day=dt.date(2026, 10, 6), depart=(300.0, 600.0), walk_kmh=4.0, walk_detour=1.3,
+                               max_walk_m=1200.0, max_transfers=int(rng.integers(0, 3)), transfer_min=2.0,
+                               transfer_walk_m=float(rng.choice([0.0, 2500.0])), horizon_min=400.0)
+    pts = np.array(list(stops.values())) + rng.uniform(-300, 300, size=(len(stops), 2))
+    m = TransitRouter(feed, settings).matrix(pts, pts)
+    checked = 0
+    for i in range(len(pts)):
+        for j in range(len(pts)):
+            ref, ref_tr = brute_force(feed, settings.day, pts[i], pts[j], settings, settings.depart)
+            if np.isinf(ref):
+                assert np.isinf(m.there[i, j]), (i, j)
+                continue
+            assert m.there[i, j] == pytest.approx(ref, abs=1e-6), (i, j)
+            assert m.transfers_there[i, j] == ref_tr, (i, j)
+            checked += 1
+    assert checked > len(pts)  # journeys, not only walks and misses
+
+
+def _broken(tmp_path: Path, edit) -> DataError:
+    tables = hand_feed()
+    edit(tables)
+    with pytest.raises(DataError) as exc:
+        read_gtfs(write_feed(tmp_path / "bad", tables, as_zip=True))
+    return exc.value
+
+
+def test_broken_rows_are_refused_with_file_row_and_column(tmp_path: Path) -> None:
+    def bad_time(t):
+        t["stop_times.txt"][3][1] = "7:6O:00"
+    p = _broken(tmp_path, bad_time).problems[0]
+    assert (p.file, p.row, p.column) == ("bad.zip/stop_times.txt", 4, "arrival_time")
+    assert "HH:MM:SS" in p.message()
+
+    def unknown_stop(t):
+        t["stop_times.txt"][5][3] = "Z"
+    p = _broken(tmp_path, unknown_stop).problems[0]
+    assert (p.file, p.row, p.column) == ("bad.zip/stop_times.txt", 6, "stop_id")
+    assert "stops.txt" in p.message()
+
+    def long_row(t):
+        t["trips.txt"][2].append("navíc")
+    p = _broken(tmp_path, long_row).problems[0]
+    assert (p.file, p.row) == ("bad.zip/trips.txt", 3) and "hlavička 3" in p.message()
+
+    def backwards(t):
+        t["stop_times.txt"][2][1] = t["stop_times.txt"][2][2] = "06:50:00"
+    p = _broken(tmp_path, backwards).problems[0]
+    assert (p.row, p.column) == (3, "arrival_time") and "předchozí zastávce" in p.message()
+
+    def bad_calendar(t):
+        t["calendar.txt"][1][2] = "ano"
+        t["calendar_dates.txt"][1][2] = "3"
+    probs = _broken(tmp_path, bad_calendar).problems
+    assert {(p.file, p.row, p.column) for p in probs} == {("bad.zip/calendar.txt", 2, "tuesday"),
+                                                          ("bad.zip/calendar_dates.txt", 2, "exception_type")}
+
+
+def test_missing_files_and_not_a_feed(tmp_path: Path) -> None:
+    tables = hand_feed()
+    del tables["stops.txt"]
+    with pytest.raises(DataError) as exc:
+        read_gtfs(write_feed(tmp_path / "nostops", tables))
+    assert "stops.txt" in exc.value.format()
+    junk = tmp_path / "junk.zip"
+    junk.write_bytes(b"not a zip")
+    with pytest.raises(DataError) as exc:
+        read_gtfs(junk)
+    assert "GTFS" in exc.value.format()
+
+
+def test_untimed_stops_are_interpolated_and_far_stops_warned(tmp_path: Path) -> None:
+    tables = hand_feed()
+    st = tables["stop_times.txt"]
+    st.insert(2, ["T1a", "", "", "D", "2"])  # an untimed stop between A (7:00) and B (7:20)
+    st[3][4] = "3"
+    feed = read_gtfs(write_feed(tmp_path / "interp", tables),
+                     district_bbox=(-700000.0, -1300000.0, -690000.0, -1290000.0))
+    d = int(np.flatnonzero(feed.stop_ids == "D")[0])
+    row = np.flatnonzero((feed.st_stop == d) & (feed.trip_ids[feed.st_trip] == "T1a"))[0]
+    assert feed.st_arr[row] == 7 * 3600 + 600
+    assert any(p.code == "warn.gtfs_stops_outside" for p in feed.warnings.problems)
