@@ -2,7 +2,9 @@
 
 Municipalities come from ``geodata/obce_seed_districts.csv`` (facts of public record: codes,
 names, population on 1 Jan 2020, definition points; no boundaries, no age groups).  Services
-come from ``services_data/demo_sluzby.csv`` — every one of them fictional and marked so.
+come from ``services_data/demo_sluzby.csv`` — every one of them fictional and marked so — and the
+bus timetable of ORP Židlochovice from ``services_data/demo_jr_zidlochovicko`` (GTFS; lines and
+times fictional, marked so in the agency, route and feed names).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 
@@ -20,8 +23,11 @@ from coverage_app.io.services import read_custom_kinds, read_services
 from coverage_app.locate import expand_service_areas, locate_sites
 from coverage_app.model import District, Services
 
+if TYPE_CHECKING:
+    from coverage_app.transit import TransitFeed
+
 __all__ = ["DEMO_DISTRICTS", "DemoData", "demo_root", "demo_paths", "load_demo", "load_demo_municipalities",
-           "load_demo_services"]
+           "load_demo_services", "load_demo_timetable"]
 
 #: Districts of the demo that have services: spec → label.
 DEMO_DISTRICTS: dict[str, str] = {
@@ -46,18 +52,21 @@ def demo_paths() -> dict[str, Path]:
         "services": root / "services_data" / "demo_sluzby.csv",
         "services_previous": root / "services_data" / "demo_sluzby_2022.csv",
         "custom_kinds": root / "services_data" / "demo_vlastni_druhy.csv",
+        "timetable": root / "services_data" / "demo_jr_zidlochovicko",
     }
 
 
 @dataclass
 class DemoData:
-    """Everything the demo loads: all 83 obce, the chosen district and the services."""
+    """Everything the demo loads: all 83 obce, the chosen district, the services and the fictional
+    bus timetable of ORP Židlochovice (GTFS, ``services_data/demo_jr_zidlochovicko``)."""
 
     municipalities: gpd.GeoDataFrame
     district: District
     services: Services
     previous_services: Services
     warnings: Report
+    timetable: "TransitFeed | None" = None
 
 
 def load_demo_municipalities() -> gpd.GeoDataFrame:
@@ -78,6 +87,13 @@ def load_demo_services(municipalities: gpd.GeoDataFrame | None = None, *, previo
     return services
 
 
+def load_demo_timetable() -> "TransitFeed":
+    """The demo's fictional bus timetable for ORP Židlochovice (real GTFS format, fictional lines)."""
+    from coverage_app.transit import read_gtfs
+
+    return read_gtfs(demo_paths()["timetable"])
+
+
 def load_demo(district: str = "ORP:6221") -> DemoData:
     """Load the demo for one district (``ORP:6221`` or ``POU:81142``; the other two have no services)."""
     warnings = Report()
@@ -85,4 +101,4 @@ def load_demo(district: str = "ORP:6221") -> DemoData:
     dist = load_district(obce, district, population_source="ČSÚ, počet obyvatel k 1. 1. 2020 (demo)")
     services = load_demo_services(obce, warnings=warnings)
     previous = load_demo_services(obce, previous=True)
-    return DemoData(obce, dist, services, previous, warnings)
+    return DemoData(obce, dist, services, previous, warnings, load_demo_timetable())

@@ -580,13 +580,17 @@ def _band_table(k: _Kind, bands: list[str], fld: _Field) -> pd.DataFrame:
 
 
 def _transit(k: _Kind, near: _Nearest) -> dict[str, np.ndarray]:
-    """Public-transport columns (:mod:`coverage_app.transit.indicators`) for kinds clients travel to."""
-    sites = near.counting if "travel" in k.rule.modes else near.counting.iloc[:0]
+    """Public-transport columns (:mod:`coverage_app.transit.indicators`) for the sites clients
+    travel to and back the same day (form ``amb``); residential and field forms have none."""
+    sites = near.counting[near.counting["form"] == "amb"] if "travel" in k.rule.modes else near.counting.iloc[:0]
     names = sites["site_name"].astype(str).to_numpy(dtype=object) if len(sites) else np.array([], dtype=object)
-    if len(sites):
+    car = np.zeros(k.n, dtype=bool)
+    if len(sites) and k.analysis.transit is not None:
         service_names = sites["service_id"].map(k.sv["service_name"]).fillna("").astype(str).to_numpy(dtype=object)
         names = np.where(names == "", service_names, names)
-    return transit_columns(k.analysis, sites, names, k.travel_limit, near.reachable)
+        best, _, _ = k.analysis.travel.nearest(sites["col"].to_numpy(), k.horizon)
+        car = best <= k.travel_limit
+    return transit_columns(k.analysis, sites, names, k.travel_limit, car)
 
 
 def compute_kind(analysis: "Analysis", kind: str) -> KindResult:

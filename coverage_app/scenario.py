@@ -386,7 +386,8 @@ def _extend_transit(baseline: Analysis, new_xy: np.ndarray):
     extra = router.matrix(baseline.district.xy(), new_xy)
     return type(tm)(np.hstack([tm.there, extra.there]), np.hstack([tm.back, extra.back]),
                     np.hstack([tm.transfers_there, extra.transfers_there]),
-                    np.hstack([tm.transfers_back, extra.transfers_back]), tm.day, tm.settings, tm.feed_name, tm.notes)
+                    np.hstack([tm.transfers_back, extra.transfers_back]), tm.day, tm.settings, tm.feed_name, tm.notes,
+                    tm.covered)
 
 
 def run_scenario(baseline: Analysis, scenario: Scenario) -> Analysis:

@@ -167,3 +167,51 @@ def test_untimed_stops_are_interpolated_and_far_stops_warned(tmp_path: Path) -> 
     row = np.flatnonzero((feed.st_stop == d) & (feed.trip_ids[feed.st_trip] == "T1a"))[0]
     assert feed.st_arr[row] == 7 * 3600 + 600
     assert any(p.code == "warn.gtfs_stops_outside" for p in feed.warnings.problems)
+
+
+def test_demo_timetable_in_import_project_and_analyze(tmp_path: Path) -> None:
+    """The demo's fictional feed goes into a project (layer jizdni_rad) with its settings, and
+    ``analyze --project`` writes the "bez auta" list and the public-transport columns."""
+    import pandas as pd
+
+    from coverage_app.cli import cli
+    from coverage_app.demo import demo_paths
+    from coverage_app.io.project import load_project
+
+    paths = demo_paths()
+    project = tmp_path / "p.gpkg"
+    args = ["import", "--municipalities", str(paths["municipalities"]), "--services", str(paths["services"]),
+            "--custom-kinds", str(paths["custom_kinds"]), "--district", "ORP:6221", "--gtfs", str(paths["timetable"]),
+            "--pt-day", "2026-10-06", "--pt-back", "13:00-17:00", "--walk-kmh", "3", "--out", str(project)]
+    cli.main(args=args, prog_name="coverage-app", standalone_mode=False)
+    proj = load_project(project)
+    s = proj.transit_settings()
+    assert (s.day, s.back, s.walk_kmh) == (dt.date(2026, 10, 6), (780.0, 1020.0), 3.0)
+    assert proj.transit_feed().agencies == ("Fiktivní dopravce (ukázková data, nejezdí)",)
+    out = tmp_path / "out"
+    cli.main(args=["analyze", "--project", str(project), "--district", "ORP:6221", "--out", str(out)],
+             prog_name="coverage-app", standalone_mode=False)
+    cov = pd.read_csv(out / "coverage.csv", dtype={"municipality_code": str})
+    # the day centre (denní stacionář) of Židlochovice from Nesvačilka: line 902 without a change
+    row = cov[(cov["municipality_name"] == "Nesvačilka") & (cov["kind_name"] == "denní stacionáře")].iloc[0]
+    assert row["pt_transfers"] == 0 and 30 < row["pt_time_min"] < 80
+    assert row["pt_site_name"] != ""
+    no_car = pd.read_csv(out / "bez_auta.csv")
+    assert len(no_car) and (no_car["travel_time_min"] <= no_car["limit_min"]).all()
+    assert no_car["reason"].str.contains("autem").all()
+    # residential and field forms have no bus times
+    assert cov.loc[cov["kind_name"] == "domovy pro seniory", "pt_time_min"].isna().all()
+
+
+def test_feed_outside_validity_and_bad_window_are_reported(tmp_path: Path, capsys) -> None:
+    from coverage_app.cli import cli
+    from coverage_app.transit.router import parse_window
+
+    assert parse_window("6:00-9:00") == (360.0, 540.0) and parse_window("14-18") == (840.0, 1080.0)
+    with pytest.raises(DataError):
+        parse_window("9:00-6:00")
+    out = tmp_path / "o"
+    cli.main(args=["analyze", "--demo", "--district", "ORP:6221", "--pt-day", "2030-01-08", "--out", str(out)],
+             prog_name="coverage-app", standalone_mode=False)
+    err = capsys.readouterr().err
+    assert "mimo platnost jízdního řádu" in err

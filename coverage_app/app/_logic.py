@@ -45,6 +45,7 @@ from coverage_app.settings import Norm
 if TYPE_CHECKING:  # pragma: no cover
     from coverage_app.coverage import Analysis
     from coverage_app.reach import RoadGraph
+    from coverage_app.transit import TransitFeed, TransitSettings
 
 __all__ = [
     "AppData",
@@ -103,6 +104,10 @@ class AppData:
     population_source : str
     default_district : str
         District spec shown first (``ORP:6221``…).
+    timetable : TransitFeed or None
+        Public-transport timetable (GTFS) for journeys without a car.
+    transit_settings : TransitSettings or None
+        The windows and walking settings stored with the timetable (``None`` = defaults).
     """
 
     key: str
@@ -121,6 +126,8 @@ class AppData:
     population_source: str = ""
     default_district: str = ""
     age_shares: Mapping[str, float] | None = None
+    timetable: "TransitFeed | None" = None
+    transit_settings: "TransitSettings | None" = None
     _context: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     def districts(self) -> dict[str, str]:
@@ -189,8 +196,9 @@ def _hash_files(paths: Iterable[Path]) -> str:
     digest = hashlib.sha256()
     for p in paths:
         digest.update(p.name.encode())
-        if p.exists():
-            digest.update(p.read_bytes())
+        for f in (sorted(x for x in p.iterdir() if x.is_file()) if p.is_dir() else [p] if p.exists() else []):
+            digest.update(f.name.encode())
+            digest.update(f.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -200,6 +208,7 @@ def load_demo_data() -> AppData:
         demo_paths,
         load_demo_municipalities,
         load_demo_services,
+        load_demo_timetable,
     )
 
     paths = demo_paths()
@@ -211,6 +220,7 @@ def load_demo_data() -> AppData:
         key="demo-" + _hash_files(paths.values()), label=t("app.data.demo", "cs"), kind="demo",
         municipalities=obce, services=services, previous_services=previous, warnings=report,
         population_source="ČSÚ, počet obyvatel k 1. 1. 2020 (demo)", default_district="ORP:6221",
+        timetable=load_demo_timetable(),
     )
 
 
@@ -230,7 +240,8 @@ def load_project_data(path: str | Path) -> AppData:
         access=dict(project.access),
         scenarios=dict(project.scenarios), meta=dict(project.meta), project_path=path,
         population_source=project.meta.get("population_source", ""), default_district=project.default_district,
-        age_shares=shares,
+        age_shares=shares, timetable=project.transit_feed(),
+        transit_settings=project.transit_settings() if project.timetable else None,
     )
 
 

@@ -373,12 +373,22 @@ def _keep(analysis: Analysis) -> Analysis:
     return analysis
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _transit_router(data_key: str, _data: AppData):
+    """The public-transport router of the data's timetable (``None`` without one)."""
+    if _data.timetable is None:
+        return None
+    from coverage_app.transit import TransitRouter
+
+    return TransitRouter(_data.timetable, _data.transit_settings)
+
+
 @st.cache_resource(show_spinner=False, max_entries=24)
 def _analysis(key: str, _district: District, _services: Services, _roads: RoadGraph | None,
               _settings: AnalysisSettings, _context: pd.DataFrame | None, _router: Router,
-              _progress: Callable[[int, int], None] | None = None) -> Analysis:
+              _progress: Callable[[int, int], None] | None = None, _transit=None) -> Analysis:
     return _keep(analyze(_district, _services, _roads, _settings, context=_context, router=_router,
-                         progress=_progress))
+                         progress=_progress, transit=_transit))
 
 
 def get_analysis(data: AppData, spec: str, settings: AnalysisSettings, *, form: str = "",
@@ -395,7 +405,8 @@ def get_analysis(data: AppData, spec: str, settings: AnalysisSettings, *, form: 
         if len(district) > 60:
             bar.progress(done / max(total, 1), text=t("app.progress.kinds", lang, done=done, total=total))
 
-    result = _analysis(key, district, services, data.roads, settings, data.area_population(), router, progress)
+    result = _analysis(key, district, services, data.roads, settings, data.area_population(), router, progress,
+                       _transit_router(data.key, data))
     bar.empty()
     return result, key
 

@@ -9,6 +9,7 @@ import click
 
 from coverage_app.cli import _bar, _district_note, _exists, _lang, _path_opt, cli
 from coverage_app.cli.inputs import _road_graph, _road_lines, load_inputs
+from coverage_app.cli.transit_opts import load_timetable, make_router, settings_from, transit_options
 from coverage_app.errors import Report
 from coverage_app.i18n import t
 
@@ -29,9 +30,10 @@ from coverage_app.i18n import t
 @_path_opt("--norms", help="Normy: druh, na_1000, jednotka, vekova_skupina, zdroj.")
 @_path_opt("--access", help="Úrovně dostupnosti kraje: druh, uroven, zpusob, limit_min, zdroj (CSV/XLSX).")
 @click.option("--district", default="", help="Výchozí obvod, např. ORP:6221, POU:81142, ORP:1376.")
+@transit_options
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Výstupní projekt .gpkg")
 def import_(municipalities, points, population, age_shares, services, previous_services, custom_kinds,
-            registry_codelist, addresses, roads, road_speeds, norms, access, district, out) -> None:
+            registry_codelist, addresses, roads, road_speeds, norms, access, district, out, **pt) -> None:
     """Načte soubory uživatele do jednoho projektového GeoPackage."""
     import json
 
@@ -78,7 +80,14 @@ def import_(municipalities, points, population, age_shares, services, previous_s
     if roads is not None:
         meta["roads_source"] = roads.name
         meta["roads_snap_tolerance_m"] = str(tol)
-    project = Project(obce, svc, previous, road_lines, norm_list, {}, meta, access=access_rules)
+        meta.update(_roads_credit(roads))
+    timetable = None
+    if pt.get("gtfs") is not None:
+        timetable, feed = load_timetable(pt["gtfs"], tuple(obce.total_bounds), warnings)
+        meta.update(settings_from(pt).to_meta())
+        meta.update({"pt_feed": feed.name, "pt_valid_from": str(feed.valid_from or ""),
+                     "pt_valid_to": str(feed.valid_to or ""), "pt_agencies": "; ".join(feed.agencies)})
+    project = Project(obce, svc, previous, road_lines, norm_list, {}, meta, access=access_rules, timetable=timetable)
     if spec:
         project.district(spec)  # the district must exist in the data
     save_project(project, out)
@@ -119,16 +128,18 @@ def import_(municipalities, points, population, age_shares, services, previous_s
               help="Jen služby platné k datu (RRRR-MM-DD; výchozí dnešek; 'vse' = bez ohledu na platnost).")
 @click.option("--compare-with", "compare_with", type=click.Choice(["kraj", "cr"]), multiple=True,
               help="Kapacita na 1000 také za kraj / celou ČR (z načtených obcí a služeb, např. celého registru).")
+@transit_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Výstupní složka.")
 @click.option("--lang", type=click.Choice(["cs", "en"]), default="cs", show_default=True)
 def analyze(municipalities, points, population, age_shares, services, custom_kinds, registry_codelist, addresses,
             roads, road_speeds, norms, access, project, demo, district, mode, threshold_min, detour_factor, speed_kmh,
-            ref_date, compare_with, out, lang) -> None:
+            ref_date, compare_with, out, lang, **pt) -> None:
     """Spočítá dostupnost a pokrytí obcí službami a zapíše tabulky, GeoPackage a XLSX.
 
     Výstup: gap_summary.csv, gaps.csv, coverage.csv, coverage_by_form.csv, capacity.csv,
     availability.csv, reach_bands.csv, access.csv, network_check.csv (u více ORP i
-    orp_overview.csv), coverage.gpkg a report.xlsx. Při chybě se do složky nic nezapíše.
+    orp_overview.csv; s jízdním řádem bez_auta.csv), coverage.gpkg a report.xlsx. Při chybě se do
+    složky nic nezapíše.
     """
     from coverage_app.coverage import analyze as run_analysis
     from coverage_app.io.writers import write_analysis
@@ -164,9 +175,13 @@ def analyze(municipalities, points, population, age_shares, services, custom_kin
     settings = AnalysisSettings(mode=mode, uniform_limit_min=threshold_min, detour_factor=detour_factor,
                                 speed_kmh=speed_kmh, norms=tuple(norm_list), reference_date=day,
                                 access=access_rules)
+    feed = src["feed"]
+    if pt.get("gtfs") is not None:
+        _, feed = load_timetable(pt["gtfs"], tuple(dist.obce.total_bounds), warnings)
+    transit = make_router(feed, settings_from(pt, src["pt_settings"]), lang) if feed is not None else None
     with _bar(t("cli.stage.kinds", lang, district=dist.name), len(svc.kinds_present())) as bar:
         result = run_analysis(dist, svc, graph, settings, context=src["context"],
-                              progress=lambda done, total: bar.update(done - bar.n))
+                              progress=lambda done, total: bar.update(done - bar.n), transit=transit)
     for label in compare_with:
         _compare_with(result, label, src["all_obce"], lang)
     with _bar(t("cli.stage.write", lang), 12) as bar:
@@ -175,6 +190,17 @@ def analyze(municipalities, points, population, age_shares, services, custom_kin
         click.echo(p.format(lang), err=True)
     _summary(result, lang)
     click.echo(t("cli.written", lang, path=out))
+
+
+def _roads_credit(roads: Path) -> dict[str, str]:
+    """Licence and date of downloaded OpenStreetMap roads (their ``roads.source.json``), for credits."""
+    from coverage_app.io.osm_download import read_roads_source
+
+    info = read_roads_source(roads)
+    if not info:
+        return {}
+    return {"roads_attribution": f"{info.get('attribution', '')} ({info.get('licence', '')})".strip(),
+            "roads_date": str(info.get("date", ""))}
 
 
 def _reference_day(ref_date: str | None, lang: str) -> dt.date | None:
@@ -201,14 +227,14 @@ def _analysis_inputs(*, municipalities, points, population, age_shares, services
         proj = load_project(project)
         return {"district": proj.district(district), "services": proj.services, "graph": proj.road_graph(),
                 "context": proj.area_population(), "norms": proj.norms, "access": dict(proj.access),
-                "all_obce": proj.municipalities}
+                "all_obce": proj.municipalities, "feed": proj.transit_feed(), "pt_settings": proj.transit_settings()}
     if demo:
         from coverage_app.demo import load_demo
 
         data = load_demo(district)
         return {"district": data.district, "services": data.services, "graph": None,
                 "context": population_context(data.municipalities), "norms": (), "access": {},
-                "all_obce": data.municipalities}
+                "all_obce": data.municipalities, "feed": data.timetable, "pt_settings": None}
     from coverage_app.io.municipalities import load_district
 
     obce, svc, shares = load_inputs(municipalities=municipalities, population=population, points=points,
@@ -220,7 +246,7 @@ def _analysis_inputs(*, municipalities, points, population, age_shares, services
         dist.age_shares = shares
     dist.source_files = tuple(p.name for p in (municipalities, population) if p)
     return {"district": dist, "services": svc, "graph": None, "context": population_context(obce), "norms": (),
-            "access": {}, "all_obce": obce}
+            "access": {}, "all_obce": obce, "feed": None, "pt_settings": None}
 
 
 def _compare_with(result, label: str, all_obce, lang: str) -> None:

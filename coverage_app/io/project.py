@@ -39,7 +39,7 @@ from coverage_app.settings import Norm
 __all__ = ["Project", "save_project", "load_project", "PROJECT_LAYERS"]
 
 PROJECT_LAYERS = ("obce", "sluzby", "mista", "kapacity", "predchozi_sluzby", "predchozi_mista",
-                  "predchozi_kapacity", "druhy", "normy", "dostupnost", "scenare", "silnice", "meta")
+                  "predchozi_kapacity", "druhy", "normy", "dostupnost", "scenare", "silnice", "jizdni_rad", "meta")
 
 
 @dataclass
@@ -62,6 +62,8 @@ class Project:
     access : dict of kind id → AccessRule
         The user's access rules (the kraj's levels of availability); kinds not named keep the
         built-in defaults.
+    timetable : dict of file name → text, or None
+        A GTFS feed's tables (layer ``jizdni_rad``), read by :meth:`transit_feed`.
     """
 
     municipalities: gpd.GeoDataFrame
@@ -72,6 +74,7 @@ class Project:
     scenarios: dict[str, dict] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
     access: dict = field(default_factory=dict)
+    timetable: dict[str, str] | None = None
     _graph: object = field(default=None, repr=False, compare=False)
     meta_cache: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -101,6 +104,22 @@ class Project:
             tol = float(self.meta.get("roads_snap_tolerance_m", "1.0") or 1.0)
             self._graph = build_graph(self.roads, snap_tolerance_m=tol, source=self.meta.get("roads_source", "silnice"))
         return self._graph
+
+    def transit_feed(self):
+        """The timetable as :class:`~coverage_app.transit.TransitFeed` (cached), or ``None``."""
+        if not self.timetable:
+            return None
+        if "_feed" not in self.meta_cache:
+            from coverage_app.transit import read_gtfs
+
+            self.meta_cache["_feed"] = read_gtfs(Path(self.meta.get("pt_feed", "jizdni_rad")), texts=self.timetable)
+        return self.meta_cache["_feed"]
+
+    def transit_settings(self):
+        """The public-transport settings stored at import (:class:`~coverage_app.transit.TransitSettings`)."""
+        from coverage_app.transit import TransitSettings
+
+        return TransitSettings.from_meta(self.meta)
 
     def area_population(self) -> pd.DataFrame:
         """Population and points of all loaded obce, indexed by obec code (the analysis context:
@@ -190,6 +209,9 @@ def save_project(project: Project, path: str | Path) -> Path:
                                                   for k, v in project.scenarios.items()]), tmp, layer="scenare")
         if project.roads is not None and len(project.roads):
             project.roads.to_crs(CRS).to_file(tmp, layer="silnice", driver="GPKG", engine="pyogrio")
+        if project.timetable:
+            pyogrio.write_dataframe(pd.DataFrame({"soubor": list(project.timetable),
+                                                  "obsah": list(project.timetable.values())}), tmp, layer="jizdni_rad")
         meta = dict(project.meta)
         meta.setdefault("created", dt.datetime.now().isoformat(timespec="seconds"))
         meta["snapshot"] = project.services.snapshot
@@ -295,7 +317,9 @@ def load_project(path: str | Path) -> Project:
                 raise DataError.single(f"{path.name}: scenare", row, "json", "err.project_scenario",
                                        name=str(r.nazev), detail=str(exc)) from None
     roads = _read(path, "silnice", layers, geometry=True)
-    return Project(obce, services, previous, roads, norms, scenarios, meta, access=access)
+    tt = _read(path, "jizdni_rad", layers)
+    timetable = dict(zip(tt["soubor"].astype(str), tt["obsah"].astype(str))) if tt is not None and len(tt) else None
+    return Project(obce, services, previous, roads, norms, scenarios, meta, access=access, timetable=timetable)
 
 
 def update_scenarios(path: str | Path, scenarios: Mapping[str, dict]) -> None:

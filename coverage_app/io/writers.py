@@ -23,6 +23,7 @@ from coverage_app.model import CRS
 __all__ = ["write_analysis", "atomic_output_dir", "czech_headers", "OUTPUT_FILES"]
 
 #: Files written by :func:`write_analysis`.
+#: (``bez_auta.csv`` is added when a timetable is loaded, ``orp_overview.csv`` for several ORPs.)
 OUTPUT_FILES: tuple[str, ...] = ("gap_summary.csv", "gaps.csv", "coverage.csv", "coverage_by_form.csv",
                                  "capacity.csv", "availability.csv", "reach_bands.csv", "access.csv",
                                  "network_check.csv", "coverage.gpkg", "report.xlsx")
@@ -286,7 +287,8 @@ def write_analysis(analysis, out_dir: str | Path, *, lang: str = "cs",
     ``coverage.csv`` (obec × kind with ``access_level`` and ``access_mode``),
     ``coverage_by_form.csv``, ``capacity.csv``, ``availability.csv`` (national and remote kinds),
     ``reach_bands.csv``, ``access.csv`` (the access rules used, with their sources),
-    ``network_check.csv`` (road times of nearby obce against the straight-line estimate)
+    ``network_check.csv`` (road times of nearby obce against the straight-line estimate),
+    ``bez_auta.csv`` with a timetable (obce × kinds reached by car but not by public transport)
     (UTF-8, machine-readable English headers, ``True``/``False``),
     ``coverage.gpkg`` (layers ``obce``, ``coverage``, ``gaps``, ``sites`` in EPSG:5514) and
     ``report.xlsx`` (Czech headers, one sheet per table, and a sheet about the analysis).
@@ -310,6 +312,8 @@ def write_analysis(analysis, out_dir: str | Path, *, lang: str = "cs",
             columns=["from_code", "from_name", "to_code", "to_name", "straight_km", "road_min", "estimate_min",
                      "ratio"]),
     }
+    if analysis.transit is not None:
+        tables["bez_auta.csv"] = analysis.without_car(lang)
     if analysis.district.obce["kod_orp"].nunique() > 1:  # a kraj or several ORPs: side by side
         from coverage_app.kraj import orp_overview
 
@@ -397,6 +401,10 @@ def _about_rows(analysis, lang: str) -> list[tuple[str, str]]:
     if analysis.network is not None:
         for msg in analysis.network.messages(lang):
             rows.append((t("about.network", lang), msg))
+    if analysis.transit is not None:
+        from coverage_app.transit.indicators import transit_about
+
+        rows.append((t("about.transit", lang), transit_about(analysis, lang)))
     for n in s.norms:
         rows.append((t("about.norms", lang), f"{n.kind}: {n.per_1000:g} {n.unit} / 1000 ({n.band or ''}) {n.source}"))
     if analysis.services.services["fictional"].any():
@@ -425,6 +433,8 @@ def _write_xlsx(analysis, tables: dict[str, pd.DataFrame], path: Path, lang: str
         ("sheet.network", "network_check.csv"),
     ]
     about = _about_rows(analysis, lang)
+    if "bez_auta.csv" in tables:
+        sheets.insert(2, ("sheet.without_car", "bez_auta.csv"))
     extra: list[tuple[str, pd.DataFrame]] = []
     if "orp_overview.csv" in tables:
         sheets.insert(1, ("sheet.orp_overview", "orp_overview.csv"))

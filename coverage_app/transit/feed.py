@@ -22,7 +22,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +33,7 @@ from pyproj import Transformer
 from coverage_app.errors import DataError, Report
 from coverage_app.i18n import register
 
-__all__ = ["TransitFeed", "read_gtfs", "REQUIRED_FILES", "MAX_FEED_BYTES"]
+__all__ = ["TransitFeed", "feed_texts", "read_gtfs", "REQUIRED_FILES", "MAX_FEED_BYTES"]
 
 register({
     "err.gtfs_not_feed": {
@@ -201,14 +201,17 @@ class TransitFeed:
 # Reading the files
 # ---------------------------------------------------------------------------------------------
 class _Source:
-    """The feed's files in a zip or a folder."""
+    """The feed's files in a zip, a folder or a mapping of file name → text."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, texts: Mapping[str, str] | None = None):
         self.path = path
         self.label = path.name
         self.zip: zipfile.ZipFile | None = None
         self.members: dict[str, str] = {}
-        if path.is_dir():
+        self.texts = dict(texts) if texts is not None else None
+        if self.texts is not None:
+            self.members = {name: name for name in self.texts}
+        elif path.is_dir():
             self.members = {p.name: str(p) for p in path.iterdir() if p.is_file() and p.suffix == ".txt"}
         else:
             try:
@@ -227,12 +230,18 @@ class _Source:
     def name(self, member: str) -> str:
         return f"{self.label}/{member}"
 
+    def text(self, member: str) -> str:
+        """A member's text (UTF-8, byte-order mark dropped)."""
+        if self.texts is not None:
+            return self.texts[member].lstrip("\ufeff")
+        raw = self.zip.read(self.members[member]) if self.zip else Path(self.members[member]).read_bytes()
+        return raw.decode("utf-8-sig", errors="replace")
+
     def read(self, member: str) -> pd.DataFrame | None:
         """A table as text cells (``""`` for empty), with ``_row`` = spreadsheet row; ``None`` when absent."""
         if member not in self.members:
             return None
-        raw = self.zip.read(self.members[member]) if self.zip else Path(self.members[member]).read_bytes()
-        text = raw.decode("utf-8-sig", errors="replace")
+        text = self.text(member)
         if not text.strip():
             return None
         try:
@@ -520,8 +529,18 @@ def _gtfs_kit_feed(frames: dict[str, pd.DataFrame | None]):
         "agency", "stops", "routes", "trips", "stop_times", "calendar", "calendar_dates", "feed_info", "frequencies")})
 
 
+def feed_texts(path: str | Path) -> dict[str, str]:
+    """The GTFS tables the tool uses, as texts (to keep the feed inside a project file); other
+    files of the feed (shapes, fares…) are left out."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError.single(path.name, None, None, "err.file_not_found")
+    src = _Source(path)
+    return {m: src.text(m) for m in REQUIRED_FILES + _OPTIONAL_FILES if m in src.members}
+
+
 def read_gtfs(path: str | Path, *, district_bbox: tuple[float, float, float, float] | None = None,
-              warnings: Report | None = None) -> TransitFeed:
+              warnings: Report | None = None, texts: Mapping[str, str] | None = None) -> TransitFeed:
     """Read and check a GTFS feed (zip or folder).
 
     Parameters
@@ -532,6 +551,9 @@ def read_gtfs(path: str | Path, *, district_bbox: tuple[float, float, float, flo
         EPSG:5514 metres; stops more than 20 km outside it are reported (a warning).
     warnings : Report, optional
         Receives the warnings (they are also kept in :attr:`TransitFeed.warnings`).
+    texts : mapping of file name → text, optional
+        The tables themselves (a feed kept in a project, :func:`feed_texts`); ``path`` then only
+        names the feed in messages.
 
     Raises
     ------
@@ -539,9 +561,9 @@ def read_gtfs(path: str | Path, *, district_bbox: tuple[float, float, float, flo
         Not a feed, a missing file or column, or bad values (every one by file, row and column).
     """
     path = Path(path)
-    if not path.exists():
+    if texts is None and not path.exists():
         raise DataError.single(path.name, None, None, "err.file_not_found")
-    src = _Source(path)
+    src = _Source(path, texts)
     frames = {m: src.read(m) for m in REQUIRED_FILES + _OPTIONAL_FILES}
     chk = _Checks()
     report = Report()

@@ -1,9 +1,12 @@
 """Public-transport indicators of an analysis: per obec × kind, and the "bez auta" list.
 
-For every obec and kind clients travel to, the public-transport journey to the counting site
-with the shortest round trip: minutes there (leaving home in the departure window) and back
+For every obec and kind clients travel to and back the same day (sites of the ambulatory form;
+residential and field forms have none), the public-transport journey to the counting site with
+the shortest round trip: minutes there (leaving home in the departure window) and back
 (leaving the site in the return window), transfers, whether both legs fit the kind's limit, and
 whether the obec reaches the kind **only by car** (by car within the limit, by bus or train not).
+Obce outside the timetable's area (no stop within ``TransitSettings.area_m``) are unknown, never
+"only by car".
 :func:`without_car` lists those obce, the largest target group first — the planner's "bez auta"
 gap list.  Times are minutes.
 """
@@ -20,7 +23,7 @@ from coverage_app.i18n import fmt_num, plural, register, t
 if TYPE_CHECKING:
     from coverage_app.coverage import Analysis
 
-__all__ = ["PT_COLUMNS", "WITHOUT_CAR_COLUMNS", "transit_columns", "without_car", "pt_text"]
+__all__ = ["PT_COLUMNS", "WITHOUT_CAR_COLUMNS", "pt_text", "transit_about", "transit_columns", "without_car"]
 
 register({
     "pt.there": {"cs": "autobusem {minutes} min", "en": "by bus {minutes} min"},
@@ -30,6 +33,21 @@ register({
     "pt.back": {"cs": "zpět {minutes} min", "en": "back {minutes} min"},
     "pt.no_back": {"cs": "zpět nejede", "en": "no way back"},
     "pt.none": {"cs": "autobusem nedostupné", "en": "not reachable by bus"},
+    "col.pt_site_name": {"cs": "místo nejlépe dostupné veřejnou dopravou", "en": "site best reached by public transport"},
+    "col.pt_time_min": {"cs": "veřejnou dopravou tam (min)", "en": "public transport there (min)"},
+    "col.pt_back_min": {"cs": "veřejnou dopravou zpět (min)", "en": "public transport back (min)"},
+    "col.pt_transfers": {"cs": "přestupů tam", "en": "transfers there"},
+    "col.pt_transfers_back": {"cs": "přestupů zpět", "en": "transfers back"},
+    "col.pt_reachable": {"cs": "dosažitelné bez auta", "en": "reachable without a car"},
+    "col.car_only": {"cs": "jen autem", "en": "by car only"},
+    "sheet.without_car": {"cs": "Bez auta", "en": "Without a car"},
+    "about.transit": {"cs": "Veřejná doprava", "en": "Public transport"},
+    "about.transit_text": {
+        "cs": "jízdní řád {feed} ({agencies}), den {day}, odjezd z domova {depart}, návrat {back}; chůze k zastávce "
+              "nejvýše {walk_m} m při {walk_kmh} km/h, nejvýše {transfers}; dosažitelné = tam i zpět do limitu druhu",
+        "en": "timetable {feed} ({agencies}), day {day}, leaving home {depart}, back {back}; walking to a stop at most "
+              "{walk_m} m at {walk_kmh} km/h, at most {transfers}; reachable = there and back within the kind's limit",
+    },
     "pt.car_only_reason": {
         "cs": "autem {car} min; {pt} (limit {limit} min)",
         "en": "by car {car} min; {pt} (limit {limit} min)",
@@ -77,14 +95,15 @@ def transit_columns(analysis: "Analysis", sites: pd.DataFrame, names: np.ndarray
     best = np.argmin(np.where(np.isfinite(round_trip), round_trip, 1e9 + there), axis=1)
     rows = np.arange(n)
     b_there, b_back = there[rows, best], back[rows, best]
-    found = np.isfinite(b_there)
+    inside = tm.covered if tm.covered is not None else np.ones(n, dtype=bool)
+    found = np.isfinite(b_there) & inside
     out["pt_site_name"] = np.where(found, names[best], "")
     out["pt_time_min"] = np.where(found, np.round(b_there, 1), np.nan)
     out["pt_back_min"] = np.where(found & np.isfinite(b_back), np.round(b_back, 1), np.nan)
     out["pt_transfers"] = np.where(found, tm.transfers_there[:, cols][rows, best], np.nan)
     out["pt_transfers_back"] = np.where(found & np.isfinite(b_back), tm.transfers_back[:, cols][rows, best], np.nan)
     out["pt_reachable"] = found & (b_there <= limit) & (b_back <= limit)
-    out["car_only"] = car_reachable & ~out["pt_reachable"]
+    out["car_only"] = car_reachable & ~out["pt_reachable"] & inside  # outside the feed's area: unknown
     return out
 
 
@@ -107,6 +126,22 @@ def pt_text(minutes: float, transfers: float, lang: str = "cs", back: float | No
         else:
             text += ", " + t("pt.back", lang, minutes=fmt_num(max(1.0, round(float(back))), lang, 0))
     return text
+
+
+def transit_about(analysis: "Analysis", lang: str = "cs") -> str:
+    """One line describing the timetable and the settings of the public-transport journeys ("" without)."""
+    from coverage_app.transit.router import format_window
+
+    tm = analysis.transit
+    if tm is None:
+        return ""
+    s = tm.settings
+    router = analysis.transit_router
+    agencies = ", ".join(router.feed.agencies) if router is not None else ""
+    return t("about.transit_text", lang, feed=tm.feed_name, agencies=agencies,
+             day=tm.day.strftime("%-d. %-m. %Y") if tm.day else "–", depart=format_window(s.depart),
+             back=format_window(s.back), walk_m=fmt_num(s.max_walk_m, lang, 0), walk_kmh=fmt_num(s.walk_kmh, lang, 1),
+             transfers=plural(s.max_transfers, "transfer", lang))
 
 
 def without_car(analysis: "Analysis", lang: str = "cs") -> pd.DataFrame:

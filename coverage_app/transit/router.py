@@ -29,6 +29,8 @@ may also just walk.  Times are in **minutes**; a missing journey is ``inf``.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,13 +38,36 @@ from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
+from coverage_app.errors import DataError
+from coverage_app.i18n import register
 from coverage_app.transit.feed import TransitFeed
 
-__all__ = ["TransitSettings", "TransitMatrix", "TransitRouter", "transit_matrix"]
+register({
+    "err.pt_window": {"cs": "„{value}“ není časové okno ve tvaru 6:00-9:00",
+                      "en": '"{value}" is not a time window such as 6:00-9:00'},
+})
+
+__all__ = ["format_window", "parse_window", "TransitSettings", "TransitMatrix", "TransitRouter", "transit_matrix"]
 
 _DAY = 86_400
 #: Tie-break per vehicle used (seconds): far below one second, so it only orders equal times.
 _EPS = 1e-3
+
+
+def parse_window(text: str, option: str = "") -> tuple[float, float]:
+    """``"6:00-9:00"`` (or ``6-9``, ``6:00–9:00``) → ``(360.0, 540.0)`` minutes after midnight."""
+    m = re.fullmatch(r"\s*(\d{1,2})(?::(\d{2}))?\s*[-–]\s*(\d{1,2})(?::(\d{2}))?\s*", str(text))
+    if m:
+        a = int(m.group(1)) * 60 + int(m.group(2) or 0)
+        b = int(m.group(3)) * 60 + int(m.group(4) or 0)
+        if a < b <= 30 * 60:
+            return float(a), float(b)
+    raise DataError.single("", None, option or None, "err.pt_window", value=text)
+
+
+def format_window(window: tuple[float, float]) -> str:
+    """``(360, 540)`` → ``"6:00–9:00"``."""
+    return "–".join(f"{int(v) // 60}:{int(v) % 60:02d}" for v in window)
 
 
 @dataclass(frozen=True)
@@ -71,6 +96,9 @@ class TransitSettings:
         Longest walk between two stops to change, metres (default 300).
     horizon_min : float
         Longest journey searched, minutes (default 180).
+    area_m : float
+        An origin farther than this from every stop of the feed lies outside the timetable's
+        area: its journeys are unknown, not missing (default 5000 m).
     """
 
     day: dt.date | None = None
@@ -83,6 +111,28 @@ class TransitSettings:
     transfer_min: float = 2.0
     transfer_walk_m: float = 300.0
     horizon_min: float = 180.0
+    area_m: float = 5000.0
+
+    def to_meta(self) -> dict[str, str]:
+        """The settings as project facts (``pt_*`` keys)."""
+        return {"pt_day": self.day.isoformat() if self.day else "", "pt_depart": format_window(self.depart),
+                "pt_back": format_window(self.back), "pt_walk_kmh": str(self.walk_kmh),
+                "pt_max_walk_m": str(self.max_walk_m), "pt_max_transfers": str(self.max_transfers)}
+
+    @classmethod
+    def from_meta(cls, meta: Mapping[str, str]) -> "TransitSettings":
+        """Settings from project facts written by :meth:`to_meta` (missing keys keep the defaults)."""
+        kw: dict[str, object] = {}
+        if meta.get("pt_day"):
+            kw["day"] = dt.date.fromisoformat(meta["pt_day"])
+        for key, name in (("pt_depart", "depart"), ("pt_back", "back")):
+            if meta.get(key):
+                kw[name] = parse_window(meta[key], key)
+        for key, name, cast in (("pt_walk_kmh", "walk_kmh", float), ("pt_max_walk_m", "max_walk_m", float),
+                                ("pt_max_transfers", "max_transfers", int)):
+            if meta.get(key):
+                kw[name] = cast(float(meta[key]))
+        return cls(**kw)
 
     def walk_seconds(self, metres: np.ndarray) -> np.ndarray:
         """Walking time in seconds for straight-line metres."""
@@ -95,7 +145,8 @@ class TransitMatrix:
 
     ``there``/``back`` are minutes of the best trip leaving home in the departure window /
     leaving the destination in the return window (``inf`` when there is none);
-    ``transfers_there``/``transfers_back`` count changes (``-1`` for a walk only or none).
+    ``transfers_there``/``transfers_back`` count changes (``-1`` for a walk only or none);
+    ``covered`` marks the origins within the timetable's area (see ``TransitSettings.area_m``).
     """
 
     there: np.ndarray
@@ -106,11 +157,13 @@ class TransitMatrix:
     settings: TransitSettings
     feed_name: str = ""
     notes: list[str] = field(default_factory=list)
+    covered: np.ndarray | None = None
 
     def subset(self, cols: np.ndarray) -> "TransitMatrix":
         """The same journeys to some destinations only."""
         return TransitMatrix(self.there[:, cols], self.back[:, cols], self.transfers_there[:, cols],
-                             self.transfers_back[:, cols], self.day, self.settings, self.feed_name, self.notes)
+                             self.transfers_back[:, cols], self.day, self.settings, self.feed_name, self.notes,
+                             self.covered)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -324,7 +377,8 @@ class TransitRouter:
         inf = np.full(shape, np.inf)
         if self.day is None or not len(origins) or not len(dests):
             none = np.full(shape, -1)
-            return TransitMatrix(inf, inf.copy(), none, none.copy(), self.day, self.settings, self.feed.name)
+            return TransitMatrix(inf, inf.copy(), none, none.copy(), self.day, self.settings, self.feed.name,
+                                 covered=self.covered(origins))
         there, vt = self._there(origins, dests, chunk)
         back, vb = self._back(origins, dests, chunk)
         walk = self._walk_only(origins, dests)
