@@ -215,3 +215,28 @@ def test_feed_outside_validity_and_bad_window_are_reported(tmp_path: Path, capsy
              prog_name="coverage-app", standalone_mode=False)
     err = capsys.readouterr().err
     assert "mimo platnost jízdního řádu" in err
+
+
+def test_walks_follow_the_walk_network_when_roads_are_loaded(hand) -> None:
+    """A stop 400 m away in a straight line but 1.8 km by the only path is out of walking reach."""
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    from coverage_app.reach import build_graph
+
+    ax, ay = hand.stop_xy[list(hand.stop_ids).index("A")]
+    home = np.array([[ax, ay + 400.0]])
+    path = LineString([(ax, ay + 400.0), (ax + 700.0, ay + 400.0), (ax + 700.0, ay), (ax, ay)])
+    roads = gpd.GeoDataFrame({"speed_car_kmh": [np.nan], "speed_walk_kmh": [5.0], "car_allowed": [False],
+                              "walk_allowed": [True], "oneway": [0]}, geometry=[path], crs="EPSG:5514")
+    graph = build_graph(roads)
+    s = TransitSettings(day=NORMAL_DAY, **dict(_EASY, max_walk_m=1000.0))
+    straight = TransitRouter(hand, s).matrix(home, _xy("B"))
+    assert np.isfinite(straight.there[0, 0])  # 400 m straight: T1a 7:00 → 7:20
+    assert straight.there[0, 0] == pytest.approx((400 + 20 * 60 + 60) / 60.0)
+    along = TransitRouter(hand, s, walk_graph=graph).matrix(home, _xy("B"))
+    assert np.isinf(along.there[0, 0])
+    # a longer allowed walk: 1.8 km along the path at 1 m/s = 30 min, then the bus and 1 min
+    far = TransitSettings(day=NORMAL_DAY, **dict(_EASY, max_walk_m=2000.0))
+    along = TransitRouter(hand, far, walk_graph=graph).matrix(home, _xy("B"))
+    assert along.there[0, 0] == pytest.approx((1800 + 20 * 60 + 60) / 60.0, abs=0.1)

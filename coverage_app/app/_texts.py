@@ -139,6 +139,14 @@ register({
     "app.orp.open_button": {"cs": "Zobrazit ORP", "en": "Show the ORP"},
     "app.orp.download": {"cs": "Přehled ORP (CSV)", "en": "ORP overview (CSV)"},
     "app.pl.remote": {"cs": "Služby na dálku a celostátní", "en": "Remote and national services"},
+    "app.pl.without_car": {"cs": "Bez auta – dosažitelné jen autem ({n})", "en": "Without a car – by car only ({n})"},
+    "app.pl.without_car_note": {
+        "cs": "Obce, odkud je služba autem v limitu, ale veřejnou dopravou ne tam i zpět (ráno tam, odpoledne zpět "
+              "podle jízdního řádu). Na mapě ukazatel „bez auta“.",
+        "en": "Obce from which the service is within the limit by car but not there and back by public transport "
+              "(there in the morning, back in the afternoon by the timetable). On the map: the \"without a car\" "
+              "indicators.",
+    },
     "app.acc.intro": {
         "cs": "Na jaké úrovni se který druh plánuje (místní = každá obec, ORP, krajská, celostátní), jak se ke "
               "klientům dostane (klient dojíždí, služba přijede, na dálku) a do kolika minut. Výchozí hodnoty "

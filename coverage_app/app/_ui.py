@@ -380,7 +380,7 @@ def _transit_router(data_key: str, _data: AppData):
         return None
     from coverage_app.transit import TransitRouter
 
-    return TransitRouter(_data.timetable, _data.transit_settings)
+    return TransitRouter(_data.timetable, _data.transit_settings, walk_graph=_data.roads)
 
 
 @st.cache_resource(show_spinner=False, max_entries=24)

@@ -178,7 +178,7 @@ def analyze(municipalities, points, population, age_shares, services, custom_kin
     feed = src["feed"]
     if pt.get("gtfs") is not None:
         _, feed = load_timetable(pt["gtfs"], tuple(dist.obce.total_bounds), warnings)
-    transit = make_router(feed, settings_from(pt, src["pt_settings"]), lang) if feed is not None else None
+    transit = make_router(feed, settings_from(pt, src["pt_settings"]), lang, graph) if feed is not None else None
     with _bar(t("cli.stage.kinds", lang, district=dist.name), len(svc.kinds_present())) as bar:
         result = run_analysis(dist, svc, graph, settings, context=src["context"],
                               progress=lambda done, total: bar.update(done - bar.n), transit=transit)

@@ -78,13 +78,14 @@ def load_timetable(path: Path, bbox, warnings: Report):
     return texts, feed
 
 
-def make_router(feed, settings, lang: str):
-    """The router for a feed, with a line on the terminal saying which day and windows it uses."""
+def make_router(feed, settings, lang: str, walk_graph=None):
+    """The router for a feed (walks on ``walk_graph`` when given), with a line on the terminal
+    saying which day and windows it uses."""
     from coverage_app.i18n import plural
     from coverage_app.transit import TransitRouter
     from coverage_app.transit.router import format_window
 
-    router = TransitRouter(feed, settings)
+    router = TransitRouter(feed, settings, walk_graph=walk_graph)
     if router.day is None:
         click.echo(t("cli.pt_no_day", lang, feed=feed.name), err=True)
         return router

@@ -303,16 +303,33 @@ def _csr(size: int, rows: list, cols: list, w: list) -> sparse.csr_array:
 # ---------------------------------------------------------------------------------------------
 # Walking legs and the search
 # ---------------------------------------------------------------------------------------------
-def _walk_pairs(points: np.ndarray, feed: TransitFeed, s: TransitSettings) -> tuple[np.ndarray, ...]:
-    """(point index, stop index, walk seconds) of every stop within ``max_walk_m`` of a point."""
+def _walk_pairs(points: np.ndarray, feed: TransitFeed, s: TransitSettings, graph=None) -> tuple[np.ndarray, ...]:
+    """(point index, stop index, walk seconds) of every stop within ``max_walk_m`` walk of a point:
+    along the walk network of ``graph`` (a :class:`~coverage_app.reach.RoadGraph`) when given,
+    else straight line × ``walk_detour``."""
     if not len(points) or not feed.n_stops:
         return np.empty(0, int), np.empty(0, int), np.empty(0)
     tree = cKDTree(feed.stop_xy)
-    near = tree.query_ball_point(points, s.max_walk_m / s.walk_detour)
+    near = tree.query_ball_point(points, s.max_walk_m / (1.0 if graph is not None else s.walk_detour))
     p = np.repeat(np.arange(len(points)), [len(x) for x in near])
     st = np.fromiter((j for x in near for j in x), dtype=np.int64, count=len(p))
-    d = np.hypot(*(points[p] - feed.stop_xy[st]).T)
-    return p, st, s.walk_seconds(d)
+    if graph is None:
+        return p, st, s.walk_seconds(np.hypot(*(points[p] - feed.stop_xy[st]).T))
+    metres = _network_metres(graph, points, feed.stop_xy, p, st)
+    ok = metres <= s.max_walk_m
+    return p[ok], st[ok], np.round(metres[ok] / (s.walk_kmh / 3.6))
+
+
+def _network_metres(graph, a: np.ndarray, b: np.ndarray, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    """Walking route length (metres) of the pairs ``(a[ia], b[ib])`` on the graph's walk network."""
+    from coverage_app.reach import travel_matrix
+
+    if not len(ia):
+        return np.empty(0)
+    ua, ra = np.unique(ia, return_inverse=True)
+    ub, rb = np.unique(ib, return_inverse=True)
+    km = travel_matrix(a[ua], b[ub], graph, mode="walk").km
+    return np.where(np.isfinite(km[ra, rb]), km[ra, rb] * 1000.0, np.inf)
 
 
 def _departures(g: _Graph, pairs: tuple[np.ndarray, ...], window: tuple[float, float]
@@ -349,10 +366,15 @@ class TransitRouter:
     settings : TransitSettings, optional
     today : date, optional
         Used to choose the default day (the first working day of the feed from today on).
+    walk_graph : RoadGraph, optional
+        Walks to and from stops (and walks all the way) follow its walk network; without it
+        straight line × ``walk_detour``.
     """
 
-    def __init__(self, feed: TransitFeed, settings: TransitSettings | None = None, *, today: dt.date | None = None):
+    def __init__(self, feed: TransitFeed, settings: TransitSettings | None = None, *, today: dt.date | None = None,
+                 walk_graph=None):
         self.feed = feed
+        self.walk_graph = walk_graph
         self.settings = settings or TransitSettings()
         self.day = self.settings.day or feed.first_working_day(today or dt.date.today())
         self.notes: list[str] = []
@@ -388,12 +410,27 @@ class TransitRouter:
         tb = np.where(walk <= back, -1, vb - 1)
         return TransitMatrix(there_s / 60.0, back_s / 60.0, np.where(np.isfinite(there_s), tt, -1),
                              np.where(np.isfinite(back_s), tb, -1), self.day, self.settings, self.feed.name,
-                             list(self.notes))
+                             list(self.notes), self.covered(origins))
+
+    def covered(self, points: np.ndarray) -> np.ndarray:
+        """Which points lie within the timetable's area (a stop within ``area_m``)."""
+        if not self.feed.n_stops:
+            return np.zeros(len(points), dtype=bool)
+        d, _ = cKDTree(self.feed.stop_xy).query(np.asarray(points, dtype=float).reshape(-1, 2))
+        return d <= self.settings.area_m
 
     def _walk_only(self, origins: np.ndarray, dests: np.ndarray) -> np.ndarray:
+        """Seconds of walking all the way where that is within ``max_walk_m`` (else ``inf``)."""
+        s = self.settings
         d = np.hypot(origins[:, None, 0] - dests[None, :, 0], origins[:, None, 1] - dests[None, :, 1])
-        walk = self.settings.walk_seconds(d)
-        return np.where(d * self.settings.walk_detour <= self.settings.max_walk_m, walk, np.inf)
+        if self.walk_graph is None:
+            return np.where(d * s.walk_detour <= s.max_walk_m, s.walk_seconds(d), np.inf)
+        out = np.full(d.shape, np.inf)
+        io, idst = np.nonzero(d <= s.max_walk_m)
+        metres = _network_metres(self.walk_graph, origins, dests, io, idst)
+        ok = metres <= s.max_walk_m
+        out[io[ok], idst[ok]] = np.round(metres[ok] / (s.walk_kmh / 3.6))
+        return out
 
     def _split(self, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Seconds and vehicles of a cost carrying the per-vehicle tie-break."""
@@ -407,9 +444,9 @@ class TransitRouter:
         ev = self._events(s.depart)
         g = _build(self.feed, ev, s, len(origins))
         src = g.matrix.shape[0] - len(origins)
-        o, e, w = _departures(g, _walk_pairs(origins, self.feed, s), self._window_s(s.depart))
+        o, e, w = _departures(g, _walk_pairs(origins, self.feed, s, self.walk_graph), self._window_s(s.depart))
         mat = _with_rows(g.matrix, src + o, g.ride(1, ev.nxt[e]), w)
-        dp, dst, dw = _walk_pairs(dests, self.feed, s)
+        dp, dst, dw = _walk_pairs(dests, self.feed, s, self.walk_graph)
         layer_eps = (np.arange(1, g.layers + 1) * _EPS)[:, None]
         out = np.full((len(origins), len(dests)), np.inf)
         for a in range(0, len(origins), chunk):
@@ -428,7 +465,7 @@ class TransitRouter:
         ev = self._events(s.back)
         g = _build(self.feed, ev, s, len(origins))
         sink = g.matrix.shape[0] - len(origins)
-        op, ost, ow = _walk_pairs(origins, self.feed, s)
+        op, ost, ow = _walk_pairs(origins, self.feed, s, self.walk_graph)
         # arriving home: every ride node at a stop near the origin, in every layer, + the walk
         rows, cols, wts = [], [], []
         for layer in range(1, g.layers + 1):
@@ -443,7 +480,7 @@ class TransitRouter:
             rows.append(g.ride(layer, evs[k])), cols.append(sink + op[rep]), wts.append(ow[rep] + layer * _EPS)
         mat = _with_rows(g.matrix, np.concatenate(rows), np.concatenate(cols), np.concatenate(wts))
         rev = mat.T.tocsr()
-        d_, e_, w_ = _departures(g, _walk_pairs(dests, self.feed, s), self._window_s(s.back))
+        d_, e_, w_ = _departures(g, _walk_pairs(dests, self.feed, s, self.walk_graph), self._window_s(s.back))
         entry = g.ride(1, ev.nxt[e_])
         out = np.full((len(origins), len(dests)), np.inf)
         for a in range(0, len(origins), chunk):

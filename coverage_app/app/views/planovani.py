@@ -51,6 +51,7 @@ from coverage_app.codelists import CAPACITY_UNITS, FORMS, TARGET_GROUPS, WORKING
 from coverage_app.i18n import plural
 from coverage_app.maps.interactive import (
     INDICATORS,
+    TRANSIT_INDICATORS,
     kind_colours,
     planner_base_map,
     planner_layers,
@@ -112,7 +113,8 @@ available = [k for k in kinds_for(baseline.services, wg or None) if k in baselin
 kinds = sb.multiselect(ctx.t("app.pl.kinds"), available, default=available, format_func=kind_name,
                        placeholder=ctx.t("app.pl.pick_kinds"),
                        key=f"pl_kinds_{spec}_{wg}_{tg}_{form}")
-indicator = sb.selectbox(ctx.t("app.pl.indicator"), list(INDICATORS), format_func=lambda i: ctx.t(f"map.ind.{i}"),
+shown_indicators = [i for i in INDICATORS if baseline.transit is not None or i not in TRANSIT_INDICATORS]
+indicator = sb.selectbox(ctx.t("app.pl.indicator"), shown_indicators, format_func=lambda i: ctx.t(f"map.ind.{i}"),
                          key="pl_indicator")
 map_kind = None
 if indicator != "gaps" and kinds:
@@ -225,6 +227,16 @@ with left:
         st.caption(ctx.t("app.pl.point_set", lat=f"{p['lat']:.5f}", lon=f"{p['lng']:.5f}",
                          obec=names.get(p["obec"], p["obec"])))
 
+def _without_car() -> pd.DataFrame | None:
+    """Obce × chosen kinds reached by car but not by public transport, for display ("bez auta")."""
+    if shown.transit is None:
+        return None
+    nc = shown.without_car(lang)
+    nc = nc[nc["service_kind"].isin(kinds)] if len(nc) else nc
+    nc = nc.assign(target_population=nc["target_population"].astype(float).round(0).astype(int))
+    return frame(nc[["municipality_name", "kind_name", "target_population", "reason"]], lang)
+
+
 def _gaps() -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame | None]:
     """The gaps of the chosen kinds; for display the summary, the gap table and remote services."""
     gaps = shown.gaps
@@ -264,6 +276,13 @@ with right:
     if avail_table is not None:
         with st.expander(ctx.t("app.pl.remote")):
             st.dataframe(avail_table, hide_index=True)
+    no_car = memo(f"nocar|{shown_key}|{kinds_key}|{lang}", _without_car)
+    if no_car is not None:
+        st.markdown(f"**{ctx.t('app.pl.without_car', n=len(no_car))}**")
+        st.caption(ctx.t("app.pl.without_car_note"))
+        if len(no_car):
+            st.dataframe(no_car, height=260, hide_index=True, key="pl_without_car",
+                         column_config={no_car.columns[-1]: st.column_config.TextColumn(width="large")})
 lap("gap_table")
 
 # --- obec detail ------------------------------------------------------------------------------
@@ -299,7 +318,8 @@ def _obec_tables() -> tuple[pd.DataFrame | None, pd.DataFrame, pd.DataFrame | No
                                  "in_service_area", "capacity", "phone"]], lang)
     cov = shown.coverage
     cov = cov[(cov["municipality_code"] == kod) & cov["service_kind"].isin(kinds)]
-    times = frame(cov[["kind_name", "travel_time_min", "reachable", "field_covered", "e2sfca_per_1000", "gap"]],
+    pt = ["pt_time_min", "pt_back_min", "pt_transfers"] if shown.transit is not None else []
+    times = frame(cov[["kind_name", "travel_time_min", *pt, "reachable", "field_covered", "e2sfca_per_1000", "gap"]],
                   lang)
     og = gaps[gaps["municipality_code"] == kod] if len(gaps) else gaps
     return services, times, (frame(og[["kind_name", "reason"]], lang) if len(og) else None)

@@ -34,6 +34,9 @@ register({
     "map.ind.e2sfca_per_1000": {"cs": "dostupná kapacita na 1000 (E2SFCA)", "en": "accessible capacity per 1000 (E2SFCA)"},
     "map.ind.field_capacity_per_1000": {"cs": "kapacita terénních služeb na 1000", "en": "field capacity per 1000"},
     "map.ind.target_population": {"cs": "cílová populace (osob)", "en": "target population (people)"},
+    "map.ind.pt_time_min": {"cs": "bez auta: veřejnou dopravou tam (min)", "en": "without a car: public transport there (min)"},
+    "map.ind.car_only": {"cs": "bez auta: dosažitelné jen autem", "en": "without a car: reached by car only"},
+    "map.cls.no_bus": {"cs": "veřejnou dopravou nedostupné", "en": "not reachable by public transport"},
     "map.cls.yes": {"cs": "ano", "en": "yes"},
     "map.cls.no": {"cs": "ne", "en": "no"},
     "map.cls.no_data": {"cs": "bez údaje", "en": "no data"},
@@ -123,7 +126,9 @@ _YES_NO = ("#56B4E9", "#D55E00")
 
 #: Indicators the planner map can show (keys of :func:`indicator_values`).
 INDICATORS: tuple[str, ...] = ("gaps", "travel_time_min", "reachable", "field_covered", "e2sfca_per_1000",
-                               "field_capacity_per_1000", "target_population")
+                               "field_capacity_per_1000", "target_population", "pt_time_min", "car_only")
+#: Indicators that need a public-transport timetable.
+TRANSIT_INDICATORS: tuple[str, ...] = ("pt_time_min", "car_only")
 
 #: OpenStreetMap's standard tiles (used only when online and asked for) with the required attribution.
 OSM_TILES: dict[str, str] = {

@@ -54,7 +54,8 @@ def service_reach(analysis: Analysis) -> pd.DataFrame:
     code_arr = np.asarray(codes, dtype=object)
     pos = {c: i for i, c in enumerate(codes)}
     n = len(codes)
-    cols = ["service_id", "form", "kod_obce", "travel_time_min", "distance_km", "in_service_area", "site_name", "address"]
+    cols = ["service_id", "form", "kod_obce", "travel_time_min", "distance_km", "in_service_area", "site_name", "address",
+            "pt_time_min", "pt_transfers"]
     sv = analysis.services.services.set_index("service_id")
     all_sites = analysis.services.sites
     secret_ids = set(all_sites.loc[all_sites["secret_address"].astype(bool), "service_id"])
@@ -95,6 +96,7 @@ def service_reach(analysis: Analysis) -> pd.DataFrame:
             b = best[oi, gi]
             site_ids = sites["site_id"].to_numpy()[b]
             timed = travel[gi] & np.isfinite(mins[oi, gi])
+            pt_min, pt_tr = _pt_to(analysis, oi, site_cols[b], g_form[gi] == "amb")
             frames.append(pd.DataFrame({
                 "service_id": g_sid[gi], "form": g_form[gi], "kod_obce": code_arr[oi],
                 "travel_time_min": np.where(timed, np.round(mins[oi, gi], 1), np.nan),
@@ -102,6 +104,7 @@ def service_reach(analysis: Analysis) -> pd.DataFrame:
                 "in_service_area": in_area[oi, gi],
                 "site_name": sites["site_name"].to_numpy()[b],
                 "address": addr.reindex(site_ids).fillna("").astype(str).to_numpy(),
+                "pt_time_min": pt_min, "pt_transfers": pt_tr,
             }))
     # field services without any located public site still serve their declared area
     placed = set(zip(sites["service_id"], sites["form"])) if len(sites) else set()
@@ -115,10 +118,25 @@ def service_reach(analysis: Analysis) -> pd.DataFrame:
         if area:
             frames.append(pd.DataFrame({"service_id": sid, "form": "ter", "kod_obce": area, "travel_time_min": np.nan,
                                         "distance_km": np.nan, "in_service_area": True, "site_name": "",
-                                        "address": ""}))
+                                        "address": "", "pt_time_min": np.nan, "pt_transfers": np.nan}))
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     return pd.concat(frames, ignore_index=True)[cols]
+
+
+def _pt_to(analysis: Analysis, obec_rows: np.ndarray, site_cols: np.ndarray, day_visit: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Public-transport minutes (there, rounded to 0.1) and transfers from obce to site columns,
+    for day visits (form ``amb``) within the timetable's area only (NaN otherwise)."""
+    tm = analysis.transit
+    if tm is None or not len(obec_rows):
+        return np.full(len(obec_rows), np.nan), np.full(len(obec_rows), np.nan)
+    there = tm.there[obec_rows, site_cols]
+    ok = day_visit & np.isfinite(there)
+    if tm.covered is not None:
+        ok &= tm.covered[obec_rows]
+    return (np.where(ok, np.round(there, 1), np.nan),
+            np.where(ok, tm.transfers_there[obec_rows, site_cols], np.nan))
 
 
 def service_situations(services: Services) -> pd.Series:
@@ -182,8 +200,8 @@ class PublicListing:
 
 
 _ENTRY_COLUMNS = ("service_id", "name", "provider", "kind", "kind_name", "situation", "forms", "comes_home",
-                  "travel_time_min", "distance_km", "site_name", "address", "addresses", "phone", "email", "web",
-                  "hours", "target_groups", "description", "obce", "fictional")
+                  "travel_time_min", "distance_km", "pt_time_min", "pt_transfers", "site_name", "address", "addresses",
+                  "phone", "email", "web", "hours", "target_groups", "description", "obce", "fictional")
 _SECRET_COLUMNS = ("service_id", "name", "provider", "kind", "kind_name", "situation", "phone", "email", "web",
                    "hours", "address", "target_groups", "description", "fictional")
 
@@ -275,6 +293,8 @@ def public_listing(analysis: Analysis, *, kod_obce: str | None = None, situation
             "comes_home": bool(home_of.get(sid, False)),
             "travel_time_min": float(near["travel_time_min"]) if near else np.nan,
             "distance_km": float(near["distance_km"]) if near else np.nan,
+            "pt_time_min": float(near["pt_time_min"]) if near else np.nan,
+            "pt_transfers": float(near["pt_transfers"]) if near else np.nan,
             "site_name": str(near["site_name"]) if near else "",
             "address": (str(near["address"]) if near else "") or (addresses[0] if addresses else ""),
             "addresses": addresses, "obce": served[sid],
@@ -425,6 +445,17 @@ def _minutes_text(entry: Mapping[str, object], mode: str, lang: str) -> str:
              km=_fmt(float(entry.get("distance_km") or 0.0), lang, 1))  # type: ignore[arg-type]
 
 
+def _bus_text(entry: Mapping[str, object], lang: str) -> str:
+    """``Autobusem asi 35 min (1 přestup)`` where the listing has a public-transport time."""
+    from coverage_app.transit.indicators import pt_text
+
+    minutes = entry.get("pt_time_min")
+    if minutes is None or not np.isfinite(float(minutes)):  # type: ignore[arg-type]
+        return ""
+    text = pt_text(float(minutes), float(entry.get("pt_transfers") or 0.0), lang)  # type: ignore[arg-type]
+    return text[:1].upper() + text[1:]
+
+
 def _contact_lines(entry: Mapping[str, object], lang: str) -> list[str]:
     out = []
     phone = str(entry.get("phone") or "")
@@ -463,6 +494,9 @@ def _entry_html(e: Mapping[str, object], listing_mode: str, lang: str, *, with_o
     travel = _minutes_text(e, listing_mode, lang)
     if travel:
         lines.append(f'<div class="cm-reach"><strong>{html.escape(travel)}</strong></div>')
+    bus = _bus_text(e, lang)
+    if bus:
+        lines.append(f'<div class="cm-reach"><strong>{html.escape(bus)}</strong></div>')
     addresses = [str(a) for a in (e.get("addresses") or [])] or ([str(e["address"])] if e.get("address") else [])  # type: ignore[union-attr]
     for a in addresses:
         lines.append(f'<div><span class="cm-k">{html.escape(t("pub.where", lang))}:</span> {html.escape(a)}</div>')

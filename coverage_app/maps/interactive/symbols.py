@@ -144,24 +144,26 @@ def classify(values: pd.Series, indicator: str, *, bands_min: Sequence[float] = 
              lang: str = "cs", title: str | None = None) -> Classes:
     """Sort obce into at most five colour classes (see module docstring for the colours).
 
-    * ``travel_time_min``: the travel-time bands (``bands_min``) plus "no site";
-    * ``reachable``/``field_covered``: yes / no;
+    * ``travel_time_min``/``pt_time_min``: the travel-time bands (``bands_min``) plus "no site"
+      (or "not by public transport");
+    * ``reachable``/``field_covered``/``car_only``: yes / no;
     * ``gaps``: 0, 1, 2, 3, 4 and more;
     * the others: 0, then quartiles of the positive values.
     """
     title = title or t(f"map.ind.{indicator}", lang)
     idx = values.index
-    if indicator == "travel_time_min":
+    if indicator in ("travel_time_min", "pt_time_min"):
         bands = [float(b) for b in bands_min]
         labels = [t("map.cls.upto", lang, b=_fmt(bands[0], lang))]
         labels += [t("map.cls.band", lang, a=_fmt(a, lang), b=_fmt(b, lang)) for a, b in zip(bands, bands[1:])]
-        labels += [t("map.cls.over", lang, a=_fmt(bands[-1], lang)), t("map.cls.no_site", lang)]
+        labels += [t("map.cls.over", lang, a=_fmt(bands[-1], lang)),
+                   t("map.cls.no_bus" if indicator == "pt_time_min" else "map.cls.no_site", lang)]
         v = values.astype(float).to_numpy()
         cls = np.searchsorted(np.asarray(bands), v, side="left")
         cls = np.where(np.isfinite(v), cls, len(bands) + 1)
         colours = _spread(len(labels))
         return Classes(title, tuple(labels), colours, pd.Series(cls, index=idx))
-    if indicator in ("reachable", "field_covered"):
+    if indicator in ("reachable", "field_covered", "car_only"):
         v = values
         cls = np.where(v.isna(), -1, np.where(v.fillna(False).astype(bool), 0, 1))
         return Classes(title, (t("map.cls.yes", lang), t("map.cls.no", lang)), _YES_NO, pd.Series(cls, index=idx),
