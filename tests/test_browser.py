@@ -433,3 +433,36 @@ def test_exported_page_survives_hostile_names_and_links(desktop, artifacts, tmp_
     page.wait_for_timeout(500)
     assert dialogs == []
     shoot(page, artifacts / "public_export_hostile.png")
+
+
+def test_bus_times_on_the_public_page_and_the_without_car_layer(server, desktop, phone, artifacts):
+    """The demo's fictional bus timetable: bus times beside car times for Nesvačilka (desktop and
+    phone), and the planner's "without a car" map indicator with its list."""
+    for ctx, name in ((desktop, "desktop"), (phone, "phone")):
+        page = ctx.page
+        page.goto(f"{server}/kde-najdu-pomoc")
+        page.get_by_role("heading", name="Kde najdu pomoc?").wait_for()
+        choose(page, "Moje obec", "Nesvačilka")
+        page.get_by_text(re.compile(r"Pro obec Nesvačilka jsme našli")).wait_for()
+        day_centre = page.locator("li.cm-item").filter(has_text="Denní stacionář Slunce (fiktivní)").first
+        day_centre.wait_for()
+        text = day_centre.inner_text()
+        assert "Dojezd autem asi" in text
+        assert re.search(r"Autobusem \d+ min \((přímo|\d+ přestup\w*)\)", text), text
+        settle(page)
+        day_centre.scroll_into_view_if_needed()
+        shoot(page, artifacts / f"public_bus_nesvacilka_{name}.png")
+
+    page = desktop.page
+    login(page, server)
+    choose(page, "Ukazatel na mapě", "dosažitelné jen autem")
+    choose(page, "Druh pro ukazatel", "sociálně terapeutické dílny")
+    frame = map_frame(page)
+    frame.locator(".cm-legend").filter(has_text="jen autem").wait_for()
+    legend = frame.locator(".cm-legend").inner_text()
+    assert "sociálně terapeutické dílny" in legend
+    heading = page.get_by_text(re.compile(r"Bez auta – dosažitelné jen autem \(\d+\)"))
+    heading.wait_for()
+    assert int(re.search(r"\((\d+)\)", heading.inner_text()).group(1)) > 0
+    settle(page, 2000)
+    shoot(page, artifacts / "planner_without_car_desktop.png", full=True)

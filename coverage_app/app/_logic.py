@@ -188,8 +188,14 @@ class AppData:
 
     @property
     def source_text(self) -> str:
-        """Where the services come from (for map attributions and footers)."""
-        return ", ".join(self.services.source_files) or self.label
+        """Where the services come from (for map attributions and footers), with the credit of
+        OpenStreetMap roads (ODbL) and of the timetable's operators when they are loaded."""
+        parts = [", ".join(self.services.source_files) or self.label]
+        if self.meta.get("roads_attribution"):
+            parts.append(t("app.credit.roads", "cs", credit=self.meta["roads_attribution"]))
+        if self.timetable is not None and self.timetable.agencies:
+            parts.append(t("app.credit.timetable", "cs", agencies=", ".join(self.timetable.agencies)))
+        return " · ".join(parts)
 
 
 def _hash_files(paths: Iterable[Path]) -> str:

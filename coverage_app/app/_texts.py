@@ -139,6 +139,8 @@ register({
     "app.orp.open_button": {"cs": "Zobrazit ORP", "en": "Show the ORP"},
     "app.orp.download": {"cs": "Přehled ORP (CSV)", "en": "ORP overview (CSV)"},
     "app.pl.remote": {"cs": "Služby na dálku a celostátní", "en": "Remote and national services"},
+    "app.credit.roads": {"cs": "silnice {credit}", "en": "roads {credit}"},
+    "app.credit.timetable": {"cs": "jízdní řád: {agencies}", "en": "timetable: {agencies}"},
     "app.pl.without_car": {"cs": "Bez auta – dosažitelné jen autem ({n})", "en": "Without a car – by car only ({n})"},
     "app.pl.without_car_note": {
         "cs": "Obce, odkud je služba autem v limitu, ale veřejnou dopravou ne tam i zpět (ráno tam, odpoledne zpět "

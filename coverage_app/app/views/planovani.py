@@ -234,7 +234,7 @@ def _without_car() -> pd.DataFrame | None:
     nc = shown.without_car(lang)
     nc = nc[nc["service_kind"].isin(kinds)] if len(nc) else nc
     nc = nc.assign(target_population=nc["target_population"].astype(float).round(0).astype(int))
-    return frame(nc[["municipality_name", "kind_name", "target_population", "reason"]], lang)
+    return frame(nc[["municipality_name", "kind_name", "reason", "target_population"]], lang)
 
 
 def _gaps() -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame | None]:
@@ -282,7 +282,7 @@ with right:
         st.caption(ctx.t("app.pl.without_car_note"))
         if len(no_car):
             st.dataframe(no_car, height=260, hide_index=True, key="pl_without_car",
-                         column_config={no_car.columns[-1]: st.column_config.TextColumn(width="large")})
+                         column_config={no_car.columns[2]: st.column_config.TextColumn(width="large")})
 lap("gap_table")
 
 # --- obec detail ------------------------------------------------------------------------------

@@ -166,7 +166,8 @@ def classify(values: pd.Series, indicator: str, *, bands_min: Sequence[float] = 
     if indicator in ("reachable", "field_covered", "car_only"):
         v = values
         cls = np.where(v.isna(), -1, np.where(v.fillna(False).astype(bool), 0, 1))
-        return Classes(title, (t("map.cls.yes", lang), t("map.cls.no", lang)), _YES_NO, pd.Series(cls, index=idx),
+        colours = _YES_NO[::-1] if indicator == "car_only" else _YES_NO  # "by car only: yes" is the bad case
+        return Classes(title, (t("map.cls.yes", lang), t("map.cls.no", lang)), colours, pd.Series(cls, index=idx),
                        t("map.cls.no_data", lang))
     v = values.astype(float)
     if indicator == "gaps":
