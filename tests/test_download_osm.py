@@ -281,3 +281,13 @@ def test_cli_download_passes_the_gtfs_feed_to_import(site, tmp_path: Path, capsy
     feed = proj.transit_feed()
     assert feed is not None and feed.n_stops == 4 and proj.meta["pt_feed"] == "gtfs.zip"
     assert proj.meta["pt_valid_to"] == "2026-12-31"
+    assert "OpenStreetMap" in proj.meta["roads_attribution"] and "ODbL" in proj.meta["roads_attribution"]
+    # the analysis uses both: travel along the downloaded roads, and the timetable's journeys
+    out = tmp_path / "vysledky"
+    code = _run("analyze", "--project", str(project), "--district", "ORP:1376", "--out", str(out))
+    assert code == 0, capsys.readouterr().err
+    import pandas as pd
+
+    cov = pd.read_csv(out / "coverage.csv")
+    assert set(cov["method"]) == {"road"}
+    assert (out / "bez_auta.csv").exists() and "pt_time_min" in cov.columns

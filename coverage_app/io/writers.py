@@ -288,7 +288,8 @@ def write_analysis(analysis, out_dir: str | Path, *, lang: str = "cs",
     ``coverage_by_form.csv``, ``capacity.csv``, ``availability.csv`` (national and remote kinds),
     ``reach_bands.csv``, ``access.csv`` (the access rules used, with their sources),
     ``network_check.csv`` (road times of nearby obce against the straight-line estimate),
-    ``bez_auta.csv`` with a timetable (obce × kinds reached by car but not by public transport)
+    ``bez_auta.csv`` and ``bez_auta_souhrn.csv`` with a timetable (obce × kinds reached by car but
+    not by public transport, and per kind the people of the target group concerned)
     (UTF-8, machine-readable English headers, ``True``/``False``),
     ``coverage.gpkg`` (layers ``obce``, ``coverage``, ``gaps``, ``sites`` in EPSG:5514) and
     ``report.xlsx`` (Czech headers, one sheet per table, and a sheet about the analysis).
@@ -313,6 +314,9 @@ def write_analysis(analysis, out_dir: str | Path, *, lang: str = "cs",
                      "ratio"]),
     }
     if analysis.transit is not None:
+        from coverage_app.transit.indicators import without_car_summary
+
+        tables["bez_auta_souhrn.csv"] = without_car_summary(analysis)
         tables["bez_auta.csv"] = analysis.without_car(lang)
     if analysis.district.obce["kod_orp"].nunique() > 1:  # a kraj or several ORPs: side by side
         from coverage_app.kraj import orp_overview
@@ -434,7 +438,7 @@ def _write_xlsx(analysis, tables: dict[str, pd.DataFrame], path: Path, lang: str
     ]
     about = _about_rows(analysis, lang)
     if "bez_auta.csv" in tables:
-        sheets.insert(2, ("sheet.without_car", "bez_auta.csv"))
+        sheets[2:2] = [("sheet.without_car_summary", "bez_auta_souhrn.csv"), ("sheet.without_car", "bez_auta.csv")]
     extra: list[tuple[str, pd.DataFrame]] = []
     if "orp_overview.csv" in tables:
         sheets.insert(1, ("sheet.orp_overview", "orp_overview.csv"))

@@ -23,7 +23,7 @@ from coverage_app.i18n import fmt_num, plural, register, t
 if TYPE_CHECKING:
     from coverage_app.coverage import Analysis
 
-__all__ = ["PT_COLUMNS", "WITHOUT_CAR_COLUMNS", "pt_text", "transit_about", "transit_columns", "without_car"]
+__all__ = ["PT_COLUMNS", "WITHOUT_CAR_COLUMNS", "WITHOUT_CAR_SUMMARY_COLUMNS", "without_car_summary", "pt_text", "transit_about", "transit_columns", "without_car"]
 
 register({
     "pt.there": {"cs": "autobusem {minutes} min", "en": "by bus {minutes} min"},
@@ -41,6 +41,10 @@ register({
     "col.pt_reachable": {"cs": "dosažitelné bez auta", "en": "reachable without a car"},
     "col.car_only": {"cs": "jen autem", "en": "by car only"},
     "sheet.without_car": {"cs": "Bez auta", "en": "Without a car"},
+    "sheet.without_car_summary": {"cs": "Bez auta – souhrn", "en": "Without a car – summary"},
+    "col.n_obce_car_only": {"cs": "obcí jen autem", "en": "obce by car only"},
+    "col.car_only_population": {"cs": "cílová populace jen autem", "en": "target population by car only"},
+    "col.car_only_share": {"cs": "podíl jen autem (%)", "en": "share by car only (%)"},
     "about.transit": {"cs": "Veřejná doprava", "en": "Public transport"},
     "about.transit_text": {
         "cs": "jízdní řád {feed} ({agencies}), den {day}, odjezd z domova {depart}, návrat {back}; chůze k zastávce "
@@ -126,6 +130,38 @@ def pt_text(minutes: float, transfers: float, lang: str = "cs", back: float | No
         else:
             text += ", " + t("pt.back", lang, minutes=fmt_num(max(1.0, round(float(back))), lang, 0))
     return text
+
+
+#: Columns of :func:`without_car_summary`.
+WITHOUT_CAR_SUMMARY_COLUMNS: tuple[str, ...] = (
+    "service_kind", "kind_name", "access_level", "limit_min", "target_band", "n_obce_car_only",
+    "car_only_population", "target_population", "car_only_share",
+)
+
+
+def without_car_summary(analysis: "Analysis") -> pd.DataFrame:
+    """Per kind with bus times: the obce and the people of the target group who reach the kind
+    within its limit only by car, and their share of the target group (%), largest first."""
+    rows = []
+    for kind, res in analysis.results.items():
+        cov = res.coverage
+        if analysis.transit is None or cov.empty or not cov["pt_time_min"].notna().any():
+            continue
+        pop = cov["target_population"].astype(float)
+        car_only = cov["car_only"].astype(bool) & (pop > 0)
+        total = float(pop.sum())
+        rows.append({
+            "service_kind": kind, "kind_name": cov["kind_name"].iloc[0], "access_level": cov["access_level"].iloc[0],
+            "limit_min": cov["limit_min"].iloc[0], "target_band": cov["target_band"].iloc[0],
+            "n_obce_car_only": int(car_only.sum()), "car_only_population": round(float(pop[car_only].sum()), 1),
+            "target_population": round(total, 1),
+            "car_only_share": round(100.0 * float(pop[car_only].sum()) / total, 1) if total > 0 else np.nan,
+        })
+    if not rows:
+        return pd.DataFrame(columns=list(WITHOUT_CAR_SUMMARY_COLUMNS))
+    out = pd.DataFrame(rows).sort_values(["car_only_population", "kind_name"], ascending=[False, True],
+                                         kind="mergesort")
+    return out[list(WITHOUT_CAR_SUMMARY_COLUMNS)].reset_index(drop=True)
 
 
 def transit_about(analysis: "Analysis", lang: str = "cs") -> str:

@@ -227,14 +227,21 @@ with left:
         st.caption(ctx.t("app.pl.point_set", lat=f"{p['lat']:.5f}", lon=f"{p['lng']:.5f}",
                          obec=names.get(p["obec"], p["obec"])))
 
-def _without_car() -> pd.DataFrame | None:
-    """Obce × chosen kinds reached by car but not by public transport, for display ("bez auta")."""
+def _without_car() -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Per chosen kind the people reached by car only, and the obce × kinds concerned, for display
+    ("bez auta")."""
     if shown.transit is None:
         return None
+    from coverage_app.transit.indicators import without_car_summary
+
+    summ = without_car_summary(shown)
+    summ = summ[summ["service_kind"].isin(kinds) & (summ["n_obce_car_only"] > 0)]
+    summ = summ.assign(car_only_population=summ["car_only_population"].round(0).astype(int))
     nc = shown.without_car(lang)
     nc = nc[nc["service_kind"].isin(kinds)] if len(nc) else nc
     nc = nc.assign(target_population=nc["target_population"].astype(float).round(0).astype(int))
-    return frame(nc[["municipality_name", "kind_name", "reason", "target_population"]], lang)
+    return (frame(summ[["kind_name", "n_obce_car_only", "car_only_population", "car_only_share"]], lang),
+            frame(nc[["municipality_name", "kind_name", "reason", "target_population"]], lang))
 
 
 def _gaps() -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame | None]:
@@ -276,10 +283,13 @@ with right:
     if avail_table is not None:
         with st.expander(ctx.t("app.pl.remote")):
             st.dataframe(avail_table, hide_index=True)
-    no_car = memo(f"nocar|{shown_key}|{kinds_key}|{lang}", _without_car)
-    if no_car is not None:
+    without = memo(f"nocar|{shown_key}|{kinds_key}|{lang}", _without_car)
+    if without is not None:
+        no_car_summary, no_car = without
         st.markdown(f"**{ctx.t('app.pl.without_car', n=len(no_car))}**")
         st.caption(ctx.t("app.pl.without_car_note"))
+        if len(no_car_summary):
+            st.dataframe(no_car_summary, hide_index=True, key="pl_without_car_summary")
         if len(no_car):
             st.dataframe(no_car, height=260, hide_index=True, key="pl_without_car",
                          column_config={no_car.columns[2]: st.column_config.TextColumn(width="large")})
