@@ -403,7 +403,13 @@ def test_planner_kraj_view_map_of_the_orps(server, desktop, artifacts):
     settle(page, 1500)
     shoot(page, artifacts / "planner_kraj_view.png")
     page.get_by_role("button", name="Zobrazit ORP").click()
-    page.get_by_text(re.compile(r"Mezery v pokrytí: \d+")).wait_for()
+    gaps = page.get_by_text(re.compile(r"Mezery v pokrytí: \d+"))
+    gaps.first.wait_for()
+    for _ in range(60):  # while the page reruns, the kraj's stale heading may still be there
+        if gaps.count() == 1:
+            break
+        page.wait_for_timeout(500)
+    assert gaps.count() == 1
     settle(page)
     assert page.get_by_text("Přehled ORP (2) vedle sebe").count() == 0
 
