@@ -369,6 +369,6 @@ def test_cli_exports_the_public_map(tmp_path):
                                       ("www.obec.cz", "https://www.obec.cz"), ("javascript:alert(1)", ""),
                                       ("data:text/html,x", ""), ('https://a" onmouseover="x', "")])
 def test_only_web_addresses_are_linked_in_the_list(web, href):
-    from coverage_app.maps.interactive.public import safe_url
+    from coverage_app.maps.interactive.public_list import safe_url
 
     assert safe_url(web) == href

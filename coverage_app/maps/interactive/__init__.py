@@ -81,15 +81,15 @@ from coverage_app.maps.interactive.planner import (  # noqa: F401
 )
 from coverage_app.maps.interactive.public import (  # noqa: F401
     PublicListing,
-    export_public_map,
     public_legend_html,
-    public_list_html,
     public_listing,
     public_map,
     public_sites,
     service_reach,
     service_situations,
 )
+from coverage_app.maps.interactive.public_export import export_public_map  # noqa: F401
+from coverage_app.maps.interactive.public_list import public_list_html  # noqa: F401
 
 __all__ = [
     "ASSETS_DIR",
