@@ -585,12 +585,18 @@ def _transit(k: _Kind, near: _Nearest) -> dict[str, np.ndarray]:
     sites = near.counting[near.counting["form"] == "amb"] if "travel" in k.rule.modes else near.counting.iloc[:0]
     names = sites["site_name"].astype(str).to_numpy(dtype=object) if len(sites) else np.array([], dtype=object)
     car = np.zeros(k.n, dtype=bool)
-    if len(sites) and k.analysis.transit is not None:
+    unknown = np.zeros(k.n, dtype=bool)
+    tm = k.analysis.transit
+    if len(sites) and tm is not None:
         service_names = sites["service_id"].map(k.sv["service_name"]).fillna("").astype(str).to_numpy(dtype=object)
         names = np.where(names == "", service_names, names)
-        best, _, _ = k.analysis.travel.nearest(sites["col"].to_numpy(), k.horizon)
+        cols = sites["col"].to_numpy(dtype=int)
+        best, _, _ = k.analysis.travel.nearest(cols, k.horizon)
         car = best <= k.travel_limit
-    return transit_columns(k.analysis, sites, names, k.travel_limit, car)
+        outside = cols[~tm.dest_covered[cols]] if tm.dest_covered is not None else cols[:0]
+        for c in np.unique(outside):  # sites beyond the timetable's area: by bus unknown
+            unknown |= k.analysis.travel.nearest(np.array([c]), k.horizon)[0] <= k.travel_limit
+    return transit_columns(k.analysis, sites, names, k.travel_limit, car, unknown)
 
 
 def compute_kind(analysis: "Analysis", kind: str) -> KindResult:

@@ -81,12 +81,13 @@ def test_feed_dates_and_default_day(hand) -> None:
     assert hand.agencies == ("Fiktivní dopravce (testovací data)",)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6, 7, 8, 9])
 def test_random_feeds_agree_with_brute_force(tmp_path: Path, seed: int) -> None:
     rng = np.random.default_rng(seed)
-    tables, stops = random_feed(rng)
+    tables, stops = random_feed(rng, flags=seed % 2 == 0)
     feed = read_gtfs(write_feed(tmp_path / f"r{seed}", tables))
-    settings = TransitSettings(day=dt.date(2026, 10, 6), depart=(300.0, 600.0), walk_kmh=4.0, walk_detour=1.3,
+    window = (300.0, 600.0) if seed % 3 else (420.0, 540.0)  # a narrow window cuts trips short
+    settings = TransitSettings(day=dt.date(2026, 10, 6), depart=window, walk_kmh=4.0, walk_detour=1.3,
                                max_walk_m=1200.0, max_transfers=int(rng.integers(0, 3)), transfer_min=2.0,
                                transfer_walk_m=float(rng.choice([0.0, 2500.0])), horizon_min=400.0)
     pts = np.array(list(stops.values())) + rng.uniform(-300, 300, size=(len(stops), 2))
@@ -240,3 +241,75 @@ def test_walks_follow_the_walk_network_when_roads_are_loaded(hand) -> None:
     far = TransitSettings(day=NORMAL_DAY, **dict(_EASY, max_walk_m=2000.0))
     along = TransitRouter(hand, far, walk_graph=graph).matrix(home, _xy("B"))
     assert along.there[0, 0] == pytest.approx((1800 + 20 * 60 + 60) / 60.0, abs=0.1)
+
+
+def test_feed_edge_cases_from_a_review(tmp_path: Path) -> None:
+    # an untimed stop after a long dwell: between 7:15 (departure) and 7:20, not before 7:15
+    tables = hand_feed()
+    st = tables["stop_times.txt"]
+    st[1] = ["T1a", "07:00:00", "07:15:00", "A", "1"]
+    st.insert(2, ["T1a", "", "", "D", "2"])
+    st[3][4] = "3"
+    feed = read_gtfs(write_feed(tmp_path / "dwell", tables))
+    d = int(np.flatnonzero(feed.stop_ids == "D")[0])
+    row = np.flatnonzero((feed.st_stop == d) & (feed.trip_ids[feed.st_trip] == "T1a"))[0]
+    assert 7 * 3600 + 15 * 60 < feed.st_arr[row] < 7 * 3600 + 20 * 60
+    # trailing commas on data rows do not shift the columns
+    tables = hand_feed()
+    tables["agency.txt"][1] = tables["agency.txt"][1] + [""]
+    assert read_gtfs(write_feed(tmp_path / "commas", tables)).agencies == ("Fiktivní dopravce (testovací data)",)
+    # a header without stop times, a file not in UTF-8, a pickup_type that is no code
+    tables = hand_feed()
+    tables["stop_times.txt"] = tables["stop_times.txt"][:1]
+    with pytest.raises(DataError, match="žádné časy zastavení"):
+        read_gtfs(write_feed(tmp_path / "empty", tables))
+    folder = write_feed(tmp_path / "cp1250", hand_feed())
+    (folder / "stops.txt").write_bytes((folder / "stops.txt").read_text(encoding="utf-8").encode("cp1250"))
+    with pytest.raises(DataError) as exc:
+        read_gtfs(folder)
+    assert exc.value.problems[0].file == "cp1250/stops.txt" and "UTF-8" in exc.value.format()
+    tables = hand_feed()
+    tables["stop_times.txt"] = [r + (["pickup_type"] if i == 0 else ["x" if i == 2 else "0"])
+                                for i, r in enumerate(tables["stop_times.txt"])]
+    with pytest.raises(DataError) as exc:
+        read_gtfs(write_feed(tmp_path / "pick", tables))
+    assert (exc.value.problems[0].row, exc.value.problems[0].column) == (3, "pickup_type")
+
+
+def test_stops_at_one_place_are_linked_even_without_transfer_walks(tmp_path: Path) -> None:
+    """Two platforms at the same point: the change works although transfer_walk_m is 0."""
+    tables = hand_feed()
+    tables["stops.txt"].append(["B2"] + tables["stops.txt"][2][1:])  # B's twin
+    for r in tables["stop_times.txt"][1:]:
+        if r[0] in ("T2a", "T2b") and r[3] == "B":
+            r[3] = "B2"
+    feed = read_gtfs(write_feed(tmp_path / "twin", tables))
+    _FEED["hand"] = feed
+    m = TransitRouter(feed, TransitSettings(day=NORMAL_DAY, **_EASY)).matrix(_xy("A"), _xy("C"))
+    assert m.there[0, 0] == pytest.approx(52.0) and m.transfers_there[0, 0] == 1
+
+
+def test_without_car_is_unknown_on_a_day_without_trips_and_any_site_within_limit_counts(hand) -> None:
+    import pandas as pd
+
+    from coverage_app.transit.indicators import transit_columns
+
+    class _A:  # the parts of an analysis transit_columns reads
+        def __init__(self, tm):
+            self.transit = tm
+            self.district = type("D", (), {"codes": ["1"]})()
+
+    # a Sunday in the feed: no trip runs, so nothing is "by car only"
+    sunday = TransitRouter(hand, TransitSettings(day=dt.date(2026, 9, 13), **_EASY)).matrix(_xy("A"), _xy("B"))
+    assert not sunday.covered.any()
+    cols = transit_columns(_A(sunday), pd.DataFrame({"col": [0]}), np.array(["B"], dtype=object), 45.0,
+                           np.array([True]))
+    assert not cols["car_only"][0] and np.isnan(cols["pt_time_min"][0])
+    # site 0: 10 min there, 50 back; site 1: 40 and 40; limit 45 → reachable by site 1
+    tm = TransitRouter(hand, TransitSettings(day=NORMAL_DAY, **_EASY)).matrix(_xy("A"), _xy("B"))
+    tm.there, tm.back = np.array([[10.0, 40.0]]), np.array([[50.0, 40.0]])
+    tm.transfers_there, tm.transfers_back = np.zeros((1, 2), int), np.zeros((1, 2), int)
+    tm.dest_covered = np.array([True, True])
+    cols = transit_columns(_A(tm), pd.DataFrame({"col": [0, 1]}), np.array(["A", "B"], dtype=object), 45.0,
+                           np.array([True]))
+    assert cols["pt_reachable"][0] and not cols["car_only"][0] and cols["pt_site_name"][0] == "B"

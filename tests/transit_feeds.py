@@ -75,12 +75,14 @@ def hand_feed() -> dict[str, list[list[str]]]:
     }
 
 
-def random_feed(rng: np.random.Generator, n_stops: int = 9, n_routes: int = 6, trips_per_route: int = 6
-                ) -> tuple[dict[str, list[list[str]]], dict[str, tuple[float, float]]]:
-    """A random feed of whole-minute times on one weekday service (stops 1.5–6 km apart)."""
+def random_feed(rng: np.random.Generator, n_stops: int = 9, n_routes: int = 6, trips_per_route: int = 6,
+                flags: bool = False) -> tuple[dict[str, list[list[str]]], dict[str, tuple[float, float]]]:
+    """A random feed of whole-minute times on one weekday service (stops 1.5–6 km apart); with
+    ``flags`` some stops allow no boarding or no alighting (``pickup_type``/``drop_off_type`` 1)."""
     stops = {f"S{i}": (-600000.0 + rng.uniform(0, 12000), -1180000.0 + rng.uniform(0, 12000)) for i in range(n_stops)}
     ids = list(stops)
-    st = [["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"]]
+    st = [["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"]
+          + (["pickup_type", "drop_off_type"] if flags else [])]
     trips = [["route_id", "service_id", "trip_id"]]
     routes = [["route_id", "route_short_name", "route_type"]]
     for r in range(n_routes):
@@ -95,7 +97,8 @@ def random_feed(rng: np.random.Generator, n_stops: int = 9, n_routes: int = 6, t
                     t += int(rng.integers(3, 15))
                 dwell = int(rng.integers(0, 2))
                 st.append([trip, f"{t // 60:02d}:{t % 60:02d}:00", f"{(t + dwell) // 60:02d}:{(t + dwell) % 60:02d}:00",
-                           sid, str(q + 1)])
+                           sid, str(q + 1)]
+                          + ([str(int(rng.random() < 0.2)), str(int(rng.random() < 0.2))] if flags else []))
                 t += dwell
     tables = {
         "stops.txt": stops_table(stops), "routes.txt": routes, "trips.txt": trips, "stop_times.txt": st,
@@ -111,9 +114,11 @@ def brute_force(feed, day: dt.date, origin: np.ndarray, dest: np.ndarray, settin
     by trying every moment of leaving home that catches a departure and scanning every trip round by round (plain Python).
 
     Rules: walk straight × detour at the walking speed up to ``max_walk_m`` to and from stops (or
-    all the way); board when at the stop by the departure; change at the same stop after
-    ``transfer_min`` or at another stop within ``transfer_walk_m`` after the walk; at most
-    ``max_transfers + 1`` vehicles.  Trips of the day before count with times − 24 h.
+    all the way); the first vehicle is one that leaving home just in time for falls in the window;
+    board when at the stop by the departure; change at the same stop after ``transfer_min`` or at
+    another stop within ``transfer_walk_m`` (stops at one place always) after the walk; at most
+    ``max_transfers + 1`` vehicles; of equally fast journeys the one with fewer vehicles.  Trips
+    of the day before count with times − 24 h.
     """
     s = settings
     speed = s.walk_kmh / 3.6
@@ -137,13 +142,15 @@ def brute_force(feed, day: dt.date, origin: np.ndarray, dest: np.ndarray, settin
     direct, direct_m = walk_s(origin, dest)
     best, best_tr = (direct, -1) if direct_m <= s.max_walk_m else (np.inf, -1)
     tr_s = round(s.transfer_min * 60)
-    taus = {int(window[0] * 60)}
-    for stops in trips.values():  # every moment of leaving home that catches some departure
+    start, end = window[0] * 60, window[1] * 60
+    taus = set()
+    for stops in trips.values():  # every moment of leaving home just in time for a first vehicle in the window
         for (stop, _arr, dep, _pick, _drop) in stops:
             w, m = access[stop]
-            if m <= s.max_walk_m and window[0] * 60 <= dep - w <= window[1] * 60:
+            if m <= s.max_walk_m and start <= dep - w <= end:
                 taus.add(dep - w)
     for tau in sorted(taus):
+        # the first vehicle: one caught leaving home at tau (without waiting is how tau was found)
         ready = {j: tau + w for j, (w, m) in access.items() if m <= s.max_walk_m}
         for vehicles in range(1, s.max_transfers + 2):
             arrived: dict[int, int] = {}
@@ -152,11 +159,12 @@ def brute_force(feed, day: dt.date, origin: np.ndarray, dest: np.ndarray, settin
                 for (stop, arr, dep, pick, drop) in stops:
                     if on and drop and arr < arrived.get(stop, np.inf):
                         arrived[stop] = arr
-                    if not on and pick and ready.get(stop, np.inf) <= dep:
+                    first_ok = vehicles > 1 or start <= dep - access[stop][0] <= end
+                    if not on and pick and first_ok and ready.get(stop, np.inf) <= dep:
                         on = True
             for stop, arr in arrived.items():
                 w, m = egress[stop]
-                if m <= s.max_walk_m and arr + w - tau < best:
+                if m <= s.max_walk_m and (arr + w - tau, vehicles - 1) < (best, best_tr if np.isfinite(best) else 99):
                     best, best_tr = arr + w - tau, vehicles - 1
             nxt: dict[int, int] = {}
             for stop, arr in arrived.items():
@@ -165,7 +173,7 @@ def brute_force(feed, day: dt.date, origin: np.ndarray, dest: np.ndarray, settin
                         t = arr + tr_s
                     else:
                         w, m = walk_s(xy[stop], xy[j])
-                        if np.hypot(*(xy[stop] - xy[j])) > s.transfer_walk_m:
+                        if np.hypot(*(xy[stop] - xy[j])) > max(s.transfer_walk_m, 1.0):
                             continue
                         t = arr + max(w, tr_s)
                     nxt[j] = min(nxt.get(j, np.inf), t)

@@ -18,9 +18,11 @@ a spreadsheet shows it (header = 1) and the column; all errors of the feed come 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import re
+import warnings
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -78,6 +80,13 @@ register({
     "err.gtfs_dates_order": {"cs": "konec platnosti {end} je před začátkem {start}",
                              "en": "the end date {end} is before the start date {start}"},
     "err.gtfs_more": {"cs": "a dalších {n} chyb stejného druhu", "en": "and {n} more errors of the same kind"},
+    "err.gtfs_pickup": {"cs": "„{value}“ není 0, 1, 2 ani 3", "en": '"{value}" is not 0, 1, 2 or 3'},
+    "err.gtfs_no_stop_times": {"cs": "jízdní řád nemá žádné časy zastavení (stop_times.txt je prázdný)",
+                               "en": "the feed has no stop times (stop_times.txt is empty)"},
+    "err.gtfs_encoding": {
+        "cs": "soubor není v kódování UTF-8, které GTFS předepisuje (chybný bajt na řádku {line}); uložte jej v UTF-8",
+        "en": "the file is not UTF-8, which GTFS requires (bad byte on line {line}); save it as UTF-8",
+    },
     "err.gtfs_too_big": {"cs": "jízdní řád je po rozbalení větší než {limit} MB",
                          "en": "the feed is larger than {limit} MB when unpacked"},
     "warn.gtfs_stops_outside": {
@@ -230,12 +239,30 @@ class _Source:
     def name(self, member: str) -> str:
         return f"{self.label}/{member}"
 
+    def _long_rows(self, member: str, text: str) -> None:
+        """Refuse the first row with more values than the header (empty extra cells are allowed)."""
+        reader = csv.reader(io.StringIO(text))
+        header = next(reader, [])
+        for rec in reader:
+            if len(rec) > len(header) and any(c.strip() for c in rec[len(header):]):
+                raise DataError.single(self.name(member), reader.line_num, None, "err.gtfs_row_width",
+                                       n=len(rec), width=len(header))
+
     def text(self, member: str) -> str:
         """A member's text (UTF-8, byte-order mark dropped)."""
         if self.texts is not None:
             return self.texts[member].lstrip("\ufeff")
-        raw = self.zip.read(self.members[member]) if self.zip else Path(self.members[member]).read_bytes()
-        return raw.decode("utf-8-sig", errors="replace")
+        try:
+            raw = self.zip.read(self.members[member]) if self.zip else Path(self.members[member]).read_bytes()
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise DataError.single(self.name(member), None, None, "err.unreadable", detail=str(exc)) from None
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise DataError.single(self.name(member), None, None, "err.encoding_utf16")
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise DataError.single(self.name(member), line, None, "err.gtfs_encoding", line=line) from None
 
     def read(self, member: str) -> pd.DataFrame | None:
         """A table as text cells (``""`` for empty), with ``_row`` = spreadsheet row; ``None`` when absent."""
@@ -245,14 +272,18 @@ class _Source:
         if not text.strip():
             return None
         try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False,
-                                skipinitialspace=True)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", pd.errors.ParserWarning)
+                frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False,
+                                    skipinitialspace=True, index_col=False)
         except pd.errors.ParserError as exc:
             m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
             if m:
                 raise DataError.single(self.name(member), int(m.group(2)), None, "err.gtfs_row_width",
                                        n=int(m.group(3)), width=int(m.group(1))) from None
             raise DataError.single(self.name(member), None, None, "err.gtfs_csv", detail=str(exc)) from None
+        if caught:  # rows longer than the header: trailing empty cells are fine, values are not
+            self._long_rows(member, text)
         frame.columns = [str(c).strip() for c in frame.columns]
         frame["_row"] = np.arange(len(frame)) + 2
         blank = (frame.drop(columns="_row") == "").all(axis=1)
@@ -380,23 +411,23 @@ def _check_trips(src: _Source, chk: _Checks, frames: dict[str, pd.DataFrame | No
     _refs(chk, file, trips, "service_id", services, "calendar.txt / calendar_dates.txt")
 
 
-def _interpolate(arr: np.ndarray, trip: np.ndarray) -> np.ndarray:
-    """Fill missing times linearly between the timed stops of the same trip (by position)."""
-    missing = np.isnan(arr)
+def _interpolate(arr: np.ndarray, dep: np.ndarray, trip: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Fill the times of untimed stops linearly by position, from the previous timed stop's
+    departure to the next timed stop's arrival within the same trip (arrival = departure there)."""
+    missing = np.isnan(arr) & np.isnan(dep)
     if not missing.any():
-        return arr
-    pos = np.arange(len(arr), dtype=float)
-    known = np.flatnonzero(~missing)
-    prev_i = np.maximum.accumulate(np.where(~missing, np.arange(len(arr)), -1))
-    next_i = np.where(~missing, np.arange(len(arr)), len(arr))
-    next_i = np.minimum.accumulate(next_i[::-1])[::-1]
-    ok = missing & (prev_i >= 0) & (next_i < len(arr))
-    ok &= (trip[np.clip(prev_i, 0, None)] == trip) & (trip[np.clip(next_i, None, len(arr) - 1)] == trip)
-    out = arr.copy()
+        return arr, dep
+    n_rows = len(arr)
+    pos = np.arange(n_rows, dtype=float)
+    prev_i = np.maximum.accumulate(np.where(~missing, np.arange(n_rows), -1))
+    next_i = np.minimum.accumulate(np.where(~missing, np.arange(n_rows), n_rows)[::-1])[::-1]
+    ok = missing & (prev_i >= 0) & (next_i < n_rows)
+    ok &= (trip[np.clip(prev_i, 0, None)] == trip) & (trip[np.clip(next_i, None, n_rows - 1)] == trip)
     p, n = prev_i[ok], next_i[ok]
-    out[ok] = arr[p] + (arr[n] - arr[p]) * (pos[ok] - p) / (n - p)
-    del known
-    return np.round(out)
+    value = np.round(dep[p] + (arr[n] - dep[p]) * (pos[ok] - p) / (n - p))
+    arr, dep = arr.copy(), dep.copy()
+    arr[ok] = dep[ok] = value
+    return arr, dep
 
 
 def _stop_time_arrays(src: _Source, chk: _Checks, st: pd.DataFrame, stop_pos: dict[str, int],
@@ -414,6 +445,9 @@ def _stop_time_arrays(src: _Source, chk: _Checks, st: pd.DataFrame, stop_pos: di
             "err.gtfs_number")
     _refs(chk, file, st, "trip_id", trip_pos, "trips.txt")
     _refs(chk, file, st, "stop_id", stop_pos, "stops.txt")
+    for c in ("pickup_type", "drop_off_type"):
+        if c in st.columns:
+            chk.bad(file, st, ~st[c].str.strip().isin(["", "0", "1", "2", "3"]).to_numpy(), c, "err.gtfs_pickup")
     chk.report.raise_if_errors()
     arr = np.where(np.isnan(arr), dep, arr)
     dep = np.where(np.isnan(dep), arr, dep)
@@ -427,7 +461,7 @@ def _stop_time_arrays(src: _Source, chk: _Checks, st: pd.DataFrame, stop_pos: di
     last = ~np.r_[same[1:], False]
     chk.bad(file, st, (first | last) & np.isnan(arr), arr_col, "err.gtfs_end_times", trip=st["trip_id"].to_numpy())
     chk.report.raise_if_errors()
-    arr, dep = _interpolate(arr, trip), _interpolate(dep, trip)
+    arr, dep = _interpolate(arr, dep, trip)
     chk.bad(file, st, dep < arr, dep_col, "err.gtfs_dep_before_arr", dep=st[dep_col].to_numpy(),
             arr=st[arr_col].to_numpy())
     back = same & (arr < np.r_[np.inf, dep[:-1]])
@@ -573,6 +607,8 @@ def read_gtfs(path: str | Path, *, district_bbox: tuple[float, float, float, flo
     _check_trips(src, chk, frames, services)
     chk.report.raise_if_errors()
     trips = frames["trips.txt"]
+    if not len(frames["stop_times.txt"]):
+        raise DataError.single(src.name("stop_times.txt"), None, None, "err.gtfs_no_stop_times")
     stop_pos = {sid: i for i, sid in enumerate(stops["stop_id"])}
     trip_pos = {tid: i for i, tid in enumerate(trips["trip_id"])}
     arrays = _stop_time_arrays(src, chk, frames["stop_times.txt"], stop_pos, trip_pos)

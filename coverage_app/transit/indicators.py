@@ -5,8 +5,10 @@ residential and field forms have none), the public-transport journey to the coun
 the shortest round trip: minutes there (leaving home in the departure window) and back
 (leaving the site in the return window), transfers, whether both legs fit the kind's limit, and
 whether the obec reaches the kind **only by car** (by car within the limit, by bus or train not).
-Obce outside the timetable's area (no stop within ``TransitSettings.area_m``) are unknown, never
-"only by car".
+Obce and sites outside the timetable's area (no stop within ``TransitSettings.area_m``), and
+every obec on a day when no trip runs, are unknown, never "only by car".  An obec reaches the kind
+by public transport when some site is within the limit both ways; the site shown is the one with
+the shortest round trip among those.
 :func:`without_car` lists those obce, the largest target group first — the planner's "bez auta"
 gap list.  Times are minutes.
 """
@@ -71,7 +73,7 @@ WITHOUT_CAR_COLUMNS: tuple[str, ...] = (
 
 
 def transit_columns(analysis: "Analysis", sites: pd.DataFrame, names: np.ndarray, limit: float,
-                    car_reachable: np.ndarray) -> dict[str, np.ndarray]:
+                    car_reachable: np.ndarray, unknown: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """The :data:`PT_COLUMNS` of one kind.
 
     Parameters
@@ -84,6 +86,9 @@ def transit_columns(analysis: "Analysis", sites: pd.DataFrame, names: np.ndarray
         The kind's travel limit, minutes.
     car_reachable : ndarray of bool
         Per obec, whether a site is within the limit by car.
+    unknown : ndarray of bool, optional
+        Per obec, whether a site within the limit by car lies outside the timetable's area (then
+        "by car only" cannot be told).
     """
     n = len(analysis.district.codes)
     tm = analysis.transit
@@ -95,8 +100,11 @@ def transit_columns(analysis: "Analysis", sites: pd.DataFrame, names: np.ndarray
         return out
     cols = sites["col"].to_numpy(dtype=int)
     there, back = tm.there[:, cols], tm.back[:, cols]
+    limit_ok = (there <= limit) & (back <= limit)
     round_trip = np.where(np.isfinite(back), there + back, np.inf)
-    best = np.argmin(np.where(np.isfinite(round_trip), round_trip, 1e9 + there), axis=1)
+    # the site shown: the shortest round trip among those within the limit both ways, else overall
+    rank = np.where(limit_ok, round_trip, 1e6 + np.where(np.isfinite(round_trip), round_trip, 1e6 + there))
+    best = np.argmin(rank, axis=1)
     rows = np.arange(n)
     b_there, b_back = there[rows, best], back[rows, best]
     inside = tm.covered if tm.covered is not None else np.ones(n, dtype=bool)
@@ -106,8 +114,10 @@ def transit_columns(analysis: "Analysis", sites: pd.DataFrame, names: np.ndarray
     out["pt_back_min"] = np.where(found & np.isfinite(b_back), np.round(b_back, 1), np.nan)
     out["pt_transfers"] = np.where(found, tm.transfers_there[:, cols][rows, best], np.nan)
     out["pt_transfers_back"] = np.where(found & np.isfinite(b_back), tm.transfers_back[:, cols][rows, best], np.nan)
-    out["pt_reachable"] = found & (b_there <= limit) & (b_back <= limit)
-    out["car_only"] = car_reachable & ~out["pt_reachable"] & inside  # outside the feed's area: unknown
+    out["pt_reachable"] = limit_ok.any(axis=1) & inside
+    # by car only: known only when the obec and every site reached by car lie in the feed's area
+    unknown = np.zeros(n, dtype=bool) if unknown is None else unknown
+    out["car_only"] = car_reachable & ~out["pt_reachable"] & inside & ~unknown
     return out
 
 

@@ -17,6 +17,9 @@ found in compiled code (:func:`scipy.sparse.csgraph.dijkstra`):
 Every edge weight is a time difference, so the length of a path from a departure is *arrival −
 departure*: the shortest path from an origin's source is the fastest door-to-door journey over
 all departures in the window ("the best trip in the window", initial waiting at home excluded).
+A trip counts when leaving home just in time for its first vehicle falls within the window: with
+a window ending at 7:58 and a stop 2 minutes' walk away, a bus at 8:00 counts (leave at 7:58),
+one at 8:01 does not.
 The return trip runs the same search on the reversed graph of the return window, from the
 origin's home.  Transfers are counted exactly: a path's last layer is its number of vehicles
 (a tie between two equally fast journeys goes to the one with fewer vehicles).
@@ -146,7 +149,9 @@ class TransitMatrix:
     ``there``/``back`` are minutes of the best trip leaving home in the departure window /
     leaving the destination in the return window (``inf`` when there is none);
     ``transfers_there``/``transfers_back`` count changes (``-1`` for a walk only or none);
-    ``covered`` marks the origins within the timetable's area (see ``TransitSettings.area_m``).
+    ``covered`` marks the origins within the timetable's area (see ``TransitSettings.area_m``)
+    on a day when its trips run, ``dest_covered`` the destinations within it: journeys of other
+    pairs are unknown, not missing.
     """
 
     there: np.ndarray
@@ -158,12 +163,13 @@ class TransitMatrix:
     feed_name: str = ""
     notes: list[str] = field(default_factory=list)
     covered: np.ndarray | None = None
+    dest_covered: np.ndarray | None = None
 
     def subset(self, cols: np.ndarray) -> "TransitMatrix":
         """The same journeys to some destinations only."""
         return TransitMatrix(self.there[:, cols], self.back[:, cols], self.transfers_there[:, cols],
                              self.transfers_back[:, cols], self.day, self.settings, self.feed_name, self.notes,
-                             self.covered)
+                             self.covered, None if self.dest_covered is None else self.dest_covered[cols])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -271,9 +277,10 @@ def _alight_edges(feed: TransitFeed, ev: _Events, s: TransitSettings, wait_key: 
     at stops within ``transfer_walk_m`` after the walk."""
     off = np.flatnonzero(ev.dropoff)
     src_ev, dst_stop, ready = [off], [ev.stop[off]], [ev.arr[off] + round(s.transfer_min * 60)]
-    if s.transfer_walk_m > 0 and feed.n_stops > 1:
+    if feed.n_stops > 1:
         tree = cKDTree(feed.stop_xy)
-        pairs = tree.query_pairs(s.transfer_walk_m, output_type="ndarray")
+        # stops at one place (platforms of one stop) are always linked, whatever transfer_walk_m
+        pairs = tree.query_pairs(max(s.transfer_walk_m, 1.0), output_type="ndarray")
         if len(pairs):
             pairs = np.vstack([pairs, pairs[:, ::-1]])
             walk = s.walk_seconds(np.hypot(*(feed.stop_xy[pairs[:, 0]] - feed.stop_xy[pairs[:, 1]]).T))
@@ -400,7 +407,7 @@ class TransitRouter:
         if self.day is None or not len(origins) or not len(dests):
             none = np.full(shape, -1)
             return TransitMatrix(inf, inf.copy(), none, none.copy(), self.day, self.settings, self.feed.name,
-                                 covered=self.covered(origins))
+                                 covered=self.covered(origins), dest_covered=self.covered(dests))
         there, vt = self._there(origins, dests, chunk)
         back, vb = self._back(origins, dests, chunk)
         walk = self._walk_only(origins, dests)
@@ -410,11 +417,13 @@ class TransitRouter:
         tb = np.where(walk <= back, -1, vb - 1)
         return TransitMatrix(there_s / 60.0, back_s / 60.0, np.where(np.isfinite(there_s), tt, -1),
                              np.where(np.isfinite(back_s), tb, -1), self.day, self.settings, self.feed.name,
-                             list(self.notes), self.covered(origins))
+                             list(self.notes), self.covered(origins), self.covered(dests))
 
     def covered(self, points: np.ndarray) -> np.ndarray:
-        """Which points lie within the timetable's area (a stop within ``area_m``)."""
-        if not self.feed.n_stops:
+        """Which points lie within the timetable's area (a stop within ``area_m``) on a day when
+        its trips run (on a day without any trip every journey is unknown)."""
+        points = np.asarray(points, dtype=float).reshape(-1, 2)
+        if not self.feed.n_stops or self.day is None or not self.feed.active_trips(self.day).any():
             return np.zeros(len(points), dtype=bool)
         d, _ = cKDTree(self.feed.stop_xy).query(np.asarray(points, dtype=float).reshape(-1, 2))
         return d <= self.settings.area_m
