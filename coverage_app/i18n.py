@@ -283,6 +283,7 @@ _PLURALS: dict[str, dict[str, tuple[str, ...]]] = {
     "gap": {"cs": ("mezera", "mezery", "mezer"), "en": ("gap", "gaps")},
     "row": {"cs": ("řádek", "řádky", "řádků"), "en": ("row", "rows")},
     "service": {"cs": ("služba", "služby", "služeb"), "en": ("service", "services")},
+    "service_acc": {"cs": ("službu", "služby", "služeb"), "en": ("service", "services")},
     "site": {"cs": ("místo", "místa", "míst"), "en": ("site", "sites")},
     "transfer": {"cs": ("přestup", "přestupy", "přestupů"), "en": ("transfer", "transfers")},
 }

@@ -72,8 +72,8 @@ def test_home_router_runs_the_landing_page():
 def test_public_page_lists_services_for_rajhrad_without_secrets():
     at = run_page("verejna_mapa.py")
     assert at.title[0].value == "Kde najdu pomoc?"
-    assert at.selectbox(key="pub_obec").value is None
-    at.selectbox(key="pub_obec").set_value("583758").run()
+    assert at.text_input(key="pub_query").value == ""
+    at.text_input(key="pub_query").set_value("rajhrad").run()  # without diacritics, lower case
     assert not at.exception
     shown = texts(at)
     assert re.search(r"Pro obec Rajhrad jsme našli \d+ služeb", shown)
@@ -238,7 +238,7 @@ def test_project_with_polygons_draws_polygons_and_keeps_the_password(realdata, d
     assert '"r":' not in args["script"].split("CoverageMap.obce(")[1].split("CoverageMap.sites(")[0]
 
     public = run_page("verejna_mapa.py")
-    public.selectbox(key="pub_obec").set_value("583758").run()
+    public.text_input(key="pub_query").set_value("Rajhrad").run()
     (args,) = map_args(public)
     assert "MultiPolygon" in args["script"] or '"type":"Polygon"' in args["script"]
     assert SECRET_STREET not in texts(public) + args["script"]
@@ -279,3 +279,18 @@ def test_print_page_limits_new_print_files_per_visitor():
     assert not [w for w in at.warning if "mnoho" in w.value]
     at.button(key="pr_make_catalogue").click().run()
     assert [w for w in at.warning if "Tiskových souborů bylo v krátké době vyžádáno mnoho" in w.value]
+
+
+def test_public_search_ignores_diacritics_and_offers_the_matches():
+    at = run_page("verejna_mapa.py")
+    at.text_input(key="pub_query").set_value("hrusovany").run()  # one match: chosen at once
+    assert re.search(r"Pro obec Hrušovany u Brna jsme našli \d+ služ", texts(at))
+    at.text_input(key="pub_query").set_value("RAJHRA").run()  # two matches: a button for each
+    labels = [b.label for b in at.button if b.key and b.key.startswith("pub_pick_")]
+    assert labels[:2] == ["Rajhrad (ORP Židlochovice)", "Rajhradice (ORP Židlochovice)"]
+    assert "jsme našli" not in texts(at)
+    next(b for b in at.button if b.label.startswith("Rajhradice")).click().run()
+    assert at.text_input(key="pub_query").value == "Rajhradice"
+    assert re.search(r"Pro obec Rajhradice jsme našli \d+ služ", texts(at))
+    at.text_input(key="pub_query").set_value("xyzzy").run()
+    assert any("jsme nenašli" in w.value for w in at.warning)

@@ -175,6 +175,14 @@ def choose(page, label: str, text: str) -> None:
     page.keyboard.press("Enter")
 
 
+def search_obec(page, text: str) -> None:
+    """Type into the public page's obec search and confirm with Enter."""
+    box = page.get_by_label("Moje obec")
+    box.click()
+    box.fill(text)
+    page.keyboard.press("Enter")
+
+
 def login(page, base: str) -> None:
     page.goto(f"{base}/planovani")
     page.get_by_text("Přihlášení pro plánovače").wait_for()
@@ -208,7 +216,8 @@ def test_public_page_search_rajhrad_offline(server, desktop, artifacts):
     settle(page)
     shoot(page, artifacts / "public_desktop.png")
 
-    choose(page, "Moje obec", "Rajhrad")
+    search_obec(page, "rajhra")  # two obce start so: a button for each, a real click on one
+    page.get_by_role("button", name="Rajhrad (ORP Židlochovice)").click()
     page.get_by_text(re.compile(r"Pro obec Rajhrad jsme našli \d+ služeb")).wait_for()
     items = page.locator("li.cm-item")
     assert items.count() > 5
@@ -242,21 +251,40 @@ def test_public_page_search_rajhrad_offline(server, desktop, artifacts):
 
 
 def test_public_page_on_a_phone(server, phone, artifacts):
+    """390 × 844, touch: the search and, once an obec is chosen, the first service's name and phone
+    on the first screen; diacritics-free search; the map one tap away; no sideways scrolling."""
     page = phone.page
     page.goto(f"{server}/kde-najdu-pomoc")
     page.get_by_role("heading", name="Kde najdu pomoc?").wait_for()
-    choose(page, "Moje obec", "Rajhrad")
-    page.get_by_text(re.compile(r"Pro obec Rajhrad jsme našli \d+ služeb")).wait_for()
-    frame = map_frame(page)
-    frame.locator(".leaflet-marker-icon").first.wait_for()
+    box = page.get_by_label("Moje obec")
+    assert box.bounding_box()["y"] + box.bounding_box()["height"] < 844
+    assert float(box.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 16  # no zoom on focus (iOS)
+    shoot(page, artifacts / "public_phone_start.png")
+    box.tap()
+    box.fill("liptan")
+    page.keyboard.press("Enter")
+    page.get_by_text(re.compile(r"Pro obec Liptaň jsme našli")).wait_for()
+    search_obec(page, "hrusovany")
+    page.get_by_text(re.compile(r"Pro obec Hrušovany u Brna jsme našli \d+ služ")).wait_for()
     settle(page)
-    list_top = page.locator("li.cm-item").first.bounding_box()["y"]
-    map_top = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()["y"]
-    assert list_top < map_top  # the list (text alternative) comes first on a narrow screen
+    first = page.locator("li.cm-item").first
+    name_box = first.locator("h3").bounding_box()
+    call = first.locator("a.cm-call")
+    call_box = call.bounding_box()
+    assert name_box["y"] >= 0 and call_box["y"] + call_box["height"] <= 844, (name_box, call_box)
+    assert call_box["height"] >= 44  # a tap target
+    assert call.get_attribute("href").startswith("tel:")
     overflow = page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
                              " return m.scrollWidth - m.clientWidth; }")
     assert overflow <= 1  # no sideways scrolling at 390 px
     shoot(page, artifacts / "public_phone.png")
+    # the map: one tap
+    page.get_by_role("link", name="Ukázat na mapě ↓").tap()
+    page.wait_for_timeout(800)
+    frame_box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    assert frame_box["y"] < 844 and frame_box["y"] + frame_box["height"] > 0
+    map_frame(page).locator(".leaflet-marker-icon").first.wait_for()
+    shoot(page, artifacts / "public_phone_map.png")
     shoot(page, artifacts / "public_phone_full.png", full=True)
     assert_no_secret(page.content())
 
@@ -448,7 +476,7 @@ def test_bus_times_on_the_public_page_and_the_without_car_layer(server, desktop,
         page = ctx.page
         page.goto(f"{server}/kde-najdu-pomoc")
         page.get_by_role("heading", name="Kde najdu pomoc?").wait_for()
-        choose(page, "Moje obec", "Nesvačilka")
+        search_obec(page, "nesvacilka")
         page.get_by_text(re.compile(r"Pro obec Nesvačilka jsme našli")).wait_for()
         day_centre = page.locator("li.cm-item").filter(has_text="Denní stacionář Slunce (fiktivní)").first
         day_centre.wait_for()

@@ -372,3 +372,34 @@ def test_only_web_addresses_are_linked_in_the_list(web, href):
     from coverage_app.maps.interactive.public_list import safe_url
 
     assert safe_url(web) == href
+
+
+def test_find_obce_ignores_diacritics_case_and_finds_parts():
+    from coverage_app.maps.interactive.public import find_obce
+
+    names = {"1": "Liptaň", "2": "Hrušovany u Brna", "3": "Rajhrad", "4": "Rajhradice", "5": "Brno"}
+    parts = {"3": "Loučky;Rajhrad-zámek", "1": ""}
+    assert find_obce("liptan", names) == ["1"]
+    assert find_obce("HRUSOVANY", names) == ["2"]
+    assert find_obce("brn", names) == ["5", "2"]  # name start before a word start
+    assert find_obce("rajhrad", names) == ["3", "4"]  # the exact name first
+    assert find_obce("loucky", names, parts) == ["3"]  # a part of an obec
+    assert find_obce("  ", names) == [] and find_obce("x", names) == []
+
+
+def test_public_card_reach_labels_call_button_and_czech_spaces(demo):
+    from coverage_app.coverage import analyze
+    from coverage_app.maps.interactive.public import public_listing
+    from coverage_app.maps.interactive.public_list import public_list_html
+
+    listing = public_listing(analyze(demo.district, demo.services), kod_obce="583499")
+    reach = dict(zip(listing.entries["name"], listing.entries["reach"]))
+    assert reach["Linka důvěry Jih (fiktivní)"] == "remote"  # a telephone line never "comes home"
+    assert reach["Raná péče Brno-venkov (fiktivní)"] == "home"
+    assert reach["Domov pro seniory Rajhrad (fiktivní)"] == "live"
+    assert reach["Denní stacionář Slunce (fiktivní)"] == "visit"
+    page = public_list_html(listing, group=True)
+    assert "Pomoc na dálku – zavolejte" in page and "Přijde za vámi domů" in page
+    assert 'class="cm-call" href="tel:+420000000102"' in page
+    assert "Zavolat +420\u00a0000\u00a0000\u00a0102" in page  # the number never breaks
+    assert page.index("Stáří a péče o blízké (") < page.index("Denní stacionář Slunce")

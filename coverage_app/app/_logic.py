@@ -188,9 +188,17 @@ class AppData:
 
     @property
     def source_text(self) -> str:
-        """Where the services come from (for map attributions and footers), with the credit of
+        """Where the services come from, in words a reader understands (for map attributions and
+        footers): the demo's label, the MPSV registry, or the project; with the credit of
         OpenStreetMap roads (ODbL) and of the timetable's operators when they are loaded."""
-        parts = [", ".join(self.services.source_files) or self.label]
+        files = list(self.services.source_files)
+        if self.kind == "demo" or not files:
+            first = self.label
+        elif all(str(f).lower().endswith(".json") for f in files):
+            first = t("app.credit.registry", "cs")
+        else:
+            first = ", ".join(files)
+        parts = [first]
         if self.meta.get("roads_attribution"):
             parts.append(t("app.credit.roads", "cs", credit=self.meta["roads_attribution"]))
         if self.timetable is not None and self.timetable.agencies:

@@ -108,6 +108,20 @@ def _vector_kind(path: Path) -> str | None:
 
 
 
+def _parts_of(obce, address_points) -> list[str]:
+    """Names of the parts of each obec (části obce, from the RÚIAN address points) other than the
+    obec's own name, ``;``-joined — the public search finds an obec by them."""
+    if address_points is None or "cast_obce" not in address_points:
+        return [""] * len(obce)
+    pts = address_points[["kod_obce", "cast_obce"]].dropna().drop_duplicates()
+    names = dict(zip(obce["kod_obce"], obce["nazev_obce"]))
+    parts: dict[str, list[str]] = {}
+    for code, part in zip(pts["kod_obce"].astype(str), pts["cast_obce"].astype(str)):
+        if part and part != names.get(code):
+            parts.setdefault(code, []).append(part)
+    return [";".join(sorted(set(parts.get(c, [])))) for c in obce["kod_obce"]]
+
+
 def load_inputs(*, municipalities: Path, population: Path | None, points: Path | None, services: tuple[Path, ...],
                 custom_kinds: Path | None, addresses: tuple[Path, ...], age_shares: Path | None,
                 registry_codelists: Path | None = None, warnings: Report | None = None):
@@ -166,6 +180,7 @@ def load_inputs(*, municipalities: Path, population: Path | None, points: Path |
         from coverage_app.io.addresses import read_address_points
 
         address_points = read_address_points(list(addresses) if len(addresses) > 1 else addresses[0])
+        obce_all = obce_all.assign(casti_obce=_parts_of(obce_all, address_points))
     from coverage_app.io.services import is_service_area_table, read_service_areas
 
     merged = None

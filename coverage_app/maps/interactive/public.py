@@ -5,6 +5,8 @@ The listing's HTML is in :mod:`.public_list`, the standalone page for a website 
 
 from __future__ import annotations
 
+import re
+
 import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ import pandas as pd
 from coverage_app.codelists import (
     FORMS,
     TARGET_GROUPS,
+    normalize_text,
     resolve_target_group,
 )
 from coverage_app.coverage import Analysis
@@ -137,6 +140,34 @@ def _pt_to(analysis: Analysis, obec_rows: np.ndarray, site_cols: np.ndarray, day
             np.where(ok, tm.transfers_there[obec_rows, site_cols], np.nan))
 
 
+def find_obce(query: str, names: Mapping[str, str], parts: Mapping[str, str] | None = None,
+              limit: int = 8) -> list[str]:
+    """Obec codes whose name (or a part's name, části obce) matches what a person typed:
+    diacritics, case and extra spaces ignored (``hrusovany`` finds Hrušovany u Brna, ``liptan``
+    Liptaň).  The exact name first, then names starting with it, then names with a word starting
+    with it, then names containing it, then obce with a matching part; at most ``limit``."""
+    q = normalize_text(query)
+    if not q:
+        return []
+    scored = []
+    for code, name in names.items():
+        n = normalize_text(name)
+        if n == q:
+            score = 0
+        elif n.startswith(q):
+            score = 1
+        elif any(w.startswith(q) for w in re.split(r"[\s\-]+", n)):
+            score = 2
+        elif q in n:
+            score = 3
+        elif parts and any(q in normalize_text(p) for p in str(parts.get(code) or "").split(";") if p):
+            score = 4
+        else:
+            continue
+        scored.append((score, czech_sort_key(name), code))
+    return [c for _, _, c in sorted(scored)[:limit]]
+
+
 def service_situations(services: Services) -> pd.Series:
     """Life situations (working-group keys) of each service, indexed by service id.
 
@@ -181,8 +212,11 @@ class PublicListing:
     entries : DataFrame
         One row per service with a public site (nearest first for a chosen obec, else by kind and
         name): ``service_id, name, provider, kind, kind_name, situation, forms, comes_home,
-        travel_time_min, distance_km, site_name, address, addresses, phone, email, web, hours,
-        target_groups, description, obce`` (codes of the obce it serves), ``fictional``.
+        reach`` (how it reaches people: ``home`` staff come to the obec, ``remote`` by telephone
+        or alarm button, ``visit`` people go there, ``live`` a residential service), ``travel_time_min,
+        distance_km, walk_time_min`` (along the same route at 4 km/h, up to 4 km), ``pt_time_min,
+        pt_transfers`` (with a timetable), ``site_name, address, addresses, phone, email, web,
+        hours, target_groups, description, obce`` (codes of the obce it serves), ``fictional``.
     secret : DataFrame
         Services whose every site has a secret address, relevant to the district: ``service_id,
         name, provider, kind_name, phone, email, web, hours, address`` ("adresa neveřejná…").
@@ -198,8 +232,14 @@ class PublicListing:
 
 
 _ENTRY_COLUMNS = ("service_id", "name", "provider", "kind", "kind_name", "situation", "forms", "comes_home",
-                  "travel_time_min", "distance_km", "pt_time_min", "pt_transfers", "site_name", "address", "addresses",
-                  "phone", "email", "web", "hours", "target_groups", "description", "obce", "fictional")
+                  "reach", "travel_time_min", "distance_km", "walk_time_min", "pt_time_min", "pt_transfers",
+                  "site_name", "address", "addresses", "phone", "email", "web", "hours", "target_groups",
+                  "description", "obce", "fictional")
+#: How a service reaches people (``reach`` of a listing entry).
+REACH_KINDS: tuple[str, ...] = ("home", "remote", "visit", "live")
+#: Walking speed of the public list's walking times (km/h) and the longest walk it shows (km).
+PUBLIC_WALK_KMH = 4.0
+PUBLIC_WALK_MAX_KM = 4.0
 _SECRET_COLUMNS = ("service_id", "name", "provider", "kind", "kind_name", "situation", "phone", "email", "web",
                    "hours", "address", "target_groups", "description", "fictional")
 
@@ -250,6 +290,14 @@ def public_listing(analysis: Analysis, *, kod_obce: str | None = None, situation
             memo[key] = primary_working_group(list(rec["target_groups"]), kobj.working_groups if kobj else ())
         return memo[key]
 
+    def reach_of(kind_id: str, comes_home: bool, forms: set[str]) -> str:
+        modes = [m for m, _ in analysis.settings.access_of(kind_id, catalog).limits]
+        if modes and set(modes) == {"remote"}:
+            return "remote"
+        if comes_home:
+            return "home"
+        return "live" if forms and forms <= {"pob"} else "visit"
+
     def card(sid: str, rec: Mapping) -> dict:
         return {"service_id": sid, "name": str(rec["service_name"]), "provider": str(rec["provider_name"]),
                 "kind": str(rec["kind"]), "kind_name": names_of(str(rec["kind"])), "situation": situation_of(rec),
@@ -286,7 +334,11 @@ def public_listing(analysis: Analysis, *, kod_obce: str | None = None, situation
         near = nearest.get(sid)
         addresses = addresses_of.get(sid, [])
         row = card(sid, rec)
+        km = float(near["distance_km"]) if near else np.nan
         row.update({
+            "reach": reach_of(str(rec["kind"]), bool(home_of.get(sid, False)), forms_of.get(sid, set())),
+            "walk_time_min": round(km / PUBLIC_WALK_KMH * 60.0, 0) if np.isfinite(km) and km <= PUBLIC_WALK_MAX_KM
+            else np.nan,
             "forms": ", ".join(form_names[f] for f in ("pob", "amb", "ter") if f in forms_of.get(sid, set())),
             "comes_home": bool(home_of.get(sid, False)),
             "travel_time_min": float(near["travel_time_min"]) if near else np.nan,

@@ -10,12 +10,12 @@ from collections.abc import Mapping
 import numpy as np
 
 from coverage_app.codelists import FORMS
-from coverage_app.i18n import t
+from coverage_app.i18n import TEXTS, register, t
 from coverage_app.maps.interactive.base import FORM_SHAPES, SITUATION_COLOURS
 from coverage_app.maps.interactive.public import PublicListing
 from coverage_app.maps.interactive.symbols import _fmt, symbol_img
 
-__all__ = ["public_list_html", "safe_url"]
+__all__ = ["czech_nbsp", "public_list_html", "safe_url"]
 
 
 def safe_url(value: str) -> str:
@@ -30,6 +30,28 @@ def safe_url(value: str) -> str:
     return ""
 
 
+register({
+    "pub.how.home": {"cs": "Přijde za vámi domů", "en": "Comes to your home"},
+    "pub.how.remote": {"cs": "Pomoc na dálku – zavolejte", "en": "Help from a distance – call"},
+    "pub.how.visit": {"cs": "Zajdete nebo zajedete za ní", "en": "You go there"},
+    "pub.how.live": {"cs": "Bydlení v zařízení", "en": "You live there"},
+    "pub.walk": {"cs": "pěšky asi {minutes} min", "en": "about {minutes} min on foot"},
+    "pub.call": {"cs": "Zavolat {phone}", "en": "Call {phone}"},
+    "pub.details": {"cs": "Adresa, hodiny a další údaje", "en": "Address, hours and more"},
+    "pub.group_count": {"cs": "{name} ({n})", "en": "{name} ({n})"},
+})
+
+#: One-letter Czech prepositions and conjunctions that may not end a line.
+_ONE_LETTER = re.compile(r"(?<![\w\u00a0])([kKsSvVzZoOuUaAiI]) ")
+
+
+def czech_nbsp(text: str) -> str:
+    """Czech typography for running text: a non-breaking space after a one-letter preposition or
+    conjunction (``v obci`` → ``v\u00a0obci``) and inside telephone numbers."""
+    text = _ONE_LETTER.sub("\\1\u00a0", str(text))
+    return re.sub(r"(?<=\d) (?=\d)", "\u00a0", text)
+
+
 def _minutes_text(entry: Mapping[str, object], mode: str, lang: str) -> str:
     minutes = entry.get("travel_time_min")
     if minutes is None or not np.isfinite(float(minutes)):  # type: ignore[arg-type]
@@ -37,6 +59,14 @@ def _minutes_text(entry: Mapping[str, object], mode: str, lang: str) -> str:
     key = "pub.travel_walk" if mode == "walk" else "pub.travel"
     return t(key, lang, minutes=_fmt(max(1.0, round(float(minutes))), lang, 0),  # type: ignore[arg-type]
              km=_fmt(float(entry.get("distance_km") or 0.0), lang, 1))  # type: ignore[arg-type]
+
+
+def _walk_text(entry: Mapping[str, object], mode: str, lang: str) -> str:
+    minutes = entry.get("walk_time_min")
+    if mode == "walk" or minutes is None or not np.isfinite(float(minutes)):  # type: ignore[arg-type]
+        return ""
+    text = t("pub.walk", lang, minutes=_fmt(max(1.0, float(minutes)), lang, 0))  # type: ignore[arg-type]
+    return text[:1].upper() + text[1:]
 
 
 def _bus_text(entry: Mapping[str, object], lang: str) -> str:
@@ -50,13 +80,22 @@ def _bus_text(entry: Mapping[str, object], lang: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _call_button(phone: str, lang: str) -> str:
+    """The phone as a large tap target (``tel:`` link, at least 44 px tall), number unbroken."""
+    first = re.split(r"[,;]", phone)[0].strip()
+    tel = re.sub(r"[^\d+]", "", first)
+    label = t("pub.call", lang, phone=czech_nbsp(first))
+    extra = phone[len(first):].strip(" ,;")
+    more = f'<div class="cm-phone-more">{html.escape(czech_nbsp(extra))}</div>' if extra else ""
+    return (f'<a class="cm-call" href="tel:{html.escape(tel)}" aria-label="{html.escape(label)}">'
+            f'<span aria-hidden="true">\u260e</span> {html.escape(label)}</a>{more}')
+
+
 def _contact_lines(entry: Mapping[str, object], lang: str) -> list[str]:
     out = []
     phone = str(entry.get("phone") or "")
     if phone:
-        tel = re.sub(r"[^\d+]", "", phone)
-        out.append(f'<div><span class="cm-k">{html.escape(t("pub.phone", lang))}:</span> '
-                   f'<a href="tel:{html.escape(tel)}">{html.escape(phone)}</a></div>')
+        out.append(_call_button(phone, lang))
     email = str(entry.get("email") or "")
     if email:
         out.append(f'<div><span class="cm-k">{html.escape(t("pub.email", lang))}:</span> '
@@ -73,36 +112,49 @@ def _contact_lines(entry: Mapping[str, object], lang: str) -> list[str]:
     return out
 
 
+def _times_line(e: Mapping[str, object], listing_mode: str, lang: str) -> str:
+    """Car (or walking), bus and walking times of a service people go to, on one wrapping line."""
+    parts = [x for x in (_minutes_text(e, listing_mode, lang), _bus_text(e, lang), _walk_text(e, listing_mode, lang))
+             if x]
+    if not parts:
+        return ""
+    return '<div class="cm-times">' + " · ".join(f"<span>{html.escape(czech_nbsp(p))}</span>" for p in parts) + "</div>"
+
+
 def _entry_html(e: Mapping[str, object], listing_mode: str, lang: str, *, with_obce: bool) -> str:
+    """One service: name, how it reaches people, times, a call button; the rest folded away."""
     colour = SITUATION_COLOURS.get(str(e.get("situation") or ""), SITUATION_COLOURS["ostatni"])
     forms = [f.strip() for f in str(e.get("forms") or "").split(",") if f.strip()]
     code_of = {(FORMS[c].name_cs if lang == "cs" else FORMS[c].name_en): c for c in FORMS}
     shape = FORM_SHAPES.get(code_of.get(forms[0], "amb"), "circle") if forms else "circle"
     attrs = f' data-obce="{html.escape(" ".join(e.get("obce") or []))}"' if with_obce else ""  # type: ignore[arg-type]
+    reach = str(e.get("reach") or ("home" if e.get("comes_home") else "visit"))
     lines = [f'<li class="cm-item"{attrs}>',
              f'<h3>{symbol_img(shape, colour, 20)} <span>{html.escape(str(e.get("name") or ""))}</span></h3>',
-             f'<div class="cm-kind">{html.escape(str(e.get("kind_name") or ""))}'
-             + (f" · {html.escape(str(e.get('forms')))}" if e.get("forms") else "") + "</div>"]
-    if e.get("comes_home"):
-        lines.append(f'<div class="cm-reach"><strong>{html.escape(t("pub.comes_home", lang))}</strong></div>')
-    travel = _minutes_text(e, listing_mode, lang)
-    if travel:
-        lines.append(f'<div class="cm-reach"><strong>{html.escape(travel)}</strong></div>')
-    bus = _bus_text(e, lang)
-    if bus:
-        lines.append(f'<div class="cm-reach"><strong>{html.escape(bus)}</strong></div>')
+             f'<div class="cm-how cm-how-{html.escape(reach)}">{html.escape(t(f"pub.how.{reach}", lang))}</div>']
+    if reach in ("visit", "live"):
+        lines.append(_times_line(e, listing_mode, lang))
+    contacts = _contact_lines(e, lang)
+    if contacts and contacts[0].startswith('<a class="cm-call"'):
+        lines.append(contacts.pop(0))
+    lines.append(f'<div class="cm-kind">{html.escape(str(e.get("kind_name") or ""))}'
+                 + (f" · {html.escape(str(e.get('forms')))}" if e.get("forms") else "") + "</div>")
+    more = []
     addresses = [str(a) for a in (e.get("addresses") or [])] or ([str(e["address"])] if e.get("address") else [])  # type: ignore[union-attr]
     for a in addresses:
-        lines.append(f'<div><span class="cm-k">{html.escape(t("pub.where", lang))}:</span> {html.escape(a)}</div>')
-    lines.extend(_contact_lines(e, lang))
+        more.append(f'<div><span class="cm-k">{html.escape(t("pub.where", lang))}:</span> {html.escape(czech_nbsp(a))}</div>')
+    more.extend(contacts)
     if e.get("provider"):
-        lines.append(f'<div><span class="cm-k">{html.escape(t("pub.provider", lang))}:</span> '
-                     f'{html.escape(str(e["provider"]))}</div>')
+        more.append(f'<div><span class="cm-k">{html.escape(t("pub.provider", lang))}:</span> '
+                    f'{html.escape(str(e["provider"]))}</div>')
     if e.get("target_groups"):
-        lines.append(f'<div><span class="cm-k">{html.escape(t("pub.for_whom", lang))}:</span> '
-                     f'{html.escape(str(e["target_groups"]))}</div>')
+        more.append(f'<div><span class="cm-k">{html.escape(t("pub.for_whom", lang))}:</span> '
+                    f'{html.escape(str(e["target_groups"]))}</div>')
     if e.get("description"):
-        lines.append(f'<p class="cm-desc">{html.escape(str(e["description"]))}</p>')
+        more.append(f'<p class="cm-desc">{html.escape(czech_nbsp(str(e["description"])))}</p>')
+    if more:
+        lines.append(f'<details class="cm-more"><summary>{html.escape(t("pub.details", lang))}</summary>'
+                     + "".join(more) + "</details>")
     lines.append("</li>")
     return "".join(lines)
 
@@ -113,8 +165,21 @@ _LIST_CSS = """
 .cm-item{border:1px solid #bbb;border-radius:6px;padding:.6rem .8rem;margin:0 0 .6rem;background:#fff}
 .cm-item h3{font-size:1.12rem;margin:0 0 .2rem;display:flex;gap:.4rem;align-items:center;line-height:1.3}
 .cm-item h3 svg{flex:0 0 auto}
-.cm-kind{color:#333;font-style:italic}
-.cm-reach{margin:.15rem 0}
+.cm-kind{color:#333;font-style:italic;font-size:.95rem}
+.cm-how{font-weight:700;margin:.1rem 0}
+.cm-how-home{color:#005a32}
+.cm-how-remote{color:#08306b}
+.cm-times{margin:.1rem 0 .3rem}
+.cm-times span{white-space:nowrap}
+.cm-call{display:inline-flex;align-items:center;gap:.4rem;min-height:44px;padding:.45rem .9rem;margin:.25rem 0;
+  border:2px solid #0b4f8a;border-radius:22px;background:#eef5fc;font-weight:700;text-decoration:none!important;
+  white-space:nowrap;max-width:100%}
+.cm-call:focus{outline:3px solid #000;outline-offset:2px}
+.cm-phone-more{font-size:.95rem}
+.cm-more{margin:.3rem 0 0}
+.cm-more summary{cursor:pointer;min-height:44px;display:flex;align-items:center;color:#0b4f8a;font-weight:600}
+.cm-group{margin:0 0 .8rem}
+.cm-group>h2,.cm-group>h3{font-size:1.1rem;margin:.8rem 0 .4rem}
 .cm-k{font-weight:600}
 .cm-desc{margin:.3rem 0 0;color:#222}
 .cm-list a{color:#0b4f8a;text-decoration:underline}
@@ -125,12 +190,14 @@ _LIST_CSS = """
 
 
 def public_list_html(listing: PublicListing, lang: str = "cs", *, with_obce: bool = False,
-                     heading_level: int = 2, max_items: int | None = None) -> str:
+                     heading_level: int = 2, max_items: int | None = None, group: bool = False) -> str:
     """The public list as accessible HTML (the text alternative of the map).
 
     ``with_obce`` adds ``data-obce`` attributes (codes of the obce each service serves) used by
     the obec filter of the HTML export.  ``max_items`` shows only the first entries, with a
-    note how many there are (for very large data sets before an obec is chosen).
+    note how many there are (for very large data sets before an obec is chosen).  ``group``
+    puts the services under headings of life situations (in the order of the listing: the group
+    of the first service first).
     """
     h = max(1, min(heading_level, 5))
     parts = [f"<style>{_LIST_CSS}</style>", f'<section class="cm-list" aria-label="{html.escape(t("pub.list_label", lang))}">']
@@ -139,10 +206,17 @@ def public_list_html(listing: PublicListing, lang: str = "cs", *, with_obce: boo
     if len(listing.entries):
         records = listing.entries.to_dict("records")
         shown = records if max_items is None else records[:max_items]
-        parts.append("<ul>")
+        groups: dict[str, list[dict]] = {}
         for e in shown:
-            parts.append(_entry_html(e, listing.mode, lang, with_obce=with_obce))
-        parts.append("</ul>")
+            groups.setdefault(str(e.get("situation") or "ostatni") if group else "", []).append(e)
+        for key, items in groups.items():
+            if key:
+                name = t(f"sit.{key}", lang) if f"sit.{key}" in TEXTS else key
+                parts.append(f'<div class="cm-group"><h{h}>{html.escape(t("pub.group_count", lang, name=name, n=len(items)))}'
+                             f"</h{h}>")
+            parts.append("<ul>")
+            parts.extend(_entry_html(e, listing.mode, lang, with_obce=with_obce) for e in items)
+            parts.append("</ul>" + ("</div>" if key else ""))
         if len(shown) < len(records):
             parts.append(f"<p><strong>{html.escape(t('pub.more', lang, n=len(shown), total=len(records)))}</strong></p>")
     if len(listing.secret):
