@@ -160,9 +160,15 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "err.unknown_kind": {
         "cs": "neznámý druh služby „{value}“ (použijte kód DruhSocialniSluzby/N, paragraf, název "
-        "nebo vlastní druh)",
+        "nebo vlastní druh – vlastní druhy načtěte volbou --custom-kinds SOUBOR nebo je uložte vedle "
+        "šablony jako vlastni_druhy.csv)",
         "en": 'unknown kind of service "{value}" (use a DruhSocialniSluzby/N code, a paragraph, '
-        "a name or a custom kind)",
+        "a name or a custom kind – load custom kinds with --custom-kinds FILE or save them beside the "
+        "template as vlastni_druhy.csv)",
+    },
+    "warn.custom_kinds_beside": {
+        "cs": "vlastní druhy služeb načteny ze souboru vedle {services} (jiný soubor zadejte volbou --custom-kinds)",
+        "en": "custom kinds of service read from the file beside {services} (give another with --custom-kinds)",
     },
     "err.unknown_form": {
         "cs": "neznámá forma „{value}“ (pob, amb nebo ter)",

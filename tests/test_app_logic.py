@@ -160,8 +160,14 @@ def test_downloads_are_csv_xlsx_and_geopackage(demo_data, tmp_path):
     district = demo_data.district("ORP:6221")
     files = lg.table_downloads(analyze(district, demo_data.services))
     assert set(files) == {"mezery.csv", "pokryti.csv", "kapacity.csv", "report.xlsx", "pokryti.gpkg"}
-    gaps = pd.read_csv(io.BytesIO(files["mezery.csv"]))
-    assert {"rank", "municipality_code", "reason"} <= set(gaps.columns)
+    # opens right in Czech Excel: BOM, ';', decimal commas, Czech headers and words
+    assert files["mezery.csv"].startswith(b"\xef\xbb\xbf")
+    gaps = pd.read_csv(io.BytesIO(files["mezery.csv"]), sep=";", encoding="utf-8-sig", decimal=",")
+    assert {"pořadí", "kód obce", "důvod"} <= set(gaps.columns)
+    cov = pd.read_csv(io.BytesIO(files["pokryti.csv"]), sep=";", encoding="utf-8-sig", decimal=",")
+    assert cov["dojezd (min)"].dtype == float and set(cov["dosažitelné v limitu"].dropna()) <= {"ano", "ne"}
+    english = lg.table_downloads(analyze(district, demo_data.services), "en")
+    assert "rank" in pd.read_csv(io.BytesIO(english["mezery.csv"]), encoding="utf-8-sig").columns
     assert zipfile.is_zipfile(io.BytesIO(files["report.xlsx"]))
     gpkg = tmp_path / "x.gpkg"
     gpkg.write_bytes(files["pokryti.gpkg"])

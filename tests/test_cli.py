@@ -468,3 +468,27 @@ def test_print_shading_never_reveals_a_secret_address(tmp_path, capsys):
                        "--out", str(tmp_path / "mapa.pdf"))
     assert code == 1 and "utajenou adresou" in err
     assert not (tmp_path / "mapa.pdf").exists()
+
+
+def test_import_finds_custom_kinds_beside_the_template_and_password_command(tmp_path, capsys):
+    """The shipped demo template imports without --custom-kinds (the table beside it is found
+    and named); ``coverage-app password`` stores only a hash that the app accepts."""
+    from pathlib import Path
+
+    from coverage_app.app._logic import load_project_data, verify_password
+
+    root = Path(__file__).resolve().parents[1]
+    project = tmp_path / "p.gpkg"
+    code, out, err = run(capsys, "import", "--municipalities", str(root / "geodata" / "obce_seed_districts.csv"),
+                         "--services", str(root / "services_data" / "demo_sluzby.csv"), "--district", "ORP:6221",
+                         "--out", str(project))
+    assert code == 0, err
+    assert "vlastní druhy služeb načteny ze souboru vedle demo_sluzby.csv" in err
+    assert "coverage-app password --project" in out
+    code, _, err = run(capsys, "password", "--project", str(project), "--password", "kratke")
+    assert code == 1 and "alespoň 8 znaků" in err
+    code, out, _ = run(capsys, "password", "--project", str(project), "--password", "dlouhe-heslo-7")
+    assert code == 0 and "jen jeho otisk" in out
+    data = load_project_data(project)
+    assert data.meta["planner_password"].startswith("pbkdf2_sha256$") and "dlouhe" not in data.meta["planner_password"]
+    assert verify_password("dlouhe-heslo-7", data, env={}) and not verify_password("demo", data, env={})

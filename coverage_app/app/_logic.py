@@ -719,16 +719,23 @@ def table_downloads(analysis: "Analysis", lang: str = "cs") -> dict[str, bytes]:
     """The analysis as files for download: CSV tables, the XLSX report and the GeoPackage.
 
     Keys are file names (``mezery.csv``, ``pokryti.csv``, ``kapacity.csv``, ``report.xlsx``,
-    ``pokryti.gpkg``); written by :func:`coverage_app.io.writers.write_analysis`.
+    ``pokryti.gpkg``, with a timetable ``bez_auta.csv``): the CSVs for a spreadsheet in the
+    reader's language (:func:`coverage_app.io.writers.spreadsheet_csv`), the report and the
+    GeoPackage as :func:`coverage_app.io.writers.write_analysis` writes them.
     """
-    from coverage_app.io.writers import write_analysis
+    from coverage_app.io.writers import spreadsheet_csv, write_analysis
 
-    names = {"gaps.csv": "mezery.csv", "coverage.csv": "pokryti.csv", "capacity.csv": "kapacity.csv",
-             "report.xlsx": "report.xlsx", "coverage.gpkg": "pokryti.gpkg"}
+    names = {"report.xlsx": "report.xlsx", "coverage.gpkg": "pokryti.gpkg"}
     with tempfile.TemporaryDirectory(prefix="coverage-app-dl-") as tmp:
         out = Path(tmp) / "out"
         write_analysis(analysis, out, lang=lang)
-        return {names[f.name]: f.read_bytes() for f in sorted(out.iterdir()) if f.name in names}
+        files = {names[f.name]: f.read_bytes() for f in sorted(out.iterdir()) if f.name in names}
+    files["mezery.csv"] = spreadsheet_csv(analysis.gaps, lang)
+    files["pokryti.csv"] = spreadsheet_csv(analysis.coverage, lang)
+    files["kapacity.csv"] = spreadsheet_csv(analysis.capacity, lang)
+    if analysis.transit is not None:
+        files["bez_auta.csv"] = spreadsheet_csv(analysis.without_car(lang), lang)
+    return files
 
 
 def isochrones_for(analysis: "Analysis", site_id: str, roads: "RoadGraph | None" = None) -> gpd.GeoDataFrame | None:

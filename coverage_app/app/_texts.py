@@ -71,10 +71,10 @@ register({
     "app.login.hint_set": {"cs": "Zadejte heslo plánovače (nastavil ho správce aplikace).",
                            "en": "Enter the planner password (set by the administrator)."},
     "app.login.hint_missing": {
-        "cs": "Heslo plánovače není nastaveno. Spusťte aplikaci s proměnnou prostředí {env}=… "
-              "(nebo uložte hash hesla do projektu pod klíčem planner_password).",
-        "en": "No planner password is set. Start the app with the environment variable {env}=… "
-              "(or store a password hash in the project under the key planner_password)."},
+        "cs": "Heslo plánovačů není nastaveno. Nastavte ho příkazem coverage-app password --project PROJEKT.gpkg "
+              "(nebo spusťte aplikaci s proměnnou prostředí {env}=…).",
+        "en": "No planner password is set. Set it with coverage-app password --project PROJECT.gpkg "
+              "(or start the app with the environment variable {env}=…)."},
     # --- home -------------------------------------------------------------------------------
     "app.home.intro": {
         "cs": "Nástroj pro komunitní plánování sociálních služeb v ORP a POÚ: které služby dosáhnou do "

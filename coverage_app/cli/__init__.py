@@ -50,6 +50,16 @@ register({
         "en": "cannot tell what the file holds (municipalities, population, services, MPSV registry, "
               "address points, roads, speeds, norms or custom kinds)"},
     "cli.written": {"cs": "Zapsáno: {path}", "en": "Written: {path}"},
+    "cli.password_prompt": {"cs": "Heslo plánovačů", "en": "Planner password"},
+    "cli.password_short": {"cs": "heslo musí mít alespoň 8 znaků", "en": "the password needs at least 8 characters"},
+    "cli.password_set": {"cs": "Heslo plánovačů uloženo do {path} (jen jeho otisk).",
+                         "en": "The planner password is stored in {path} (its hash only)."},
+    "cli.import_next": {
+        "cs": "Dále: coverage-app password --project {path} (heslo pro stránky plánování a dat), "
+              "pak coverage-app serve --project {path}",
+        "en": "Next: coverage-app password --project {path} (the password of the planning and data pages), "
+              "then coverage-app serve --project {path}",
+    },
     "cli.analysis_done": {
         "cs": "{district}: {obce}, {kinds}, {gaps}; dojezd {method}.",
         "en": "{district}: {obce}, {kinds}, {gaps}; travel {method}."},

@@ -94,6 +94,8 @@ def import_(municipalities, points, population, age_shares, services, previous_s
     for p in warnings.problems:
         click.echo(p.format(_lang()), err=True)
     click.echo(t("cli.written", _lang(), path=out))
+    if not project.meta.get("planner_password"):
+        click.echo(t("cli.import_next", _lang(), path=out))
 
 
 

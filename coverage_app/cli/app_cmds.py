@@ -88,6 +88,28 @@ def serve(project: Path, host: str, port: int | None, headless: bool) -> None:
     _run_streamlit({"COVERAGE_APP_PROJECT": str(project.resolve())}, host, port, headless)
 
 
+@cli.command()
+@click.option("--project", "project", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Projektový GeoPackage (coverage-app import).")
+@click.option("--password", "given", default=None, hide_input=True,
+              help="Heslo (jinak se aplikace zeptá; nezobrazuje se).")
+def password(project: Path, given: str | None) -> None:
+    """Nastaví heslo plánovačů pro projekt: do projektu se uloží jen jeho solená otisková
+    hodnota (PBKDF2), ne heslo samo."""
+    from coverage_app.app._logic import hash_password
+    from coverage_app.io.project import load_project, save_project
+
+    proj = load_project(project)
+    if given is None:
+        given = click.prompt(t("cli.password_prompt", _lang()), hide_input=True, confirmation_prompt=True,
+                             err=True)
+    if len(given) < 8:
+        raise click.BadParameter(t("cli.password_short", _lang()), param_hint="--password")
+    proj.meta["planner_password"] = hash_password(given)
+    save_project(proj, project)
+    click.echo(t("cli.password_set", _lang(), path=project))
+
+
 # ---------------------------------------------------------------------------------------------
 # validate
 # ---------------------------------------------------------------------------------------------

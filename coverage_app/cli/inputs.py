@@ -108,6 +108,30 @@ def _vector_kind(path: Path) -> str | None:
 
 
 
+#: File names of custom kinds looked for beside a services template when ``--custom-kinds`` is not given.
+CUSTOM_KINDS_NAMES: tuple[str, ...] = ("vlastni_druhy.csv", "vlastni_druhy.xlsx", "demo_vlastni_druhy.csv",
+                                       "sablona_vlastni_druhy.csv")
+
+
+def _custom_kinds_beside(services: tuple[Path, ...], warnings: Report | None) -> Path | None:
+    """A custom-kinds table in the folder of a services template (``vlastni_druhy.csv``…), used
+    with a notice when ``--custom-kinds`` is not given."""
+    for path in services:
+        if path.suffix.lower() == ".json":
+            continue
+        stem = path.stem.lower()
+        candidates = [path.with_name(f"{stem}_vlastni_druhy.csv"), path.with_name(stem.replace("sluzby", "vlastni_druhy")
+                                                                                   + ".csv")]
+        candidates += [path.with_name(n) for n in CUSTOM_KINDS_NAMES]
+        for cand in candidates:
+            if cand != path and cand.exists():
+                if warnings is not None:
+                    warnings.add(cand.name, None, None, "warn.custom_kinds_beside", severity="warning",
+                                 services=path.name)
+                return cand
+    return None
+
+
 def _parts_of(obce, address_points) -> list[str]:
     """Names of the parts of each obec (části obce, from the RÚIAN address points) other than the
     obec's own name, ``;``-joined — the public search finds an obec by them."""
@@ -173,6 +197,8 @@ def load_inputs(*, municipalities: Path, population: Path | None, points: Path |
                      else RegistryCodelists.from_paths(kinds=registry_codelists))
         if codelists.kinds:
             kinds.apply_registry_codelist(codelists.kinds)
+    if custom_kinds is None:
+        custom_kinds = _custom_kinds_beside(services, warnings)
     if custom_kinds is not None:
         kinds = read_custom_kinds(custom_kinds, kinds)
     address_points = None

@@ -277,6 +277,16 @@ def _bool_text(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
+def spreadsheet_csv(frame: pd.DataFrame, lang: str = "cs") -> bytes:
+    """A table as a CSV that opens right in a spreadsheet of the reader's language: in Czech
+    ``;``-separated with decimal commas, Czech headers, codes and yes/no in words, UTF-8 with a
+    byte-order mark (Czech Excel reads diacritics then); in English ``,`` and decimal points.
+    Formula-like text is defused (:func:`csv_safe`).  The CLI's CSVs stay machine-readable."""
+    table = czech_headers(_bool_text(_code_text(frame, lang), lang), lang)
+    sep, dec = (";", ",") if lang == "cs" else (",", ".")
+    return csv_safe(table).to_csv(index=False, sep=sep, decimal=dec).encode("utf-8-sig")
+
+
 def write_analysis(analysis, out_dir: str | Path, *, lang: str = "cs",
                    extra: dict[str, Callable[[Path], None]] | None = None,
                    progress: Callable[[str], None] | None = None) -> list[Path]:

@@ -652,9 +652,9 @@ with tab_dl:
     if scenario_analysis is not None:
         def _delta_csv() -> bytes:
             delta = memo(f"delta|{scenario_key}", lambda: scenario_delta(baseline, scenario_analysis))
-            from coverage_app.io.writers import csv_safe
+            from coverage_app.io.writers import spreadsheet_csv
 
-            return csv_safe(delta).to_csv(index=False).encode("utf-8")
+            return spreadsheet_csv(delta, lang)
 
         delta_csv = memo(f"delta_csv|{scenario_key}", _delta_csv, large=True)
         c3.download_button(ctx.t("app.dl.delta"), delta_csv, file_name="scenar_rozdil.csv", mime="text/csv",
