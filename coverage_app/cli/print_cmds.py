@@ -204,6 +204,53 @@ def export_public_map(project, demo, district, title, basemap, lang, out) -> Non
     click.echo(t("cli.written", lang, path=path))
 
 
+@export.command(name="public-site")
+@click.option("--project", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Projektový GeoPackage.")
+@click.option("--demo", is_flag=True, help="Vestavěná ukázková data.")
+@click.option("--district", default="", help="ORP:6221, POU:81142, … (výchozí: obvod projektu).")
+@click.option("--title", default=None, help="Nadpis stránky (výchozí „Kde najdu pomoc?“).")
+@click.option("--basemap/--no-basemap", default=False, show_default=True,
+              help="Podkladová mapa OpenStreetMap (načte se, jen když je čtenář online).")
+@click.option("--lang", type=click.Choice(["cs", "en"]), default="cs", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Výstupní složka (index.html, assets/, data/).")
+def export_public_site(project, demo, district, title, basemap, lang, out) -> None:
+    """Veřejná mapa „Kde najdu pomoc?“ jako statický web pro server obce: index.html, skripty,
+    styly a data (JSON); funguje i otevřená z disku bez internetu, bez neveřejných adres."""
+    from coverage_app.coverage import analyze as run_analysis
+    from coverage_app.maps.interactive.public_site import export_public_site as write_site
+
+    dist, svc, _, graph, context = _load_source(project, demo, district or ("ORP:6221" if demo else ""))
+    result = run_analysis(dist, svc, graph, context=context, transit=_transit_router(project, demo, graph))
+    index = write_site(result, out, lang=lang, title=title, basemap=basemap, source=_public_source(project, demo, svc))
+    click.echo(t("cli.written", lang, path=index))
+
+
+def _transit_router(project: Path | None, demo: bool, graph):
+    """The timetable's router of a project or of the demo (``None`` without a timetable)."""
+    from coverage_app.transit import TransitRouter
+
+    if demo:
+        from coverage_app.demo import load_demo_timetable
+
+        return TransitRouter(load_demo_timetable())
+    from coverage_app.io.project import load_project
+
+    proj = load_project(project)
+    feed = proj.transit_feed()
+    return TransitRouter(feed, proj.transit_settings(), walk_graph=graph) if feed is not None else None
+
+
+def _public_source(project: Path | None, demo: bool, svc) -> str:
+    """The data source named on public pages, in words a reader understands."""
+    if demo:
+        return t("app.data.demo", "cs")
+    files = list(svc.source_files)
+    if files and all(str(f).lower().endswith(".json") for f in files):
+        return t("app.credit.registry", "cs")
+    return ", ".join(files) or (project.name if project else "")
+
+
 # ---------------------------------------------------------------------------------------------
 # data download
 # ---------------------------------------------------------------------------------------------

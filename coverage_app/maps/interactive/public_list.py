@@ -15,7 +15,7 @@ from coverage_app.maps.interactive.base import FORM_SHAPES, SITUATION_COLOURS
 from coverage_app.maps.interactive.public import PublicListing
 from coverage_app.maps.interactive.symbols import _fmt, symbol_img
 
-__all__ = ["czech_nbsp", "public_list_html", "safe_url"]
+__all__ = ["LIST_CSS", "card_head_html", "card_rest_html", "czech_nbsp", "public_list_html", "safe_url"]
 
 
 def safe_url(value: str) -> str:
@@ -121,23 +121,23 @@ def _times_line(e: Mapping[str, object], listing_mode: str, lang: str) -> str:
     return '<div class="cm-times">' + " · ".join(f"<span>{html.escape(czech_nbsp(p))}</span>" for p in parts) + "</div>"
 
 
-def _entry_html(e: Mapping[str, object], listing_mode: str, lang: str, *, with_obce: bool) -> str:
-    """One service: name, how it reaches people, times, a call button; the rest folded away."""
+def card_head_html(e: Mapping[str, object], lang: str = "cs") -> str:
+    """The heading of a service's card: its symbol (life situation, main form) and name."""
     colour = SITUATION_COLOURS.get(str(e.get("situation") or ""), SITUATION_COLOURS["ostatni"])
     forms = [f.strip() for f in str(e.get("forms") or "").split(",") if f.strip()]
     code_of = {(FORMS[c].name_cs if lang == "cs" else FORMS[c].name_en): c for c in FORMS}
     shape = FORM_SHAPES.get(code_of.get(forms[0], "amb"), "circle") if forms else "circle"
-    attrs = f' data-obce="{html.escape(" ".join(e.get("obce") or []))}"' if with_obce else ""  # type: ignore[arg-type]
-    reach = str(e.get("reach") or ("home" if e.get("comes_home") else "visit"))
-    lines = [f'<li class="cm-item"{attrs}>',
-             f'<h3>{symbol_img(shape, colour, 20)} <span>{html.escape(str(e.get("name") or ""))}</span></h3>',
-             f'<div class="cm-how cm-how-{html.escape(reach)}">{html.escape(t(f"pub.how.{reach}", lang))}</div>']
-    if reach in ("visit", "live"):
-        lines.append(_times_line(e, listing_mode, lang))
+    return f'<h3>{symbol_img(shape, colour, 20)} <span>{html.escape(str(e.get("name") or ""))}</span></h3>'
+
+
+def card_rest_html(e: Mapping[str, object], lang: str = "cs") -> str:
+    """The rest of a card, the same for every obec: the call button, the kind and form, and the
+    folded details (addresses, other contacts, provider, for whom, description)."""
     contacts = _contact_lines(e, lang)
+    parts = []
     if contacts and contacts[0].startswith('<a class="cm-call"'):
-        lines.append(contacts.pop(0))
-    lines.append(f'<div class="cm-kind">{html.escape(str(e.get("kind_name") or ""))}'
+        parts.append(contacts.pop(0))
+    parts.append(f'<div class="cm-kind">{html.escape(str(e.get("kind_name") or ""))}'
                  + (f" · {html.escape(str(e.get('forms')))}" if e.get("forms") else "") + "</div>")
     more = []
     addresses = [str(a) for a in (e.get("addresses") or [])] or ([str(e["address"])] if e.get("address") else [])  # type: ignore[union-attr]
@@ -153,13 +153,25 @@ def _entry_html(e: Mapping[str, object], listing_mode: str, lang: str, *, with_o
     if e.get("description"):
         more.append(f'<p class="cm-desc">{html.escape(czech_nbsp(str(e["description"])))}</p>')
     if more:
-        lines.append(f'<details class="cm-more"><summary>{html.escape(t("pub.details", lang))}</summary>'
+        parts.append(f'<details class="cm-more"><summary>{html.escape(t("pub.details", lang))}</summary>'
                      + "".join(more) + "</details>")
+    return "".join(parts)
+
+
+def _entry_html(e: Mapping[str, object], listing_mode: str, lang: str, *, with_obce: bool) -> str:
+    """One service: name, how it reaches people, times, a call button; the rest folded away."""
+    attrs = f' data-obce="{html.escape(" ".join(e.get("obce") or []))}"' if with_obce else ""  # type: ignore[arg-type]
+    reach = str(e.get("reach") or ("home" if e.get("comes_home") else "visit"))
+    lines = [f'<li class="cm-item"{attrs}>', card_head_html(e, lang),
+             f'<div class="cm-how cm-how-{html.escape(reach)}">{html.escape(t(f"pub.how.{reach}", lang))}</div>']
+    if reach in ("visit", "live"):
+        lines.append(_times_line(e, listing_mode, lang))
+    lines.append(card_rest_html(e, lang))
     lines.append("</li>")
     return "".join(lines)
 
 
-_LIST_CSS = """
+LIST_CSS = """
 .cm-list{font-size:1.05rem;line-height:1.5;color:#000}
 .cm-list ul{list-style:none;margin:0;padding:0}
 .cm-item{border:1px solid #bbb;border-radius:6px;padding:.6rem .8rem;margin:0 0 .6rem;background:#fff}
@@ -200,7 +212,7 @@ def public_list_html(listing: PublicListing, lang: str = "cs", *, with_obce: boo
     of the first service first).
     """
     h = max(1, min(heading_level, 5))
-    parts = [f"<style>{_LIST_CSS}</style>", f'<section class="cm-list" aria-label="{html.escape(t("pub.list_label", lang))}">']
+    parts = [f"<style>{LIST_CSS}</style>", f'<section class="cm-list" aria-label="{html.escape(t("pub.list_label", lang))}">']
     if listing.entries.empty and listing.secret.empty:
         parts.append(f"<p>{html.escape(t('pub.none', lang))}</p>")
     if len(listing.entries):
