@@ -502,3 +502,48 @@ def test_bus_times_on_the_public_page_and_the_without_car_layer(server, desktop,
     assert int(re.search(r"\((\d+)\)", heading.inner_text()).group(1)) > 0
     settle(page, 2000)
     shoot(page, artifacts / "planner_without_car_desktop.png", full=True)
+
+
+def test_static_public_site_from_a_disk_and_a_web_server(desktop, phone, artifacts, tmp_path, demo):
+    """``export public-site``: opened from a disk and served by a plain web server; the search
+    without diacritics, bus times, a call button, the map; nothing leaves the machine."""
+    import functools
+    import http.server
+    import threading
+
+    from coverage_app.cli import main
+
+    web = tmp_path / "web"
+    main(["export", "public-site", "--demo", "--out", str(web)])
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(web))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        for ctx, url, name in ((desktop, (web / "index.html").as_uri(), "desktop"),
+                               (phone, f"http://127.0.0.1:{httpd.server_address[1]}/index.html", "phone")):
+            page = ctx.page
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(url)
+            page.locator("#cm-map .leaflet-marker-icon").first.wait_for()
+            box = page.locator("#cm-query")
+            box.tap() if name == "phone" else box.click()
+            box.fill("rajhra")
+            page.get_by_role("button", name="Rajhradice").wait_for()
+            box.fill("nesvacilka")
+            page.get_by_text(re.compile(r"Pro obec Nesvačilka jsme našli \d+\s+služ")).wait_for()
+            card = page.locator("li.cm-item").filter(has_text="Denní stacionář Slunce (fiktivní)")
+            assert re.search(r"Autobusem \d+ min", card.inner_text())
+            assert page.locator("li.cm-item").filter(has_text="Přijde za vámi domů").count() > 0
+            first_call = page.locator("li.cm-item a.cm-call").first
+            assert first_call.bounding_box()["height"] >= 44
+            assert page.locator("#cm-map .cm-home-label").count() == 1
+            assert errors == []
+            shoot(page, artifacts / f"public_site_{name}.png")
+            if name == "phone":
+                page.get_by_role("link", name="Ukázat na mapě ↓").tap()
+                page.wait_for_timeout(500)
+                assert page.locator("#cm-map").bounding_box()["y"] < 844
+                shoot(page, artifacts / "public_site_phone_map.png")
+    finally:
+        httpd.shutdown()

@@ -403,3 +403,35 @@ def test_public_card_reach_labels_call_button_and_czech_spaces(demo):
     assert 'class="cm-call" href="tel:+420000000102"' in page
     assert "Zavolat +420\u00a0000\u00a0000\u00a0102" in page  # the number never breaks
     assert page.index("Stáří a péče o blízké (") < page.index("Denní stacionář Slunce")
+
+
+def test_public_site_data_and_folder(demo, tmp_path):
+    """The static site: every file in place, the data as JSON and as a script, no secret address,
+    bus times and 'comes home' per obec."""
+    import json
+
+    from coverage_app.coverage import analyze
+    from coverage_app.demo import load_demo_timetable
+    from coverage_app.maps.interactive.public_site import export_public_site
+    from coverage_app.transit import TransitRouter
+
+    a = analyze(demo.district, demo.services, transit=TransitRouter(load_demo_timetable()))
+    index = export_public_site(a, tmp_path / "web", source="Ukázková data")
+    web = tmp_path / "web"
+    for rel in ("index.html", "assets/leaflet.js", "assets/coverage_map.js", "assets/public_site.js",
+                "assets/public_site.css", "data/sluzby.json", "data/sluzby.js"):
+        assert (web / rel).exists(), rel
+    page = index.read_text(encoding="utf-8")
+    assert "<script>" not in page and "script-src 'self'" in page  # no inline script
+    data = json.loads((web / "data" / "sluzby.json").read_text(encoding="utf-8"))
+    everything = (web / "data" / "sluzby.js").read_text(encoding="utf-8") + page
+    assert "Lipová" not in everything and "16.5983" not in everything  # the secret address
+    assert any("volejte" in s["address"] for s in data["secret"])
+    code = demo.district.obce.set_index("nazev_obce").loc["Nesvačilka", "kod_obce"]
+    rows = data["reach"][code]
+    names = {data["services"][r[0]]["name"]: r for r in rows}
+    assert names["Raná péče Brno-venkov (fiktivní)"][1] == "home"
+    assert names["Linka důvěry Jih (fiktivní)"][1] == "remote"
+    day_centre = names["Denní stacionář Slunce (fiktivní)"]
+    assert day_centre[1] == "visit" and day_centre[2] > 0 and day_centre[4] is not None  # car and bus minutes
+    assert {o["key"] for o in data["obce"]} >= {"nesvacilka", "hrusovany u brna"}
