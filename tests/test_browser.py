@@ -547,3 +547,23 @@ def test_static_public_site_from_a_disk_and_a_web_server(desktop, phone, artifac
                 shoot(page, artifacts / "public_site_phone_map.png")
     finally:
         httpd.shutdown()
+
+
+def test_no_english_streamlit_words_on_czech_pages(server, desktop, artifacts):
+    """Streamlit's own words (uploader, placeholders, empty states) are Czech on every page."""
+    english = ("Choose an option", "No results", "Press Enter", "Upload", "Drag and drop", "Browse files",
+               "per file", "Select all", "Clear all")
+    page = desktop.page
+    for path in ("", "kde-najdu-pomoc", "planovani", "tisk", "data"):
+        page.goto(f"{server}/{path}")
+        page.locator('[data-testid="stMainBlockContainer"]').wait_for()
+        settle(page, 2500)
+        if page.get_by_text("Přihlášení pro plánovače").count():
+            page.get_by_label("Heslo").fill("demo")
+            page.get_by_role("button", name="Přihlásit").click()
+            page.get_by_text("Přihlášení pro plánovače").wait_for(state="detached")
+            page.locator('[data-testid="stFileUploader"]').first.wait_for()  # both pages have one
+            settle(page, 2500)
+        text = page.locator("body").inner_text()
+        assert not [w for w in english if w in text], (path, [w for w in english if w in text])
+    shoot(page, artifacts / "data_page_czech.png")

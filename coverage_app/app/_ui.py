@@ -219,11 +219,25 @@ iframe[title="streamlit_folium.st_folium"] { border: 1px solid #bbb; border-radi
 """
 
 
+def _widget_texts_css(lang: str) -> str:
+    """Streamlit's own English words of the file uploader replaced by the translation table's
+    (the originals are hidden, the words come as generated content)."""
+    limit = int(st.get_option("server.maxUploadSize"))
+    button = t("app.upload.button", lang).replace('"', "")
+    hint = t("app.upload.hint", lang, mb=limit).replace('"', "")
+    return ("<style>"
+            '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]{display:none}'
+            f'[data-testid="stFileUploaderDropzone"] button>div::after{{content:"{button}"}}'
+            '[data-testid="stFileUploaderDropzoneInstructions"] span{display:none}'
+            f'[data-testid="stFileUploaderDropzoneInstructions"]>div::after{{content:"{hint}";font-size:.9rem}}'
+            "</style>")
+
+
 def page_setup() -> PageContext:
     """Language switch, data, map assets and basemap switch for a page."""
     lang = language_switch()
     data = current_data()
-    st.markdown(_CSS, unsafe_allow_html=True)
+    st.markdown(_CSS + _widget_texts_css(lang), unsafe_allow_html=True)
     basemap = basemap_switch(lang)
     st.sidebar.caption(t("app.data.label", lang, label=data.label))
     return PageContext(lang=lang, data=data, assets=map_assets(), basemap=basemap)
