@@ -127,6 +127,22 @@ def test_planner_shows_gap_table_after_login(demo):
     assert "CoverageMap.sites(" in args["script"]
 
 
+def test_planner_what_if_field_area_shows_the_obce_whose_field_coverage_changed():
+    """A what-if that lets a field service come to more obce: the delta lists those obce with
+    'terénní služba ne → ano'."""
+    at = login(run_page("planovani.py"))
+    at.radio(key="pl_action").set_value("area").run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.selectbox(key="wi_area_service").set_value("Z-PS-01").run()  # Pečovatelská služba Židlochovicko
+    area = at.multiselect(key="wi_area_obce_Z-PS-01")
+    area.set_value(list(area.options)).run()  # every obec of the ORP
+    at.button(key="wi_area").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    deltas = [d.value for d in at.dataframe if "co se změnilo" in d.value.columns]
+    assert deltas and deltas[0]["co se změnilo"].str.contains("terénní služba ne → ano").any()
+    assert "působnost: " in texts(at)
+
+
 def test_planner_obec_detail(demo):
     at = login(run_page("planovani.py"))
     at.selectbox(key="pl_obec_widget").set_value("583758").run()
@@ -147,9 +163,10 @@ def test_planner_what_if_updates_map_and_delta_table():
     at.button(key="wi_remove").click().run()
     assert not at.exception, [e.value for e in at.exception]
     shown = texts(at)
-    assert re.search(r"Změněno \d+ kombinací obec × druh; mezer \d+ → \d+\.", shown)
-    deltas = [d.value for d in at.dataframe if "dojezd před (min)" in d.value.columns]
+    assert re.search(r"Změny v obcích a druzích: \d+; mezer \d+ → \d+\.", shown)
+    deltas = [d.value for d in at.dataframe if "co se změnilo" in d.value.columns]
     assert deltas and len(deltas[0]) > 0
+    assert deltas[0]["co se změnilo"].str.contains("dojezd 1[0-9] → [0-9]+ min").any()  # in words, decimal commas
     assert "zavřít: Denní stacionář Slunce (fiktivní) (Hrušovany u Brna)" in shown
     after = map_args(at)[0]["script"]
     assert after != before

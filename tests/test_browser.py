@@ -351,7 +351,7 @@ def test_planner_login_gap_table_click_and_what_if(server, desktop, artifacts):
     frame.locator("html").evaluate("() => { window.__same_map = true; }")
     start = time.perf_counter()
     add.click()
-    summary = page.get_by_text(re.compile(r"Změněno \d+ kombinací obec × druh; mezer \d+ → \d+\."))
+    summary = page.get_by_text(re.compile(r"Změny v obcích a druzích: \d+; mezer \d+ → \d+\."))
     summary.wait_for()
     print(f"what-if round trip in the browser: {time.perf_counter() - start:.2f} s")
     frame = map_frame(page)

@@ -32,8 +32,6 @@ import pandas as pd
 
 from coverage_app.app import _texts  # noqa: F401  (registers the app's texts)
 from coverage_app.codelists import (
-    CAPACITY_UNITS,
-    FORMS,
     TARGET_GROUPS,
     resolve_target_group,
 )
@@ -606,110 +604,14 @@ def nearest_obec(district: District, x: float, y: float) -> str:
     return str(obce["kod_obce"].iloc[i])
 
 
-def site_options(services: Services, kinds: Sequence[str] | None = None,
-                 only: Iterable[str] | None = None) -> dict[str, str]:
-    """Site id → label ("service – site (obec)") for choosing a site to close or move; ``only``
-    keeps the sites that count for the district (:meth:`Analysis.counting_site_ids`)."""
-    sv = services.services
-    kind_of = dict(zip(sv["service_id"], sv["kind"]))
-    name_of = dict(zip(sv["service_id"], sv["service_name"]))
-    wanted = set(kinds) if kinds else None
-    sites = services.sites.drop_duplicates("site_id")
-    if only is not None:
-        sites = sites[sites["site_id"].isin(set(only))]
-    out: dict[str, str] = {}
-    for service_id, site_id, site_name, obec_name, kod_obce in zip(
-            sites["service_id"], sites["site_id"], sites["site_name"], sites["obec_name"], sites["kod_obce"]):
-        if service_id not in kind_of:
-            continue
-        if wanted is not None and kind_of[service_id] not in wanted:
-            continue
-        name = name_of[service_id]
-        site = site_name if site_name and site_name != name else ""
-        out[str(site_id)] = f"{name}{' – ' + site if site else ''} ({obec_name or kod_obce})"
-    return dict(sorted(out.items(), key=lambda kv: kv[1]))
-
-
-def capacity_options(services: Services, kinds: Sequence[str] | None = None, lang: str = "cs",
-                     only: Iterable[str] | None = None) -> dict[str, str]:
-    """``service_id|form|unit`` → label with the current capacity (for changing a capacity);
-    ``only`` keeps the services with a site that counts for the district."""
-    sv = services.services.set_index("service_id")
-    keep = None if only is None else set(services.sites.loc[services.sites["site_id"].isin(set(only)), "service_id"])
-    out: dict[str, str] = {}
-    for r in services.capacities.itertuples():
-        if r.service_id not in sv.index or (keep is not None and r.service_id not in keep):
-            continue
-        if kinds and sv.loc[r.service_id, "kind"] not in set(kinds):
-            continue
-        form = FORMS[r.form].name_cs if lang == "cs" else FORMS[r.form].name_en
-        unit = CAPACITY_UNITS[r.unit].short_cs if lang == "cs" else CAPACITY_UNITS[r.unit].short_en
-        out[f"{r.service_id}|{r.form}|{r.unit}"] = (f"{sv.loc[r.service_id, 'service_name']} – {form}: "
-                                                   f"{r.capacity:g} {unit}")
-    return dict(sorted(out.items(), key=lambda kv: kv[1]))
-
-
-def describe_edit(edit: object, services: Services, district: District, lang: str = "cs") -> str:
-    """One line describing a what-if edit (for the list of edits)."""
-    from coverage_app.scenario import (
-        AddSite,
-        MoveSite,
-        RemoveService,
-        RemoveSite,
-        Resize,
-        SetServiceArea,
-    )
-
-    names = dict(zip(district.obce["kod_obce"], district.obce["nazev_obce"]))
-    sv = services.services.set_index("service_id")
-    sites = services.sites.drop_duplicates("site_id").set_index("site_id")
-
-    def service_name(sid: str) -> str:
-        return str(sv.loc[sid, "service_name"]) if sid in sv.index else sid
-
-    def site_name(site_id: str) -> str:
-        if site_id in sites.index:
-            r = sites.loc[site_id]
-            return f"{service_name(str(r['service_id']))} ({r['obec_name'] or r['kod_obce']})"
-        return site_id
-
-    if isinstance(edit, AddSite):
-        kind = services.kinds.get(edit.kind or "")
-        kname = (kind.name_cs if lang == "cs" else kind.name_en) if kind else (edit.kind or "")
-        where = names.get(str(edit.kod_obce), str(edit.kod_obce or ""))
-        if edit.x is not None and edit.y is not None:
-            where = t("app.edit.at_point", lang, obec=where)
-        cap = ""
-        if edit.capacity is not None:
-            unit = CAPACITY_UNITS.get(edit.unit or "")
-            cap = f", {edit.capacity:g} {(unit.short_cs if lang == 'cs' else unit.short_en) if unit else edit.unit or ''}"
-        form = FORMS[edit.form].name_cs if lang == "cs" else FORMS[edit.form].name_en
-        return t("app.edit.add", lang, kind=kname, form=form, where=where, cap=cap,
-                 name=f" „{edit.name}“" if edit.name else "")
-    if isinstance(edit, RemoveSite):
-        return t("app.edit.remove", lang, site=site_name(edit.site_id))
-    if isinstance(edit, RemoveService):
-        return t("app.edit.remove_service", lang, service=service_name(edit.service_id))
-    if isinstance(edit, MoveSite):
-        where = names.get(str(edit.kod_obce), str(edit.kod_obce or ""))
-        return t("app.edit.move", lang, site=site_name(edit.site_id), where=where or t("app.edit.point", lang))
-    if isinstance(edit, Resize):
-        unit = CAPACITY_UNITS[edit.unit]
-        form = FORMS[edit.form].name_cs if lang == "cs" else FORMS[edit.form].name_en
-        return t("app.edit.resize", lang, service=service_name(edit.service_id), form=form,
-                 cap=f"{edit.capacity:g} {unit.short_cs if lang == 'cs' else unit.short_en}")
-    if isinstance(edit, SetServiceArea):
-        return t("app.edit.area", lang, service=service_name(edit.service_id), n=len(edit.obce))
-    return str(edit)
-
-
-def site_changes(baseline_services: Services, scenario_services: Services) -> dict[str, str]:
-    """Site id → ``added``/``removed`` between a baseline and a scenario (for the map)."""
-    a = set(baseline_services.sites["site_id"])
-    b = set(scenario_services.sites["site_id"])
-    out = {s: "added" for s in b - a}
-    out.update({s: "removed" for s in a - b})
-    return out
+from coverage_app.app._whatif import (  # noqa: E402,F401  (what-if helpers, kept importable from here)
+    capacity_options,
+    delta_changes,
+    describe_edit,
+    field_service_options,
+    site_changes,
+    site_options,
+)
 
 
 # ---------------------------------------------------------------------------------------------

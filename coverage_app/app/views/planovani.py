@@ -23,7 +23,9 @@ import streamlit as st
 from coverage_app.app._access_tab import access_rules_in_force, access_tab
 from coverage_app.app._logic import (
     capacity_options,
+    delta_changes,
     describe_edit,
+    field_service_options,
     isochrones_for,
     kinds_for,
     nearest_obec,
@@ -64,6 +66,7 @@ from coverage_app.scenario import (
     Resize,
     Scenario,
     ScenarioError,
+    SetServiceArea,
     scenario_delta,
 )
 from coverage_app.settings import AnalysisSettings
@@ -387,9 +390,14 @@ def _on_move() -> None:
     _push(MoveSite(site_id=ss["wi_site_move"], kod_obce=ss["wi_move_to"]))
 
 
+def _on_area() -> None:
+    sid = ss["wi_area_service"]
+    _push(SetServiceArea(service_id=sid, obce=tuple(ss.get(f"wi_area_obce_{sid}") or ())))
+
+
 with tab_wi:
     st.text_input(ctx.t("app.wi.name"), key="pl_scenario_name")
-    action = st.radio(ctx.t("app.wi.action"), ["add", "resize", "remove", "move"],
+    action = st.radio(ctx.t("app.wi.action"), ["add", "resize", "remove", "move", "area"],
                       format_func=lambda a: ctx.t(f"app.wi.act.{a}"), horizontal=True, key="pl_action")
     all_kinds = [k.id for k in catalog]
     if action == "add":
@@ -424,6 +432,19 @@ with tab_wi:
             st.number_input(ctx.t("app.wi.new_capacity"), min_value=0.0,
                             value=float(baseline.services.capacity_of(sid, f, u)), step=1.0, key=f"wi_new_cap_{row}")
             st.button(ctx.t("app.wi.add_edit"), key="wi_resize", type="primary", on_click=_on_resize)
+    elif action == "area":
+        field = memo(f"field_services|{base_key}|{kinds_key}",
+                     lambda: field_service_options(baseline.services, kinds))
+        if not field:
+            st.info(ctx.t("app.wi.no_field"))
+        else:
+            sid = st.selectbox(ctx.t("app.wi.field_service"), list(field), format_func=field.get,
+                               key="wi_area_service")
+            current = [c for c in baseline.services.services.set_index("service_id").at[sid, "service_area"]
+                       if c in names]
+            st.multiselect(ctx.t("app.wi.area_obce"), codes, default=current, format_func=lambda c: names[c],
+                           placeholder=ctx.t("app.pub.placeholder"), key=f"wi_area_obce_{sid}")
+            st.button(ctx.t("app.wi.add_edit"), key="wi_area", type="primary", on_click=_on_area)
     elif action in ("remove", "move"):
         opts = memo(f"site_options|{base_key}|{kinds_key}",
                     lambda: site_options(baseline.services, kinds, only=baseline.counting_site_ids()))
@@ -456,24 +477,18 @@ with tab_wi:
         delta = memo(f"delta|{scenario_key}", lambda: scenario_delta(baseline, scenario_analysis))
 
         def _delta_view() -> tuple[int, int, pd.DataFrame]:
-            """Gaps of the chosen kinds before and after, and the delta table for display."""
+            """Gaps of the chosen kinds before and after, and per changed obec × kind what changed."""
             gaps_before = int(baseline.gaps["service_kind"].isin(kinds).sum()) if len(baseline.gaps) else 0
             gaps_after = (int(scenario_analysis.gaps["service_kind"].isin(kinds).sum())
                           if len(scenario_analysis.gaps) else 0)
-            cols = ["municipality_name", "kind_name", "travel_time_min_before", "travel_time_min_after",
-                    "reachable_before", "reachable_after", "e2sfca_per_1000_before", "e2sfca_per_1000_after",
-                    "gap_before", "gap_after"]
-            shown_delta = delta[[c for c in cols if c in delta.columns]].copy()
-            for c in shown_delta.columns:
-                if c.endswith(("_before", "_after")) and shown_delta[c].dtype == object:
-                    shown_delta[c] = shown_delta[c].map(
-                        lambda v: ctx.t("map.cls.yes") if v is True else (ctx.t("map.cls.no") if v is False else v))
-            return gaps_before, gaps_after, frame(shown_delta, lang)
+            mine = delta[delta["service_kind"].isin(kinds)] if len(delta) else delta
+            return gaps_before, gaps_after, frame(delta_changes(mine, lang), lang)
 
         if len(delta):
             gaps_before, gaps_after, delta_table = memo(f"delta_view|{scenario_key}|{kinds_key}|{lang}", _delta_view)
-            st.markdown(ctx.t("app.wi.delta_summary", n=len(delta), before=gaps_before, after=gaps_after))
-            st.dataframe(delta_table, hide_index=True, key="pl_delta_table")
+            st.markdown(ctx.t("app.wi.delta_summary", n=len(delta_table), before=gaps_before, after=gaps_after))
+            st.dataframe(delta_table, hide_index=True, key="pl_delta_table",
+                         column_config={delta_table.columns[-1]: st.column_config.TextColumn(width="large")})
         else:
             st.info(ctx.t("app.wi.delta_none"))
     lap("delta")
