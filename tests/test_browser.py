@@ -326,7 +326,10 @@ def test_planner_login_gap_table_click_and_what_if(server, desktop, artifacts):
     page.get_by_label("Heslo").fill("demo")
     page.get_by_role("button", name="Přihlásit").click()
     page.get_by_text(re.compile(r"Mezery v pokrytí: \d+")).wait_for()
-    page.locator('[data-testid="stDataFrame"]').first.wait_for()
+    page.locator(".cm-table").first.wait_for()
+    # every column of the gap list readable without sideways scrolling
+    wide = page.locator(".cm-table").nth(1).evaluate("e => e.scrollWidth - e.clientWidth")
+    assert wide <= 1
     frame = map_frame(page)
     frame.locator("path.cm-obec").first.wait_for()
     assert frame.locator("path.cm-obec").count() == 24
@@ -497,6 +500,10 @@ def test_bus_times_on_the_public_page_and_the_without_car_layer(server, desktop,
     frame.locator(".cm-legend").filter(has_text="jen autem").wait_for()
     legend = frame.locator(".cm-legend").inner_text()
     assert "sociálně terapeutické dílny" in legend
+    # the legend folds away with a real click and opens again
+    frame.locator(".cm-legend summary").click()
+    assert "sociálně terapeutické dílny" not in frame.locator(".cm-legend").inner_text()
+    frame.locator(".cm-legend summary").click()
     heading = page.get_by_text(re.compile(r"Bez auta – dosažitelné jen autem \(\d+\)"))
     heading.wait_for()
     assert int(re.search(r"\((\d+)\)", heading.inner_text()).group(1)) > 0

@@ -141,6 +141,7 @@ register({
     "app.pl.remote": {"cs": "Služby na dálku a celostátní", "en": "Remote and national services"},
     "app.upload.button": {"cs": "Vybrat soubor", "en": "Choose a file"},
     "app.upload.hint": {"cs": "nebo ho sem přetáhněte (nejvýše {mb} MB)", "en": "or drop it here (at most {mb} MB)"},
+    "app.col.people_short": {"cs": "osob", "en": "people"},
     "app.credit.registry": {"cs": "MPSV – registr poskytovatelů sociálních služeb",
                             "en": "MPSV – register of social service providers"},
     "app.credit.roads": {"cs": "silnice {credit}", "en": "roads {credit}"},

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import folium
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -211,10 +212,22 @@ def basemap_switch(lang: str) -> bool:
     return bool(st.sidebar.toggle(t("app.basemap", lang), value=True, key="basemap"))
 
 
+_TABLE_CSS = """
+.cm-table{overflow-y:auto;border:1px solid #ddd;border-radius:6px}
+.cm-table table{border-collapse:collapse;width:100%;font-size:.9rem;line-height:1.35}
+.cm-table th{position:sticky;top:0;background:#f0f2f6;text-align:left;padding:.35rem .45rem;font-weight:600;
+  border-bottom:1px solid #ccc;z-index:1}
+.cm-table td{padding:.3rem .45rem;border-bottom:1px solid #eee;vertical-align:top;overflow-wrap:break-word}
+.cm-table{overflow-x:hidden}
+.cm-table td.n{text-align:right;white-space:nowrap}
+"""
+
+
 _CSS = """
 <style>
 [data-testid="stSidebarNav"] a span { font-size: 1rem; }
 iframe[title="streamlit_folium.st_folium"] { border: 1px solid #bbb; border-radius: 6px; }
+""" + _TABLE_CSS + """
 </style>
 """
 
@@ -523,6 +536,42 @@ def show_map(m: folium.Map, *, key: str, height: int = 560, returned: Sequence[s
     out = st_folium(m, key=key, height=height, use_container_width=True, returned_objects=list(returned),
                     on_change=on_change, feature_group_to_add=layers.feature_group() if layers is not None else None)
     return out or {}
+
+
+def _cell(value: object, lang: str) -> str:
+    """A table cell as text: whole numbers with non-breaking thousands, decimals with a comma."""
+    import html as _html
+
+    from coverage_app.i18n import fmt_num
+
+    if isinstance(value, (bool, np.bool_)):
+        return t("map.cls.yes" if value else "map.cls.no", lang)
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}".replace(",", "\u00a0")
+    if isinstance(value, (float, np.floating)):
+        if not np.isfinite(value):
+            return "—"
+        if float(value).is_integer() and abs(value) >= 1000:
+            return f"{int(value):,}".replace(",", "\u00a0")
+        return fmt_num(float(value), lang, 2)
+    return _html.escape(str(value) if value is not None and not (isinstance(value, float) and np.isnan(value)) else "—")
+
+
+def html_table(df: pd.DataFrame, lang: str, *, max_height: int = 420, numeric: Sequence[str] = (),
+               short: dict[str, str] | None = None) -> str:
+    """A display table (headers already translated, e.g. by :func:`frame`) as an HTML table whose
+    long texts wrap — every column readable without sideways scrolling; scrolls down when long."""
+    import html as _html
+
+    short = short or {}
+    head = "".join(f"<th>{_html.escape(short.get(str(c), str(c)))}</th>" for c in df.columns)
+    num = {i for i, c in enumerate(df.columns) if c in numeric or pd.api.types.is_numeric_dtype(df[c].dtype)}
+    body = "".join("<tr>" + "".join(f'<td class="{"n" if i in num else ""}">{_cell(v, lang)}</td>'
+                                    for i, v in enumerate(row)) + "</tr>" for row in df.itertuples(index=False))
+    return (f'<div class="cm-table" style="max-height:{max_height}px"><table><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
 
 
 def frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -43,6 +43,7 @@ from coverage_app.app._ui import (
     get_analysis,
     get_district,
     get_scenario,
+    html_table,
     lap,
     memo,
     page_setup,
@@ -50,7 +51,7 @@ from coverage_app.app._ui import (
     show_map,
 )
 from coverage_app.codelists import CAPACITY_UNITS, FORMS, TARGET_GROUPS, WORKING_GROUPS
-from coverage_app.i18n import plural
+from coverage_app.i18n import plural, t
 from coverage_app.maps.interactive import (
     INDICATORS,
     TRANSIT_INDICATORS,
@@ -205,7 +206,7 @@ def _layers():
 
 orp_overview_section(ctx, baseline, base_key, kinds, kind_name)  # a kraj: its ORPs side by side first
 summary_box = st.container()  # the gap summary first, above the map and the gaps one by one
-left, right = st.columns([3, 2], gap="medium")
+left, right = st.columns([11, 9], gap="medium")
 with left:
     st.radio(ctx.t("app.pl.click_mode"), ["obec", "point"], format_func=lambda m: ctx.t(f"app.pl.click.{m}"),
              horizontal=True, key="pl_click_mode")
@@ -271,16 +272,13 @@ with summary_box:
     st.caption(ctx.t("app.pl.gaps_note"))
     if summary_table is not None:
         st.markdown(f"**{ctx.t('app.pl.summary')}**")
-        st.dataframe(summary_table, hide_index=True, key="pl_gap_summary", width="stretch",
-                     column_config={c: st.column_config.Column(width="medium" if i < 2 else "small")
-                                    for i, c in enumerate(summary_table.columns)})
+        st.html(html_table(summary_table, lang, max_height=320))
 
 with right:
     if table is not None:
         st.markdown(f"**{ctx.t('app.pl.gap_detail')}**")
-        st.dataframe(table, height=400, hide_index=True, key="pl_gap_table",
-                     column_config={table.columns[0]: st.column_config.NumberColumn(width="small"),
-                                    table.columns[-1]: st.column_config.TextColumn(width="large")})
+        st.html(html_table(table, lang, max_height=430,
+                           short={t("col.affected_population", lang): ctx.t("app.col.people_short")}))
     else:
         st.success(ctx.t("app.pl.no_gaps"))
     if avail_table is not None:
@@ -292,10 +290,9 @@ with right:
         st.markdown(f"**{ctx.t('app.pl.without_car', n=len(no_car))}**")
         st.caption(ctx.t("app.pl.without_car_note"))
         if len(no_car_summary):
-            st.dataframe(no_car_summary, hide_index=True, key="pl_without_car_summary")
+            st.html(html_table(no_car_summary, lang, max_height=260))
         if len(no_car):
-            st.dataframe(no_car, height=260, hide_index=True, key="pl_without_car",
-                         column_config={no_car.columns[2]: st.column_config.TextColumn(width="large")})
+            st.html(html_table(no_car, lang, max_height=300))
 lap("gap_table")
 
 # --- obec detail ------------------------------------------------------------------------------
@@ -344,15 +341,15 @@ if kod:
     c1, c2 = st.columns([3, 2])
     with c1:
         if obec_services is not None:
-            st.dataframe(obec_services, hide_index=True)
+            st.html(html_table(obec_services, lang, max_height=460))
         else:
             st.info(ctx.t("app.pl.obec_none"))
     with c2:
         st.markdown(f"**{ctx.t('app.pl.obec_times')}**")
-        st.dataframe(obec_times, hide_index=True)
+        st.html(html_table(obec_times, lang, max_height=460))
         if obec_gaps is not None:
             st.markdown(f"**{ctx.t('app.pl.obec_gaps')}**")
-            st.dataframe(obec_gaps, hide_index=True)
+            st.html(html_table(obec_gaps, lang, max_height=300))
 lap("detail")
 
 # --- tabs ---------------------------------------------------------------------------------------
@@ -487,8 +484,7 @@ with tab_wi:
         if len(delta):
             gaps_before, gaps_after, delta_table = memo(f"delta_view|{scenario_key}|{kinds_key}|{lang}", _delta_view)
             st.markdown(ctx.t("app.wi.delta_summary", n=len(delta_table), before=gaps_before, after=gaps_after))
-            st.dataframe(delta_table, hide_index=True, key="pl_delta_table",
-                         column_config={delta_table.columns[-1]: st.column_config.TextColumn(width="large")})
+            st.html(html_table(delta_table, lang, max_height=460))
         else:
             st.info(ctx.t("app.wi.delta_none"))
     lap("delta")

@@ -196,7 +196,10 @@
     var control = L.control({ position: opts.position || 'bottomright' });
     control.onAdd = function () {
       var div = L.DomUtil.create('div', 'cm-legend');
-      div.innerHTML = html;
+      /* collapsible: a reader folds it away to see the obce under it; folded at first on a small map */
+      var open = (map._container || (map._map && map._map._container) || { offsetWidth: 9999 }).offsetWidth > 420;
+      div.innerHTML = '<details class="cm-legend-box"' + (open ? ' open' : '') + '><summary>' +
+        esc(opts.title || 'Legenda') + '</summary>' + html + '</details>';
       div.setAttribute('role', 'note');
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);

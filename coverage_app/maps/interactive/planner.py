@@ -211,7 +211,7 @@ def planner_layers(analysis: Analysis, *, kinds: Sequence[str] = (), indicator: 
                                  isochrones=sorted(isochrones["minutes"].unique()) if isochrones is not None and len(isochrones) else (),
                                  parts=legend_parts)
     if legend:
-        calls.append(_layer_call("legend", legend, {"position": "bottomright"}))
+        calls.append(_layer_call("legend", legend, {"position": "bottomright", "title": t("pub.legend", lang)}))
     return MapLayers(tuple(calls))
 
 
