@@ -574,3 +574,64 @@ def test_no_english_streamlit_words_on_czech_pages(server, desktop, artifacts):
         text = page.locator("body").inner_text()
         assert not [w for w in english if w in text], (path, [w for w in english if w in text])
     shoot(page, artifacts / "data_page_czech.png")
+
+
+def test_what_if_field_service_and_czech_csv_download(server, desktop, artifacts, tmp_path):
+    """A what-if that adds a field service lists the obce whose field coverage changed; a CSV
+    downloaded from the planner opens with ';' and UTF-8 with a BOM, with Czech headers."""
+    import pandas as pd
+
+    page = desktop.page
+    login(page, server)
+    page.get_by_role("tab", name="Co kdyby (scénář)").click()
+    choose(page, "Druh služby", "pečovatelská služba")
+    choose(page, "Forma", "terénní")
+    choose(page, "Obec", "Nesvačilka")
+    page.get_by_role("button", name="Přidat do scénáře").click()
+    page.get_by_text(re.compile(r"Změny v obcích a druzích: \d+; mezer \d+ → \d+\.")).wait_for()
+    changes = page.locator(".cm-table").filter(has_text="co se změnilo")
+    changes.wait_for()
+    assert "terénní služba ne → ano" in changes.inner_text()
+    settle(page, 1500)
+    shoot(page, artifacts / "planner_what_if_field_service.png", full=True)
+
+    page.get_by_role("tab", name="Stažení").click()
+    button = page.get_by_role("button", name="Mezery (CSV)")
+    button.wait_for()
+    with page.expect_download() as info:
+        button.click()
+    path = tmp_path / "mezery.csv"
+    info.value.save_as(str(path))
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    gaps = pd.read_csv(path, sep=";", encoding="utf-8-sig", decimal=",")
+    assert {"pořadí", "území", "druh služby", "důvod"} <= set(gaps.columns)
+
+
+def test_every_page_on_a_phone(server, phone, artifacts):
+    """Every page at 390 × 844 with touch: no sideways scrolling; a tap on an obec of the planner
+    map opens its detail."""
+    page = phone.page
+    for path, name in (("", "home"), ("kde-najdu-pomoc", "public"), ("planovani", "planner"), ("tisk", "print"),
+                       ("data", "data")):
+        page.goto(f"{server}/{path}")
+        page.locator('[data-testid="stMainBlockContainer"]').wait_for()
+        settle(page, 2500)
+        if page.get_by_text("Přihlášení pro plánovače").count():
+            page.get_by_label("Heslo").tap()
+            page.get_by_label("Heslo").fill("demo")
+            page.get_by_role("button", name="Přihlásit").tap()
+            page.get_by_text("Přihlášení pro plánovače").wait_for(state="detached")
+            settle(page, 3000)
+        overflow = page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+                                 " return m.scrollWidth - m.clientWidth; }")
+        assert overflow <= 1, (path, overflow)
+        shoot(page, artifacts / f"phone_{name}.png")
+        if name == "planner":
+            frame = map_frame(page)
+            circle = frame.locator('path.cm-obec[data-kod="583758"]')
+            circle.wait_for()
+            circle.scroll_into_view_if_needed()
+            box = circle.bounding_box()
+            page.touchscreen.tap(box["x"] + 3, box["y"] + box["height"] / 2)
+            page.get_by_text("Služby pro obec Rajhrad").wait_for()
+            shoot(page, artifacts / "phone_planner_obec.png")
