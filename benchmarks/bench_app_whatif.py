@@ -69,12 +69,12 @@ _WATCH = r"""
     const md = Array.from(document.querySelectorAll('[data-testid="stMarkdownContainer"]'));
     const item = md.find(e => e.textContent.trim().startsWith(n + '. ') && fresh(e));
     if (!item) return false;
-    const summary = md.find(e => /Změněno \d+ kombinací/.test(e.textContent) && fresh(e));
+    const summary = md.find(e => /Změny v obcích a druzích: \d+/.test(e.textContent) && fresh(e));
     if (summary) {
-      // the delta table is the first dataframe after the summary
-      const tables = Array.from(document.querySelectorAll('[data-testid="stDataFrame"]'));
+      // the table of changes is the first HTML table after the summary
+      const tables = Array.from(document.querySelectorAll('.cm-table'));
       const table = tables.find(t => summary.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING);
-      return !!(table && fresh(table) && table.querySelector('canvas'));
+      return !!(table && fresh(table) && table.querySelector('tbody tr'));
     }
     const none = Array.from(document.querySelectorAll('[data-testid="stAlert"]'))
       .find(e => e.textContent.includes(emptyText) && fresh(e));
