@@ -315,3 +315,12 @@ def test_public_search_ignores_diacritics_and_offers_the_matches():
     assert re.search(r"Pro obec Rajhradice jsme našli \d+ služ", texts(at))
     at.text_input(key="pub_query").set_value("xyzzy").run()
     assert any("jsme nenašli" in w.value for w in at.warning)
+
+
+def test_planner_suggestions_on_the_first_press_name_the_obce():
+    at = login(run_page("planovani.py"))
+    at.button(key="sg_run").click().run()
+    assert not at.exception
+    (table,) = [h.proto.body for h in at.get("html") if "<th>nově pokryté obce</th>" in h.proto.body]
+    assert "Nesvačilka" in table and not re.search(r">\d{6}[,<]", table)  # names, not codes
+    assert re.search(r"Nepokrytá cílová populace \(osob\): [\d\u00a0]+\.", texts(at))

@@ -274,7 +274,7 @@ register({
     "app.sg.run": {"cs": "Navrhnout místa", "en": "Suggest sites"},
     "app.sg.none": {"cs": "Všechna cílová populace je už pokrytá – není co navrhnout.",
                     "en": "All of the target population is covered already – nothing to suggest."},
-    "app.sg.uncovered": {"cs": "Nepokrytá cílová populace: {n} osob.", "en": "Target population not covered: {n} people."},
+    "app.sg.uncovered": {"cs": "Nepokrytá cílová populace (osob): {n}.", "en": "Target population not covered (people): {n}."},
     "app.sg.pick": {"cs": "Návrh", "en": "Suggestion"},
     "app.sg.add": {"cs": "Přidat návrh do scénáře", "en": "Add the suggestion to the scenario"},
     "app.pd.none": {"cs": "Předchozí stav služeb není načten (v projektu vrstva „predchozi_sluzby“, "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -544,6 +545,8 @@ def _cell(value: object, lang: str) -> str:
 
     from coverage_app.i18n import fmt_num
 
+    if isinstance(value, str) and re.fullmatch(r"-?\d+\.\d+", value):  # a number :func:`frame` made text
+        value = float(value)
     if isinstance(value, (bool, np.bool_)):
         return t("map.cls.yes" if value else "map.cls.no", lang)
     if isinstance(value, (int, np.integer)):
@@ -551,8 +554,8 @@ def _cell(value: object, lang: str) -> str:
     if isinstance(value, (float, np.floating)):
         if not np.isfinite(value):
             return "—"
-        if float(value).is_integer() and abs(value) >= 1000:
-            return f"{int(value):,}".replace(",", "\u00a0")
+        if abs(value) >= 1000:  # people, capacities: whole numbers with non-breaking thousands
+            return f"{int(round(float(value))):,}".replace(",", "\u00a0")
         return fmt_num(float(value), lang, 2)
     return _html.escape(str(value) if value is not None and not (isinstance(value, float) and np.isnan(value)) else "—")
 

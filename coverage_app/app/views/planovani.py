@@ -283,7 +283,7 @@ with right:
         st.success(ctx.t("app.pl.no_gaps"))
     if avail_table is not None:
         with st.expander(ctx.t("app.pl.remote")):
-            st.dataframe(avail_table, hide_index=True)
+            st.html(html_table(avail_table, lang, max_height=360))
     without = memo(f"nocar|{shown_key}|{kinds_key}|{lang}", _without_car)
     if without is not None:
         no_car_summary, no_car = without
@@ -533,7 +533,10 @@ with tab_sg:
     st.write(ctx.t("app.sg.intro"))
     if kinds:
         c1, c2, c3 = st.columns(3)
-        sg_kind = c1.selectbox(ctx.t("app.sg.kind"), kinds, format_func=kind_name, key="sg_kind")
+        # the kind with the most people out of reach first: the first press suggests something
+        gap_kinds = [k for k in baseline.gaps["service_kind"].tolist() if k in kinds] if len(baseline.gaps) else []
+        sg_kinds = list(dict.fromkeys(gap_kinds + list(kinds)))
+        sg_kind = c1.selectbox(ctx.t("app.sg.kind"), sg_kinds, format_func=kind_name, key="sg_kind")
         sg_k = c2.number_input(ctx.t("app.sg.k"), 1, 10, 3, key="sg_k")
         from coverage_app.scenario import suggestion_form
 
@@ -551,13 +554,13 @@ with tab_sg:
             ss["sg_done"] = sg_key
         if ss.get("sg_done") == sg_key:
             result = _suggest(base_key, sg_kind, int(sg_k), sg_form, lang, baseline)
-            st.caption(ctx.t("app.sg.uncovered", n=f"{result.attrs.get('uncovered_total', 0):.0f}"))
+            st.caption(ctx.t("app.sg.uncovered", n=f"{result.attrs.get('uncovered_total', 0):,.0f}".replace(",", "\u00a0")))
             if result.empty:
                 st.info(ctx.t("app.sg.none"))
             else:
-                st.dataframe(result[["rank", "nazev_obce", "form", "newly_covered", "covered_names", "capacity",
-                                     "capacity_unit", "method"]]
-                             .rename(columns={"nazev_obce": "municipality_name"}).pipe(frame, lang), hide_index=True)
+                st.html(html_table(result[["rank", "nazev_obce", "form", "newly_covered", "covered_names", "capacity",
+                                           "capacity_unit", "method"]]
+                                   .rename(columns={"nazev_obce": "municipality_name"}).pipe(frame, lang), lang))
                 ranks = result["rank"].tolist()
                 pick = st.selectbox(ctx.t("app.sg.pick"), ranks,
                                     format_func=lambda r: f"{r}. {result.set_index('rank').loc[r, 'nazev_obce']}",
@@ -606,10 +609,10 @@ with tab_pd:
         for title, table in zip((ctx.t("app.pd.new"), ctx.t("app.pd.ended"), ctx.t("app.pd.changed")), lists):
             if table is not None:
                 st.markdown(f"**{title}**")
-                st.dataframe(table, hide_index=True)
+                st.html(html_table(table, lang, max_height=360))
         if period_delta is not None:
             st.markdown(f"**{ctx.t('app.pd.delta')}**")
-            st.dataframe(period_delta, hide_index=True)
+            st.html(html_table(period_delta, lang, max_height=420))
 lap("periods")
 
 def _capacity_tables() -> tuple[pd.DataFrame, pd.DataFrame | None]:
@@ -628,10 +631,11 @@ def _capacity_tables() -> tuple[pd.DataFrame, pd.DataFrame | None]:
 with tab_cap:
     cap_table, bands_wide = memo(f"capacity|{shown_key}|{kinds_key}|{lang}", _capacity_tables)
     st.markdown(f"**{ctx.t('app.cap.capacity')}**")
-    st.dataframe(cap_table, hide_index=True)
+    st.html(html_table(cap_table, lang, max_height=420))
     if bands_wide is not None:
         st.markdown(f"**{ctx.t('app.cap.bands')}**")
-        st.dataframe(bands_wide)
+        st.html(html_table(bands_wide.reset_index().rename(columns={"kind_name": t("col.kind_name", lang)}), lang,
+                           max_height=420))
 lap("capacity")
 
 with tab_dl:
