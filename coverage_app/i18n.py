@@ -80,6 +80,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "the file mixes character encodings: some lines are UTF-8, line {row} another (Windows-1250?); save "
               "the whole file in one encoding, preferably UTF-8"},
     "err.header_only": {"cs": "soubor má jen záhlaví, žádný řádek s daty", "en": "the file has a header and no data rows"},
+    "err.short_row": {"cs": "řádek má jen {n} buněk, záhlaví {width}; řádek je zkrácený nebo rozdělený na dva",
+                      "en": "the row has only {n} cells, the header {width}; the row is cut short or split in two"},
     "err.extra_cells": {"cs": "řádek má {n} buněk, záhlaví jen {width}; přebytečné buňky nelze přiřadit sloupcům "
                               "(chybí uvozovky kolem textu s oddělovačem?)",
                         "en": "the row has {n} cells, the header only {width}; the extra cells belong to no column "

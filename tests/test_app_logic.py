@@ -181,3 +181,24 @@ def test_isochrones_of_a_site_use_the_analysis_bands(demo_data):
     assert list(iso["minutes"]) == [15.0, 30.0, 45.0]
     assert iso.geometry.area.is_monotonic_increasing
     assert lg.isochrones_for(a, "no-such-site") is None
+
+
+def test_upload_services_onto_the_loaded_obce_short_rows_and_unknown_files(demo_data):
+    """A services file alone is tried on the obce loaded now; a row cut short is named as such;
+    a CSV that is nothing known is refused with the list of what is accepted."""
+    services = (ROOT / "services_data" / "demo_sluzby.csv").read_bytes()
+    kinds = (ROOT / "services_data" / "demo_vlastni_druhy.csv").read_bytes()
+    result = lg.load_uploaded_data({"sluzby.csv": services, "vlastni_druhy.csv": kinds}, base=demo_data)
+    assert result.data is not None, [p.format() for p in result.problems]
+    assert any(p.code == "app.warn.base_obce" for p in result.problems)
+    assert len(result.data.municipalities) == len(demo_data.municipalities)
+    lines = services.decode("utf-8").splitlines()
+    cut = ",".join(lines[1].split(",")[:5])  # the first service's row cut after five cells
+    broken = "\n".join([lines[0], cut] + lines[2:]).encode("utf-8")
+    result = lg.load_uploaded_data({"sluzby.csv": broken, "vlastni_druhy.csv": kinds}, base=demo_data)
+    (short,) = [p for p in result.problems if p.code == "err.short_row"]
+    assert (short.file, short.row) == ("sluzby.csv", 2) and "jen 5 buněk" in short.message()
+    result = lg.load_uploaded_data({"nakup.csv": "zbozi;cena\nchleba;35\nmleko;22\n".encode("utf-8")},
+                                   base=demo_data)
+    (unknown,) = [p for p in result.problems if p.code == "app.err.unknown_file"]
+    assert unknown.file == "nakup.csv" and "obce, obyvatelstvo, služby" in unknown.message()

@@ -330,13 +330,15 @@ _READ_ORDER = ("custom_kinds", "speeds", "municipalities", "population", "codeli
 
 
 def load_uploaded_data(files: Mapping[str, bytes], previous: Mapping[str, bytes] | None = None, *,
-                       district: str = "", lang: str = "cs") -> UploadResult:
+                       district: str = "", lang: str = "cs", base: AppData | None = None) -> UploadResult:
     """Read uploaded files (any mix the command ``coverage-app import`` accepts).
 
     The kind of every file is recognised from its content (:func:`coverage_app.cli.detect_file_kind`);
     every file is read by its reader and every problem is collected (file, row, column,
     message).  When there are no errors and at least the obce and the services are present,
-    the data are assembled as ``coverage-app import`` does.
+    the data are assembled as ``coverage-app import`` does.  Without a municipalities file the
+    obce of ``base`` (the data loaded now: the demo or a project) are used, so a registry file or
+    a services template can be tried on the obce already loaded.
     """
     from coverage_app.cli import detect_file_kind, load_inputs
 
@@ -384,6 +386,12 @@ def load_uploaded_data(files: Mapping[str, bytes], previous: Mapping[str, bytes]
         by_kind: dict[str, list[Path]] = {}
         for name, kind in kinds.items():
             by_kind.setdefault(kind, []).append(paths[name])
+        if "municipalities" not in by_kind and base is not None and len(base.municipalities):
+            loaded = root / "obce_nactene.gpkg"
+            base.municipalities.drop(columns=["source_row"], errors="ignore").to_file(loaded, layer="obce",
+                                                                                       driver="GPKG")
+            by_kind["municipalities"] = [loaded]
+            problems.append(Problem.make("", None, None, "app.warn.base_obce", "warning", label=base.label))
         if "municipalities" not in by_kind:
             problems.append(Problem.make("", None, None, "app.err.need_municipalities"))
         if "services" not in by_kind and "rpss" not in by_kind:

@@ -382,6 +382,8 @@ register({
               "address points, roads, speeds, norms or custom kinds)"},
     "app.err.need_municipalities": {"cs": "chybí soubor obcí (hranice nebo body obcí)",
                                     "en": "the municipalities file is missing (obec boundaries or points)"},
+    "app.warn.base_obce": {"cs": "obce převzaty z právě načtených dat ({label}); vlastní soubor obcí je nahradí",
+                           "en": "obce taken from the data loaded now ({label}); a municipalities file replaces them"},
     "app.err.need_services": {"cs": "chybí soubor služeb (šablona nebo rpss.json)",
                               "en": "the services file is missing (template or rpss.json)"},
 })

@@ -72,8 +72,6 @@ def detect_file_kind(path: Path) -> str | None:
         return "municipalities"
     if has_code:
         return "population"
-    if len(cols) == 2:
-        return "speeds"
     return None
 
 

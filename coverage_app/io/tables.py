@@ -116,6 +116,8 @@ def _check_cells(records: list[list[str]], rows: list[int], header: list[str], n
     for rec, row in zip(records, rows):
         if len(rec) > width and any(c.strip() for c in rec[width:]):
             report.add(name, row, None, "err.extra_cells", n=len(rec), width=width)
+        elif 1 < len(rec) < width and width - len(rec) > 1:  # a row cut short (one missing last cell is kept)
+            report.add(name, row, None, "err.short_row", n=len(rec), width=width)
         for c, value in enumerate(rec[:width]):
             if len(value) > MAX_CELL:
                 report.add(name, row, header[c], "err.cell_too_long", n=len(value), limit=MAX_CELL)

@@ -70,7 +70,7 @@ previous = st.file_uploader(ctx.t("app.dt.previous"), accept_multiple_files=True
 if st.button(ctx.t("app.dt.check"), key="dt_check", type="primary", disabled=not files):
     with st.spinner(" "):
         result = load_uploaded_data({f.name: f.getvalue() for f in files},
-                                    {f.name: f.getvalue() for f in previous or []}, lang=lang)
+                                    {f.name: f.getvalue() for f in previous or []}, lang=lang, base=data)
     ss["dt_result"] = result
 result = ss.get("dt_result")
 if result is not None:
