@@ -222,7 +222,7 @@ with left:
              on_change=_on_map, layers=layers)
     lap("map_component")
     st.html(memo(f"legend|{data.key}|{spec}|{kinds_key}|{bool(changes)}|{lang}",
-                 lambda: planner_legend_html(None, kinds, kind_colours(kinds), catalog=catalog,
+                 lambda: planner_legend_html(None, kinds, kind_colours(kinds, catalog), catalog=catalog,
                                              points_only=not district.has_polygons, lang=lang,
                                              scenario=bool(changes), parts=("kinds", "forms"))))
     if ss.get("pl_point"):

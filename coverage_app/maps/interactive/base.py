@@ -47,7 +47,7 @@ register({
     "map.cls.more": {"cs": "{a} a více", "en": "{a} or more"},
     "map.cls.range": {"cs": "{a} – {b}", "en": "{a} – {b}"},
     "map.legend.forms": {"cs": "Forma (tvar značky)", "en": "Form (marker shape)"},
-    "map.legend.kinds": {"cs": "Druh služby (barva)", "en": "Kind of service (colour)"},
+    "map.legend.kinds": {"cs": "Barva: pracovní skupina a její druhy služeb", "en": "Colour: working group and its kinds of service"},
     "map.legend.situations": {"cs": "Životní situace (barva)", "en": "Life situation (colour)"},
     "map.legend.circles": {"cs": "Kruh = obec, plocha podle počtu obyvatel (hranice obcí nejsou k dispozici)",
                            "en": "Circle = obec, area by population (no obec boundaries loaded)"},

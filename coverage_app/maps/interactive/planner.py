@@ -43,7 +43,7 @@ def planner_sites(analysis: Analysis, kinds: Sequence[str] = (), *, form: str | 
     if sites.empty:
         return []
     kinds = list(kinds) or list(analysis.results)
-    colours = dict(colours or kind_colours(kinds))
+    colours = dict(colours or kind_colours(kinds, analysis.services.kinds))
     changes = dict(changes or {})
     sv = analysis.services.services
     services = dict(zip(sv["service_id"], zip(sv["kind"], sv["service_name"], sv["service_area"])))
@@ -124,12 +124,17 @@ def planner_legend_html(classes: Classes | None, kinds: Sequence[str], colours: 
                        f"<span>{html.escape(t('map.cls.upto', lang, b=_fmt(m, lang)))}</span></div>")
     if "kinds" in parts and kinds:
         out.append(f"<div {_HEAD}>{html.escape(t('map.legend.kinds', lang))}</div>")
-        out.append('<div style="display:flex;flex-wrap:wrap;column-gap:18px">')
-        for k in kinds:
-            kobj = catalog.get(k)
-            name = (kobj.name_cs if lang == "cs" else kobj.name_en) if kobj else k
-            out.append(f"<div {_ROW}>{symbol_img('circle', colours.get(k, '#999999'), 16)}"
-                       f"<span>{html.escape(name)}</span></div>")
+        groups: dict[str, list[str]] = {}
+        for k in kinds:  # kinds under the colour they share (their working group)
+            groups.setdefault(colours.get(k, "#999999"), []).append(k)
+        out.append('<div style="display:flex;flex-direction:column;gap:2px">')
+        for colour, members in groups.items():
+            wg = _group_of(members[0], catalog, lang)
+            names = [((catalog.get(k).name_cs if lang == "cs" else catalog.get(k).name_en) if catalog.get(k) else k)
+                     for k in members]
+            label = f"<strong>{html.escape(wg)}</strong>: " if wg else ""
+            out.append(f"<div {_ROW}>{symbol_img('circle', colour, 16)}"
+                       f"<span>{label}{html.escape(', '.join(names))}</span></div>")
         out.append("</div>")
     if "forms" in parts:
         out.append(f"<div {_HEAD}>{html.escape(t('map.legend.forms', lang))}</div>")
@@ -146,6 +151,15 @@ def planner_legend_html(classes: Classes | None, kinds: Sequence[str], colours: 
                        f"<span>{html.escape(t('map.legend.removed', lang))}</span></div>")
         out.append("</div>")
     return "".join(out)
+
+
+def _group_of(kind: str, catalog: KindCatalog, lang: str = "cs") -> str:
+    """Name of the kind's first working group ("" when it has none)."""
+    from coverage_app.codelists import WORKING_GROUPS
+
+    kobj = catalog.get(kind)
+    wg = kobj.working_groups[0] if kobj is not None and kobj.working_groups else ""
+    return WORKING_GROUPS[wg][lang] if wg in WORKING_GROUPS else ""
 
 
 def _iso_colours(n: int) -> tuple[str, ...]:
@@ -197,7 +211,7 @@ def planner_layers(analysis: Analysis, *, kinds: Sequence[str] = (), indicator: 
                        lang=lang)
     polygons = district.has_polygons
     calls.append(_layer_call("obce", fc, {"fillOpacity": 0.7 if polygons else 0.85}))
-    colours = kind_colours(kinds)
+    colours = kind_colours(kinds, analysis.services.kinds)
     sites = planner_sites(analysis, kinds, form=form, colours=colours, changes=site_changes, lang=lang)
     removed = {s for s, c in (site_changes or {}).items() if c == "removed"}
     if baseline is not None and removed:

@@ -69,8 +69,20 @@ def symbol_img(shape: str, fill: str, size: int = 18, *, dashed: bool = False, l
             f'alt="{html.escape(label)}" style="vertical-align:middle;flex:0 0 auto">')
 
 
-def kind_colours(kinds: Sequence[str]) -> dict[str, str]:
-    """Colour of each kind, in the given order (the palette repeats after 16 kinds)."""
+def kind_colours(kinds: Sequence[str], catalog=None) -> dict[str, str]:
+    """Colour of each kind: with a ``catalog`` the colour of its (first) working group — five
+    colour-blind-safe colours that never come near each other, the kind itself told by the
+    marker's tooltip and the legend; without one a colour per kind in the given order (the
+    palette repeats after 16 kinds)."""
+    if catalog is not None:
+        from coverage_app.maps.interactive.base import SITUATION_COLOURS
+
+        out = {}
+        for k in dict.fromkeys(kinds):
+            kobj = catalog.get(k)
+            wg = kobj.working_groups[0] if kobj is not None and kobj.working_groups else "ostatni"
+            out[k] = SITUATION_COLOURS.get(wg, SITUATION_COLOURS["ostatni"])
+        return out
     return {k: KIND_PALETTE[i % len(KIND_PALETTE)] for i, k in enumerate(dict.fromkeys(kinds))}
 
 
