@@ -499,7 +499,7 @@ def test_bus_times_on_the_public_page_and_the_without_car_layer(server, desktop,
     choose(page, "Ukazatel na mapě", "dosažitelné jen autem")
     choose(page, "Druh pro ukazatel", "sociálně terapeutické dílny")
     frame = map_frame(page)
-    frame.locator(".cm-legend").filter(has_text="jen autem").wait_for()
+    frame.locator(".cm-legend").filter(has_text="jen autem: sociálně terapeutické dílny").wait_for()
     legend = frame.locator(".cm-legend").inner_text()
     assert "sociálně terapeutické dílny" in legend
     # the legend folds away with a real click and opens again

@@ -121,7 +121,13 @@
       },
       onEachFeature: function (f, l) {
         var p = f.properties || {};
-        if (p.tip) {
+        if (opts.labels && p.name && map instanceof L.Map) {
+          /* the obec's name just below its point, under the sites (its own pane below the markers);
+             shown from zoom opts.labelZoom (a CSS class on the map) */
+          if (!map.getPane('cmNames')) { map.createPane('cmNames').style.zIndex = 450; }
+          l.bindTooltip(esc(p.name), { permanent: true, direction: 'bottom', offset: [0, 4],
+            className: 'cm-obec-name', interactive: false, pane: 'cmNames' });
+        } else if (p.tip) {
           l.bindTooltip(p.tip, { sticky: true, direction: 'top' });
         }
         l.on('add', function () {
@@ -134,6 +140,17 @@
       }
     });
     layer.addTo(map);
+    if (opts.labels) {
+      var real = map instanceof L.Map ? map : (map._map || null);
+      var toggle = function () {
+        if (!real) { return; }
+        var on = real.getZoom() >= (opts.labelZoom || 11);
+        real.getContainer().classList.toggle('cm-show-names', on);
+        /* names follow their obce when the map is resized or moved (an iframe laid out late) */
+        layer.eachLayer(function (l) { var tip = l.getTooltip && l.getTooltip(); if (tip && tip.update) { tip.update(); } });
+      };
+      if (real) { real.on('zoomend moveend resize viewreset', toggle); toggle(); }
+    }
     if (opts.fit) { fitTo(map, layer.getBounds(), opts); }
     return layer;
   }
@@ -296,7 +313,9 @@
         iconSize: [d, d],
         iconAnchor: [d / 2, d / 2]
       });
-      var m = L.marker([lat, lon], { icon: icon, title: label, alt: label, keyboard: true, riseOnHover: true });
+      /* a cluster stays above single sites, so its count is never covered by an icon */
+      var m = L.marker([lat, lon], { icon: icon, title: label, alt: label, keyboard: true, riseOnHover: true,
+        zIndexOffset: 1000 });
       if (same || map.getZoom() >= map.getMaxZoom()) {
         var rows = members.slice(0, 50).map(function (k) { return '<li>' + popupHtml(list[k], texts) + '</li>'; });
         if (members.length > 50) { rows.push('<li>…</li>'); }
@@ -386,7 +405,7 @@
     var el = document.getElementById('cm-map');
     var map = baseMap(el, data);
     if (data.obce && data.obce.features && data.obce.features.length) {
-      obce(map, data.obce, { fit: true, fillOpacity: 0.08, edge: '#6b6b6b' });
+      obce(map, data.obce, { fit: true, fillOpacity: 0.08, edge: '#6b6b6b', labels: true });
     }
     clusters(map, data.sites, { texts: data.texts, cell: 60, size: 24 });
     if (data.bounds) { fit(map, data.bounds); }

@@ -94,7 +94,7 @@
   var count = document.getElementById('cm-count');
   var results = document.getElementById('cm-results');
   var map = CM.baseMap(document.getElementById('cm-map'), D);
-  if (D.map_obce && D.map_obce.features.length) { CM.obce(map, D.map_obce, { fit: true, fillOpacity: 0.08, edge: '#6b6b6b' }); }
+  if (D.map_obce && D.map_obce.features.length) { CM.obce(map, D.map_obce, { fit: true, fillOpacity: 0.08, edge: '#6b6b6b', labels: true }); }
   CM.clusters(map, D.sites, { texts: { services: T['map.services'], phone: T['map.phone'] }, cell: 60, size: 24 });
   if (D.bounds) { CM.fit(map, D.bounds); }
   var homeMarker = null;
