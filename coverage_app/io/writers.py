@@ -195,10 +195,26 @@ class atomic_output_dir:
         self.tmp: Path | None = None
 
     def __enter__(self) -> Path:
+        import signal
+
         parent = self.target.resolve().parent
         parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.", dir=parent))
-        return self.tmp
+        # a signal between making the folder and entering the block would leave it behind: it
+        # waits, and one that came meanwhile ends the command with the folder removed
+        blocked = hasattr(signal, "pthread_sigmask")
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT}) if blocked else None
+        try:
+            self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.", dir=parent))
+        finally:
+            if blocked and self.tmp is None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        try:
+            if blocked:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)
+            return self.tmp
+        except BaseException:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise
 
     def __exit__(self, exc_type, exc, tb) -> None:
         assert self.tmp is not None
