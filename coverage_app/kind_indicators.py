@@ -227,9 +227,7 @@ def _nearest(k: _Kind) -> _Nearest:
     has = j >= 0
     jj = np.where(has, j, 0)
     ts = travel_sites
-    site_names = ts["site_name"].astype(str).to_numpy()
-    service_names = ts["service_id"].map(k.sv["service_name"]).fillna("").astype(str).to_numpy()
-    site_names = np.where(site_names == "", service_names, site_names)
+    site_names = _site_labels(k, ts)
     counting = ts[_counting_mask(k, ts, j)]
     return _Nearest(
         minutes=best, km=km,
@@ -579,23 +577,27 @@ def _band_table(k: _Kind, bands: list[str], fld: _Field) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _site_labels(k: _Kind, sites: pd.DataFrame) -> np.ndarray:
+    """Each site's name, or its service's name where the site has none."""
+    site_names = sites["site_name"].astype(str).to_numpy(dtype=object)
+    service_names = sites["service_id"].map(k.sv["service_name"]).fillna("").astype(str).to_numpy(dtype=object)
+    return np.where(site_names == "", service_names, site_names)
+
+
 def _transit(k: _Kind, near: _Nearest) -> dict[str, np.ndarray]:
     """Public-transport columns (:mod:`coverage_app.transit.indicators`) for the sites clients
     travel to and back the same day (form ``amb``); residential and field forms have none."""
     sites = near.counting[near.counting["form"] == "amb"] if "travel" in k.rule.modes else near.counting.iloc[:0]
-    names = sites["site_name"].astype(str).to_numpy(dtype=object) if len(sites) else np.array([], dtype=object)
     car = np.zeros(k.n, dtype=bool)
     unknown = np.zeros(k.n, dtype=bool)
     tm = k.analysis.transit
     if len(sites) and tm is not None:
-        service_names = sites["service_id"].map(k.sv["service_name"]).fillna("").astype(str).to_numpy(dtype=object)
-        names = np.where(names == "", service_names, names)
         cols = sites["col"].to_numpy(dtype=int)
-        best, _, _ = k.analysis.travel.nearest(cols, k.horizon)
-        car = best <= k.travel_limit
+        car = k.analysis.travel.nearest(cols, k.horizon)[0] <= k.travel_limit
         outside = cols[~tm.dest_covered[cols]] if tm.dest_covered is not None else cols[:0]
-        for c in np.unique(outside):  # sites beyond the timetable's area: by bus unknown
-            unknown |= k.analysis.travel.nearest(np.array([c]), k.horizon)[0] <= k.travel_limit
+        if len(outside):  # a site beyond the timetable's area within the car limit: by bus unknown
+            unknown = k.analysis.travel.nearest(outside, k.horizon)[0] <= k.travel_limit
+    names = _site_labels(k, sites) if len(sites) else np.array([], dtype=object)
     return transit_columns(k.analysis, sites, names, k.travel_limit, car, unknown)
 
 

@@ -383,11 +383,7 @@ def _extend_transit(baseline: Analysis, new_xy: np.ndarray):
     tm, router = baseline.transit, baseline.transit_router
     if tm is None or router is None or not len(new_xy):
         return tm
-    extra = router.matrix(baseline.district.xy(), new_xy)
-    return type(tm)(np.hstack([tm.there, extra.there]), np.hstack([tm.back, extra.back]),
-                    np.hstack([tm.transfers_there, extra.transfers_there]),
-                    np.hstack([tm.transfers_back, extra.transfers_back]), tm.day, tm.settings, tm.feed_name, tm.notes,
-                    tm.covered)
+    return tm.hstack(router.matrix(baseline.district.xy(), new_xy))
 
 
 def run_scenario(baseline: Analysis, scenario: Scenario) -> Analysis:

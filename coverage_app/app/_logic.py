@@ -189,14 +189,9 @@ class AppData:
         """Where the services come from, in words a reader understands (for map attributions and
         footers): the demo's label, the MPSV registry, or the project; with the credit of
         OpenStreetMap roads (ODbL) and of the timetable's operators when they are loaded."""
-        files = list(self.services.source_files)
-        if self.kind == "demo" or not files:
-            first = self.label
-        elif all(str(f).lower().endswith(".json") for f in files):
-            first = t("app.credit.registry", "cs")
-        else:
-            first = ", ".join(files)
-        parts = [first]
+        from coverage_app.maps.interactive.public import services_source
+
+        parts = [services_source(() if self.kind == "demo" else self.services.source_files, self.label)]
         if self.meta.get("roads_attribution"):
             parts.append(t("app.credit.roads", "cs", credit=self.meta["roads_attribution"]))
         if self.timetable is not None and self.timetable.agencies:

@@ -142,8 +142,6 @@ register({
     "app.upload.button": {"cs": "Vybrat soubor", "en": "Choose a file"},
     "app.upload.hint": {"cs": "nebo ho sem přetáhněte (nejvýše {mb} MB)", "en": "or drop it here (at most {mb} MB)"},
     "app.col.people_short": {"cs": "osob", "en": "people"},
-    "app.credit.registry": {"cs": "MPSV – registr poskytovatelů sociálních služeb",
-                            "en": "MPSV – register of social service providers"},
     "app.credit.roads": {"cs": "silnice {credit}", "en": "roads {credit}"},
     "app.credit.timetable": {"cs": "jízdní řád: {agencies}", "en": "timetable: {agencies}"},
     "app.pl.without_car": {"cs": "Bez auta – dosažitelné jen autem ({n})", "en": "Without a car – by car only ({n})"},

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 import threading
 import time
@@ -545,13 +544,11 @@ def _cell(value: object, lang: str) -> str:
 
     from coverage_app.i18n import fmt_num
 
-    if isinstance(value, str) and re.fullmatch(r"-?\d+\.\d+", value):  # a number :func:`frame` made text
-        value = float(value)
     if isinstance(value, (bool, np.bool_)):
         return t("map.cls.yes" if value else "map.cls.no", lang)
     if isinstance(value, (int, np.integer)):
         return f"{int(value):,}".replace(",", "\u00a0")
-    if isinstance(value, (float, np.floating)):
+    if isinstance(value, (float, np.floating)):  # (:func:`frame` already wrote columns with gaps as text)
         if not np.isfinite(value):
             return "—"
         if abs(value) >= 1000:  # people, capacities: whole numbers with non-breaking thousands
@@ -580,10 +577,8 @@ def html_table(df: pd.DataFrame, lang: str, *, max_height: int = 420, numeric: S
 def frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A table for display: translated headers (the writers' ``col.*`` texts, else the app's
     ``app.col.*``), codes in words, yes/no for booleans, a dash for missing numbers."""
-    from coverage_app.i18n import TEXTS
-    from coverage_app.io.writers import czech_headers
-
-    from coverage_app.io.writers import _code_text
+    from coverage_app.i18n import TEXTS, fmt_num
+    from coverage_app.io.writers import _code_text, czech_headers
 
     out = _code_text(df, lang)
     yes, no = t("map.cls.yes", lang), t("map.cls.no", lang)
@@ -594,7 +589,7 @@ def frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
             # a missing travel time etc. shows as a dash, not as "None"; as text, which is what
             # Streamlit would make of numbers mixed with dashes anyway (after a failed attempt
             # that logs a traceback on every run)
-            out[c] = out[c].map(lambda v: "—" if pd.isna(v) else v).astype("string")
+            out[c] = out[c].map(lambda v: "—" if pd.isna(v) else fmt_num(float(v), lang, 2)).astype("string")
     out = out.rename(columns={c: t(f"app.col.{c}", lang) for c in out.columns
                               if f"col.{c}" not in TEXTS and f"app.col.{c}" in TEXTS})
     return czech_headers(out, lang)

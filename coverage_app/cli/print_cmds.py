@@ -222,33 +222,23 @@ def export_public_site(project, demo, district, title, basemap, lang, out) -> No
 
     dist, svc, _, graph, context = _load_source(project, demo, district or ("ORP:6221" if demo else ""))
     result = run_analysis(dist, svc, graph, context=context, transit=_transit_router(project, demo, graph))
-    index = write_site(result, out, lang=lang, title=title, basemap=basemap, source=_public_source(project, demo, svc))
+    from coverage_app.maps.interactive.public import services_source
+
+    source = services_source(() if demo else svc.source_files, t("app.data.demo", lang) if demo else project.name)
+    index = write_site(result, out, lang=lang, title=title, basemap=basemap, source=source)
     click.echo(t("cli.written", lang, path=index))
 
 
 def _transit_router(project: Path | None, demo: bool, graph):
     """The timetable's router of a project or of the demo (``None`` without a timetable)."""
-    from coverage_app.transit import TransitRouter
-
     if demo:
         from coverage_app.demo import load_demo_timetable
+        from coverage_app.transit import TransitRouter
 
         return TransitRouter(load_demo_timetable())
     from coverage_app.io.project import load_project
 
-    proj = load_project(project)
-    feed = proj.transit_feed()
-    return TransitRouter(feed, proj.transit_settings(), walk_graph=graph) if feed is not None else None
-
-
-def _public_source(project: Path | None, demo: bool, svc) -> str:
-    """The data source named on public pages, in words a reader understands."""
-    if demo:
-        return t("app.data.demo", "cs")
-    files = list(svc.source_files)
-    if files and all(str(f).lower().endswith(".json") for f in files):
-        return t("app.credit.registry", "cs")
-    return ", ".join(files) or (project.name if project else "")
+    return load_project(project).transit_router(walk_graph=graph)
 
 
 # ---------------------------------------------------------------------------------------------

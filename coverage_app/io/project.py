@@ -115,6 +115,16 @@ class Project:
             self.meta_cache["_feed"] = read_gtfs(Path(self.meta.get("pt_feed", "jizdni_rad")), texts=self.timetable)
         return self.meta_cache["_feed"]
 
+    def transit_router(self, walk_graph=None):
+        """A :class:`~coverage_app.transit.TransitRouter` on the stored timetable and settings
+        (walks on ``walk_graph`` when given), or ``None`` without a timetable."""
+        feed = self.transit_feed()
+        if feed is None:
+            return None
+        from coverage_app.transit import TransitRouter
+
+        return TransitRouter(feed, self.transit_settings(), walk_graph=walk_graph)
+
     def transit_settings(self):
         """The public-transport settings stored at import (:class:`~coverage_app.transit.TransitSettings`)."""
         from coverage_app.transit import TransitSettings

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 import warnings
@@ -31,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from pyproj import Transformer
+from scipy.spatial import cKDTree
 
 from coverage_app.errors import DataError, Report
 from coverage_app.i18n import register
@@ -172,6 +174,11 @@ class TransitFeed:
     valid_to: dt.date | None
     agencies: tuple[str, ...] = ()
     warnings: Report = field(default_factory=Report)
+
+    @functools.cached_property
+    def stop_tree(self) -> cKDTree:
+        """Spatial index of the stops (metres), made once."""
+        return cKDTree(self.stop_xy)
 
     @property
     def n_stops(self) -> int:

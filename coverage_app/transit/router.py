@@ -39,7 +39,6 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
-from scipy.spatial import cKDTree
 
 from coverage_app.errors import DataError
 from coverage_app.i18n import register
@@ -165,6 +164,15 @@ class TransitMatrix:
     covered: np.ndarray | None = None
     dest_covered: np.ndarray | None = None
 
+    def hstack(self, other: "TransitMatrix") -> "TransitMatrix":
+        """These journeys and ``other``'s (same origins, more destinations) side by side."""
+        dest = (None if self.dest_covered is None or other.dest_covered is None
+                else np.concatenate([self.dest_covered, other.dest_covered]))
+        return TransitMatrix(np.hstack([self.there, other.there]), np.hstack([self.back, other.back]),
+                             np.hstack([self.transfers_there, other.transfers_there]),
+                             np.hstack([self.transfers_back, other.transfers_back]), self.day, self.settings,
+                             self.feed_name, self.notes, self.covered, dest)
+
     def subset(self, cols: np.ndarray) -> "TransitMatrix":
         """The same journeys to some destinations only."""
         return TransitMatrix(self.there[:, cols], self.back[:, cols], self.transfers_there[:, cols],
@@ -227,6 +235,12 @@ class _Graph:
         return self.layers * self.n_ride + (layer - 1) * len(self.wait_key) + w
 
 
+def _ranges(start: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every index of the ranges ``[start, start + count)`` and the number of its range."""
+    owner = np.repeat(np.arange(len(start)), count)
+    return np.repeat(start, count) + (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)), owner
+
+
 def _key(stop: np.ndarray, t: np.ndarray) -> np.ndarray:
     return stop.astype(np.int64) * (4 * _DAY) + (t.astype(np.int64) + _DAY)
 
@@ -278,7 +292,7 @@ def _alight_edges(feed: TransitFeed, ev: _Events, s: TransitSettings, wait_key: 
     off = np.flatnonzero(ev.dropoff)
     src_ev, dst_stop, ready = [off], [ev.stop[off]], [ev.arr[off] + round(s.transfer_min * 60)]
     if feed.n_stops > 1:
-        tree = cKDTree(feed.stop_xy)
+        tree = feed.stop_tree
         # stops at one place (platforms of one stop) are always linked, whatever transfer_walk_m
         pairs = tree.query_pairs(max(s.transfer_walk_m, 1.0), output_type="ndarray")
         if len(pairs):
@@ -288,9 +302,7 @@ def _alight_edges(feed: TransitFeed, ev: _Events, s: TransitSettings, wait_key: 
             order = np.argsort(pairs[:, 0], kind="stable")
             pairs, walk = pairs[order], walk[order]
             start = np.searchsorted(pairs[:, 0], ev.stop[off])
-            count = np.searchsorted(pairs[:, 0], ev.stop[off], side="right") - start
-            rep = np.repeat(np.arange(len(off)), count)
-            k = np.repeat(start, count) + (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count))
+            k, rep = _ranges(start, np.searchsorted(pairs[:, 0], ev.stop[off], side="right") - start)
             src_ev.append(off[rep]), dst_stop.append(pairs[k, 1]), ready.append(ev.arr[off[rep]] + walk[k])
     e, stop, t = np.concatenate(src_ev), np.concatenate(dst_stop), np.concatenate(ready)
     pos, ok = _first_wait(wait_key, stop, t)
@@ -316,7 +328,7 @@ def _walk_pairs(points: np.ndarray, feed: TransitFeed, s: TransitSettings, graph
     else straight line × ``walk_detour``."""
     if not len(points) or not feed.n_stops:
         return np.empty(0, int), np.empty(0, int), np.empty(0)
-    tree = cKDTree(feed.stop_xy)
+    tree = feed.stop_tree
     near = tree.query_ball_point(points, s.max_walk_m / (1.0 if graph is not None else s.walk_detour))
     p = np.repeat(np.arange(len(points)), [len(x) for x in near])
     st = np.fromiter((j for x in near for j in x), dtype=np.int64, count=len(p))
@@ -351,9 +363,7 @@ def _departures(g: _Graph, pairs: tuple[np.ndarray, ...], window: tuple[float, f
     p, st, walk = pairs
     lo = np.searchsorted(key, _key(st, window[0] + walk))
     hi = np.searchsorted(key, _key(st, window[1] + walk), side="right")
-    count = np.maximum(hi - lo, 0)
-    rep = np.repeat(np.arange(len(p)), count)
-    k = np.repeat(lo, count) + (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count))
+    k, rep = _ranges(lo, np.maximum(hi - lo, 0))
     e = b[k]
     return p[rep], e, walk[rep] + ev.arr[ev.nxt[e]] - ev.dep[e]
 
@@ -425,7 +435,7 @@ class TransitRouter:
         points = np.asarray(points, dtype=float).reshape(-1, 2)
         if not self.feed.n_stops or self.day is None or not self.feed.active_trips(self.day).any():
             return np.zeros(len(points), dtype=bool)
-        d, _ = cKDTree(self.feed.stop_xy).query(np.asarray(points, dtype=float).reshape(-1, 2))
+        d, _ = self.feed.stop_tree.query(points)
         return d <= self.settings.area_m
 
     def _walk_only(self, origins: np.ndarray, dests: np.ndarray) -> np.ndarray:
@@ -476,16 +486,12 @@ class TransitRouter:
         sink = g.matrix.shape[0] - len(origins)
         op, ost, ow = _walk_pairs(origins, self.feed, s, self.walk_graph)
         # arriving home: every ride node at a stop near the origin, in every layer, + the walk
+        alight = np.flatnonzero(ev.dropoff)
+        evs = alight[np.argsort(ev.stop[alight], kind="stable")]
+        lo = np.searchsorted(ev.stop[evs], ost)
+        k, rep = _ranges(lo, np.searchsorted(ev.stop[evs], ost, side="right") - lo)
         rows, cols, wts = [], [], []
         for layer in range(1, g.layers + 1):
-            for_stop = np.flatnonzero(ev.dropoff)
-            ord_ = np.argsort(ev.stop[for_stop], kind="stable")
-            evs = for_stop[ord_]
-            lo = np.searchsorted(ev.stop[evs], ost)
-            hi = np.searchsorted(ev.stop[evs], ost, side="right")
-            cnt = hi - lo
-            rep = np.repeat(np.arange(len(op)), cnt)
-            k = np.repeat(lo, cnt) + (np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt) - cnt, cnt))
             rows.append(g.ride(layer, evs[k])), cols.append(sink + op[rep]), wts.append(ow[rep] + layer * _EPS)
         mat = _with_rows(g.matrix, np.concatenate(rows), np.concatenate(cols), np.concatenate(wts))
         rev = mat.T.tocsr()

@@ -5,10 +5,9 @@ The listing's HTML is in :mod:`.public_list`, the standalone page for a website 
 
 from __future__ import annotations
 
-import re
-
 import html
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import folium
@@ -23,7 +22,7 @@ from coverage_app.codelists import (
     resolve_target_group,
 )
 from coverage_app.coverage import Analysis
-from coverage_app.i18n import t
+from coverage_app.i18n import register, t
 from coverage_app.maps.numbering import czech_sort_key, primary_working_group
 from coverage_app.model import CRS, District, Services
 from coverage_app.maps.interactive.base import FORM_SHAPES, LIFE_SITUATIONS, MapAssets, SITUATION_COLOURS, _Call, _base_map, _fit, _wgs84
@@ -138,6 +137,21 @@ def _pt_to(analysis: Analysis, obec_rows: np.ndarray, site_cols: np.ndarray, day
         ok &= tm.covered[obec_rows]
     return (np.where(ok, np.round(there, 1), np.nan),
             np.where(ok, tm.transfers_there[obec_rows, site_cols], np.nan))
+
+
+register({
+    "pub.credit.registry": {"cs": "MPSV – registr poskytovatelů sociálních služeb",
+                            "en": "MPSV – register of social service providers"},
+})
+
+
+def services_source(files: Sequence[str], fallback: str, lang: str = "cs") -> str:
+    """Where the services come from, in words a reader of a public page understands: the MPSV
+    registry for ``rpss.json`` files, else the files' names, else ``fallback`` (e.g. the demo's label)."""
+    files = [str(f) for f in files]
+    if files and all(f.lower().endswith(".json") for f in files):
+        return t("pub.credit.registry", lang)
+    return ", ".join(files) or fallback
 
 
 def find_obce(query: str, names: Mapping[str, str], parts: Mapping[str, str] | None = None,
