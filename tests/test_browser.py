@@ -383,6 +383,17 @@ def test_data_page_map(server, desktop, artifacts):
     assert frame.locator("path.cm-obec").count() == 24
     settle(page, 1500)
     shoot(page, artifacts / "data_desktop_full.png", full=True)
+    # upload the demo services onto the loaded obce: read in a child process, the report shown
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(
+        [str(ROOT / "services_data" / "demo_sluzby.csv"), str(ROOT / "services_data" / "demo_vlastni_druhy.csv")])
+    settle(page, 3000)
+    shoot(page, artifacts / "data_upload_chosen.png", full=True)
+    page.get_by_role("button", name="Načíst a zkontrolovat").click()
+    page.get_by_text("Rozpoznané soubory").wait_for(timeout=60_000)
+    page.get_by_text(re.compile(r"Bez chyb\. Upozornění: \d+")).wait_for()
+    page.get_by_role("button", name="Použít nahraná data").wait_for()
+    assert "Zrušit kontrolu" not in page.inner_text("body")
+    shoot(page, artifacts / "data_upload_checked.png", full=True)
 
 
 def test_print_page_preview(server, desktop, artifacts):

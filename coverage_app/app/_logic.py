@@ -273,7 +273,9 @@ def problems_frame(problems: Sequence[Problem], lang: str = "cs") -> pd.DataFram
     rows = [p.as_dict(lang) for p in problems]
     frame = pd.DataFrame(rows, columns=["file", "row", "column", "severity", "message"])
     frame["severity"] = frame["severity"].map(lambda s: t(f"severity.{s}", lang))
-    frame["row"] = frame["row"].astype("Int64")
+    # a person reads it: no "None" where a problem has no row or column
+    frame["row"] = [("" if pd.isna(r) else str(int(r))) for r in frame["row"]]
+    frame["column"] = frame["column"].fillna("")
     return frame.rename(columns={c: t(f"app.col.{c}", lang) for c in frame.columns})
 
 

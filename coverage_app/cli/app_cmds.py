@@ -21,7 +21,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _run_streamlit(env_extra: dict[str, str], host: str, port: int | None, headless: bool) -> None:
+def _run_streamlit(env_extra: dict[str, str], host: str, port: int | None, headless: bool,
+                   max_upload_mb: int = 100) -> None:
+    """Run the app; ``max_upload_mb`` is the largest file the Data page accepts (MB; all files of one
+    check together twice that)."""
     from coverage_app.app import APP_ENTRY
 
     port = port or 8501
@@ -40,7 +43,7 @@ def _run_streamlit(env_extra: dict[str, str], host: str, port: int | None, headl
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP_ENTRY), "--server.address", host,
            "--server.port", str(port), "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.enableStaticServing", "true",
-           "--global.developmentMode", "false"]
+           "--global.developmentMode", "false", "--server.maxUploadSize", str(max_upload_mb)]
     click.echo(t("cli.starting", _lang(), host=host, port=port), err=True)
     if not headless:
         browse_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
@@ -69,9 +72,11 @@ def _open_when_up(host: str, port: int, timeout_s: float = 120.0) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresa serveru.")
 @click.option("--port", type=int, default=None, help="Port (výchozí 8501).")
 @click.option("--headless/--browser", default=False, help="Neotevírat prohlížeč.")
-def demo(host: str, port: int | None, headless: bool) -> None:
+@click.option("--max-upload-mb", type=click.IntRange(1, 2000), default=100, show_default=True,
+              help="Největší soubor, který stránka Data přijme (MB).")
+def demo(host: str, port: int | None, headless: bool, max_upload_mb: int) -> None:
     """Spustí aplikaci na vestavěných ukázkových datech (fiktivní služby)."""
-    _run_streamlit({"COVERAGE_APP_DEMO": "1"}, host, port, headless)
+    _run_streamlit({"COVERAGE_APP_DEMO": "1"}, host, port, headless, max_upload_mb)
 
 
 @cli.command()
@@ -80,12 +85,14 @@ def demo(host: str, port: int | None, headless: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=None)
 @click.option("--headless/--browser", default=False)
-def serve(project: Path, host: str, port: int | None, headless: bool) -> None:
+@click.option("--max-upload-mb", type=click.IntRange(1, 2000), default=100, show_default=True,
+              help="Největší soubor, který stránka Data přijme (MB).")
+def serve(project: Path, host: str, port: int | None, headless: bool, max_upload_mb: int) -> None:
     """Spustí aplikaci na datech uživatele (projektový GeoPackage)."""
     from coverage_app.io.project import load_project
 
     load_project(project)  # refuse a broken file before starting the server
-    _run_streamlit({"COVERAGE_APP_PROJECT": str(project.resolve())}, host, port, headless)
+    _run_streamlit({"COVERAGE_APP_PROJECT": str(project.resolve())}, host, port, headless, max_upload_mb)
 
 
 @cli.command()

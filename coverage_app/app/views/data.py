@@ -13,7 +13,8 @@ import pandas as pd
 import streamlit as st
 
 import coverage_app.cli  # noqa: F401  (registers the names of file kinds)
-from coverage_app.app._logic import load_uploaded_data, problems_frame
+from coverage_app.app._logic import UploadResult, problems_frame
+from coverage_app.app._upload import read_uploads, size_problems, upload_limits
 from coverage_app.app._texts import FILE_KIND_KEYS
 from coverage_app.app._ui import (
     choose_district,
@@ -68,10 +69,22 @@ st.caption(ctx.t("app.dt.upload_help"))
 files = st.file_uploader(ctx.t("app.dt.files"), accept_multiple_files=True, key="dt_files")
 previous = st.file_uploader(ctx.t("app.dt.previous"), accept_multiple_files=True, key="dt_previous")
 if st.button(ctx.t("app.dt.check"), key="dt_check", type="primary", disabled=not files):
-    with st.spinner(" "):
-        result = load_uploaded_data({f.name: f.getvalue() for f in files},
-                                    {f.name: f.getvalue() for f in previous or []}, lang=lang, base=data)
-    ss["dt_result"] = result
+    limits = upload_limits(float(st.get_option("server.maxUploadSize")))
+    too_big = size_problems({f.name: f.size for f in [*files, *(previous or [])]}, limits, lang)
+    if too_big:
+        ss["dt_result"] = UploadResult(None, too_big, {})
+    else:
+        waiting, cancel = st.empty(), st.empty()
+        cancel.button(ctx.t("app.dt.cancel"), key="dt_cancel")  # a click reruns the page: the reading is killed
+        ss["dt_result"] = read_uploads(
+            {f.name: f.getvalue() for f in files}, {f.name: f.getvalue() for f in previous or []}, lang=lang,
+            base=data, limits=limits,
+            tick=lambda s: waiting.info(ctx.t("app.dt.reading", seconds=int(s), limit=int(limits.seconds))))
+        waiting.empty()
+        cancel.empty()
+elif ss.get("dt_cancel"):
+    ss.pop("dt_result", None)
+    st.info(ctx.t("app.dt.cancelled"))
 result = ss.get("dt_result")
 if result is not None:
     st.markdown(f"**{ctx.t('app.dt.recognised')}**")
