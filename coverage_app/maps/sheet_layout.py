@@ -1,0 +1,417 @@
+"""Sheet geometry of printed maps: text measures, type sizes per paper, the map frame (metres ↔
+millimetres), scale-bar lengths, true north, marker clusters, obec-label placement and the flow
+of the side panel into columns.
+
+Internal to :mod:`coverage_app.maps.printing`.  Lengths are millimetres on the sheet (origin at
+its lower-left corner), type sizes points, map coordinates EPSG:5514 metres.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, get_font
+from matplotlib.path import Path as MplPath
+from pyproj import Transformer
+from scipy.optimize import linear_sum_assignment
+
+from coverage_app.maps.style import MM_PER_PT, font_properties, paper_scale
+from coverage_app.model import CRS
+
+try:  # matplotlib >= 3.10
+    from matplotlib.ft2font import LoadFlags
+
+    _NO_HINTING = LoadFlags.NO_HINTING
+except ImportError:  # pragma: no cover - older matplotlib
+    from matplotlib.ft2font import LOAD_NO_HINTING as _NO_HINTING
+
+
+class Measure:
+    """Text extents in millimetres from the TrueType metrics, unhinted (as PDF and SVG lay text out)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple, tuple[float, float, float]] = {}
+
+    def extent(self, text: str, fp: FontProperties, size: float) -> tuple[float, float, float]:
+        """Width, height and descent (mm) of one line of text at ``size`` points."""
+        key = (text, fp.get_file(), round(size, 3))
+        hit = self._cache.get(key)
+        if hit is None:
+            font = get_font(fp.get_file())
+            font.clear()
+            font.set_size(size, 72)  # one pixel is one point
+            font.set_text(text, 0.0, flags=_NO_HINTING)
+            w, h = font.get_width_height()  # 26.6 fixed point
+            d = font.get_descent()
+            hit = (w / 64.0 * MM_PER_PT, h / 64.0 * MM_PER_PT, d / 64.0 * MM_PER_PT)
+            self._cache[key] = hit
+        return hit
+
+    def width(self, text: str, fp: FontProperties, size: float) -> float:
+        return self.extent(text, fp, size)[0]
+
+    def wrap(self, text: str, fp: FontProperties, size: float, width: float) -> list[str]:
+        """Greedy word wrap of ``text`` into lines no wider than ``width`` mm (where possible)."""
+        lines: list[str] = []
+        width = width * 0.98 - 0.2  # slack for raster hinting at low resolutions
+        for para in str(text).split("\n"):
+            cur = ""
+            for word in para.split(" "):
+                cand = f"{cur} {word}" if cur else word
+                if not cur or self.width(cand, fp, size) <= width:
+                    cur = cand
+                else:
+                    lines.append(cur)
+                    cur = word
+            lines.append(cur)
+        return lines
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Type (pt) and symbol (mm) sizes for one paper."""
+
+    scale: float
+    title: float
+    subtitle: float
+    heading: float
+    text: float
+    small: float
+    source: float
+    marker: float       # diameter of a circle marker (mm)
+    number: float       # number type inside markers (pt)
+    swatch: float       # legend swatch (mm)
+    line: float         # obec boundary (pt)
+    outline: float      # district outline (pt)
+    label_sizes: tuple[float, float, float, float]  # obec names by population tier (pt)
+
+    @classmethod
+    def for_paper(cls, paper: str, font_scale: float = 1.0) -> "Sizes":
+        s = paper_scale(paper)
+        f = s * font_scale
+
+        def pt(v: float, lo: float = 5.5) -> float:
+            return max(lo, v * f)
+        return cls(scale=s, title=pt(22), subtitle=pt(11.5), heading=pt(9.5), text=pt(8.3), small=pt(7.2),
+                   source=pt(6.8, 5.0), marker=max(3.9, 5.0 * s), number=pt(7.6), swatch=max(3.2, 4.2 * s),
+                   line=0.5 * s, outline=1.3 * s,
+                   label_sizes=(pt(10.5, 6.5), pt(9.0, 6.0), pt(8.0, 5.5), pt(7.0, 5.0)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Geometry helpers
+# ---------------------------------------------------------------------------------------------
+def geom_path(geom: shapely.Geometry) -> MplPath | None:
+    """A matplotlib path of a (multi)polygon, holes included."""
+    if geom is None or geom.is_empty:
+        return None
+    polys = [geom] if geom.geom_type == "Polygon" else [g for g in getattr(geom, "geoms", []) if g.geom_type == "Polygon"]
+    paths = []
+    for p in polys:
+        for ring in [p.exterior, *p.interiors]:
+            coords = np.asarray(ring.coords)[:, :2]
+            if len(coords) < 3:
+                continue
+            codes = np.full(len(coords), MplPath.LINETO, dtype=MplPath.code_type)
+            codes[0] = MplPath.MOVETO
+            codes[-1] = MplPath.CLOSEPOLY
+            paths.append(MplPath(coords, codes))
+    return MplPath.make_compound_path(*paths) if paths else None
+
+
+class Frame:
+    """Map frame: data extent (EPSG:5514 m) ↔ millimetres on the sheet."""
+
+    def __init__(self, rect: tuple[float, float, float, float], extent: tuple[float, float, float, float]):
+        self.rect = rect  # x, y, w, h (mm on the sheet)
+        self.extent = extent  # x0, y0, x1, y1 (m)
+        self.m_per_mm = (extent[2] - extent[0]) / rect[2]
+
+    def to_mm(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        fx, fy, _, _ = self.rect
+        return (fx + (np.asarray(x, float) - self.extent[0]) / self.m_per_mm,
+                fy + (np.asarray(y, float) - self.extent[1]) / self.m_per_mm)
+
+    def to_data(self, px: np.ndarray, py: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        fx, fy, _, _ = self.rect
+        return (self.extent[0] + (np.asarray(px, float) - fx) * self.m_per_mm,
+                self.extent[1] + (np.asarray(py, float) - fy) * self.m_per_mm)
+
+    def inside(self, px: np.ndarray, py: np.ndarray, inset: float = 0.0) -> np.ndarray:
+        fx, fy, fw, fh = self.rect
+        px = np.asarray(px, float)
+        py = np.asarray(py, float)
+        return (px >= fx + inset) & (px <= fx + fw - inset) & (py >= fy + inset) & (py <= fy + fh - inset)
+
+
+def fit_extent(bounds: tuple[float, float, float, float], rect_w: float, rect_h: float, pad_mm: float,
+                min_extent_m: float, pad_frac: float = 0.03) -> tuple[float, float, float, float]:
+    """Extent (m) with the aspect of the frame that holds ``bounds`` with ``pad_mm`` to spare."""
+    x0, y0, x1, y1 = bounds
+    dx = max(x1 - x0, min_extent_m * 0.5)
+    dy = max(y1 - y0, min_extent_m * 0.5)
+    d = max(dx, dy, min_extent_m)
+    dx = max(dx, 1.0)
+    dy = max(dy, 1.0)
+    margin = pad_frac * d
+    s = max((dx + 2 * margin) / max(rect_w - 2 * pad_mm, 1.0), (dy + 2 * margin) / max(rect_h - 2 * pad_mm, 1.0),
+            min_extent_m / max(rect_w, rect_h))
+    cx = (x0 + x1) / 2
+    cy = (y0 + y1) / 2
+    return (cx - rect_w * s / 2, cy - rect_h * s / 2, cx + rect_w * s / 2, cy + rect_h * s / 2)
+
+
+def nice_length_km(max_km: float) -> float:
+    """The longest 1, 2, 3, 4 or 5 × 10^k length not longer than ``max_km``."""
+    if max_km <= 0:
+        return 1.0
+    k = math.floor(math.log10(max_km))
+    best = 10.0 ** k
+    for m in (1.0, 2.0, 3.0, 4.0, 5.0, 10.0):
+        if m * 10.0 ** k <= max_km:
+            best = m * 10.0 ** k
+    return best
+
+
+def fmt_km(v: float, lang: str) -> str:
+    text = f"{v:g}"
+    return text.replace(".", ",") if lang == "cs" else text
+
+
+def round_scale(denominator: float) -> int:
+    """Scale denominator rounded to three significant digits."""
+    if denominator <= 0:
+        return 0
+    k = max(0, int(math.floor(math.log10(denominator))) - 2)
+    return int(round(denominator / 10 ** k) * 10 ** k)
+
+
+_TO_WGS84 = None
+
+
+def true_north_angle(x: float, y: float) -> float:
+    """Angle (degrees, counter-clockwise from grid up) of true north at an EPSG:5514 point."""
+    global _TO_WGS84
+    if _TO_WGS84 is None:
+        _TO_WGS84 = (Transformer.from_crs(CRS, "EPSG:4326", always_xy=True),
+                     Transformer.from_crs("EPSG:4326", CRS, always_xy=True))
+    fwd, back = _TO_WGS84
+    lon, lat = fwd.transform(x, y)
+    x2, y2 = back.transform(lon, lat + 0.02)
+    return math.degrees(math.atan2(-(x2 - x), y2 - y))
+
+
+# ---------------------------------------------------------------------------------------------
+# Marker and label placement
+# ---------------------------------------------------------------------------------------------
+def hex_cells(n: int, spacing: float) -> np.ndarray:
+    """``n`` cells of a hexagonal lattice nearest to the origin, re-centred on their mean."""
+    rings = int(math.ceil(math.sqrt(n))) + 2
+    cells = []
+    for q in range(-rings, rings + 1):
+        for r in range(-rings, rings + 1):
+            x = spacing * (q + r / 2.0)
+            y = spacing * (r * math.sqrt(3) / 2.0)
+            cells.append((math.hypot(x, y), math.atan2(y, x), x, y))
+    cells.sort(key=lambda c: (round(c[0], 6), -c[1]))
+    pts = np.array([(c[2], c[3]) for c in cells[:n]])
+    if n == 2:
+        pts = np.array([(-spacing / 2, 0.0), (spacing / 2, 0.0)])
+    return pts - pts.mean(axis=0)
+
+
+def place_markers(px: np.ndarray, py: np.ndarray, radius: np.ndarray, gap: float,
+                   frame: Frame) -> tuple[np.ndarray, np.ndarray]:
+    """Displace overlapping markers into compact clusters; positions in mm."""
+    n = len(px)
+    if n == 0:
+        return px.copy(), py.copy()
+    true = np.column_stack([px, py])
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+
+    for i in range(n):
+        for j in range(i + 1, n):
+            if np.hypot(*(true[i] - true[j])) < radius[i] + radius[j] + gap:
+                union(i, j)
+    pos = true.copy()
+    fx, fy, fw, fh = frame.rect
+    for _ in range(30):
+        groups: dict[int, list[int]] = {}
+        for i in range(n):
+            groups.setdefault(find(i), []).append(i)
+        for members in groups.values():
+            if len(members) == 1:
+                pos[members[0]] = true[members[0]]
+                continue
+            spacing = 2 * float(radius[members].max()) + gap
+            centre = true[members].mean(axis=0)
+            cells = hex_cells(len(members), spacing) + centre
+            cost = ((true[members][:, None, :] - cells[None, :, :]) ** 2).sum(axis=2)
+            rows, cols = linear_sum_assignment(cost)
+            for r, c in zip(rows, cols):
+                pos[members[r]] = cells[c]
+            # keep the cluster inside the frame
+            lo = pos[members] - radius[members][:, None]
+            hi = pos[members] + radius[members][:, None]
+            shift = np.zeros(2)
+            shift[0] = max(0.0, fx + 1 - lo[:, 0].min()) - max(0.0, hi[:, 0].max() - (fx + fw - 1))
+            shift[1] = max(0.0, fy + 1 - lo[:, 1].min()) - max(0.0, hi[:, 1].max() - (fy + fh - 1))
+            pos[members] += shift
+        merged = False
+        for i in range(n):
+            for j in range(i + 1, n):
+                if find(i) != find(j) and np.hypot(*(pos[i] - pos[j])) < radius[i] + radius[j] + gap * 0.5:
+                    union(i, j)
+                    merged = True
+        if not merged:
+            break
+    return pos[:, 0], pos[:, 1]
+
+
+def overlaps(box: tuple[float, float, float, float], boxes: np.ndarray) -> bool:
+    if len(boxes) == 0:
+        return False
+    x0, y0, x1, y1 = box
+    return bool(((boxes[:, 0] < x1) & (boxes[:, 2] > x0) & (boxes[:, 1] < y1) & (boxes[:, 3] > y0)).any())
+
+
+@dataclass
+class Label:
+    code: str
+    name: str
+    x: float  # anchor (mm)
+    y: float
+    size: float
+    bold: bool
+    polygon: shapely.Geometry | None  # in mm coordinates
+    priority: float
+    has_dot: bool
+
+
+def place_labels(labels: list[Label], obstacles: list[tuple[float, float, float, float]], frame: Frame,
+                  meas: Measure, dot_radius: float) -> tuple[list[tuple[Label, tuple[float, float, float, float], float]], list[Label]]:
+    """Greedy collision-free placement; returns placed (label, box, descent) and the unplaced."""
+    fx, fy, fw, fh = frame.rect
+    frame_box = (fx + 0.8, fy + 0.8, fx + fw - 0.8, fy + fh - 0.8)
+    obs = [tuple(o) for o in obstacles]
+    placed: list[tuple[Label, tuple[float, float, float, float], float]] = []
+    unplaced: list[Label] = []
+    dirs = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (1, -1), (-1, 1), (-1, -1),
+            (0.5, 1), (-0.5, 1), (0.5, -1), (-0.5, -1)]
+    for lab in sorted(labels, key=lambda lb: -lb.priority):
+        done = False
+        for shrink in (0.0, 0.8, 1.5):
+            size = max(5.0, lab.size - shrink)
+            fp = font_properties("bold" if lab.bold else "regular")
+            w, h, d = meas.extent(lab.name, fp, size)
+            cands: list[tuple[float, float]] = []  # lower-left corners
+            if lab.has_dot:
+                g = dot_radius + 0.6
+                for mult in (0.0, 1.8, 3.6, 5.5, 7.5, 10.0):
+                    gg = g + mult
+                    cands += [(lab.x + gg, lab.y - h / 2 + d * 0.3), (lab.x - gg - w, lab.y - h / 2 + d * 0.3),
+                              (lab.x + gg * 0.7, lab.y + gg * 0.7), (lab.x + gg * 0.7, lab.y - gg * 0.7 - h),
+                              (lab.x - gg * 0.7 - w, lab.y + gg * 0.7), (lab.x - gg * 0.7 - w, lab.y - gg * 0.7 - h),
+                              (lab.x - w / 2, lab.y + gg), (lab.x - w / 2, lab.y - gg - h)]
+            else:
+                cands.append((lab.x - w / 2, lab.y - h / 2))
+                for r in (1.6, 3.0, 4.5, 6.0, 8.0, 10.5, 13.5):
+                    for dx, dy in dirs:
+                        norm = math.hypot(dx, dy)
+                        cands.append((lab.x + r * dx / norm - w / 2, lab.y + r * dy / norm - h / 2))
+            obs_arr = np.array(obs, dtype=float).reshape(-1, 4)
+            fallback: tuple[float, float] | None = None
+            for cx, cy in cands:
+                box = (cx, cy, cx + w, cy + h)
+                if box[0] < frame_box[0] or box[1] < frame_box[1] or box[2] > frame_box[2] or box[3] > frame_box[3]:
+                    continue
+                if overlaps(box, obs_arr):
+                    continue
+                if lab.polygon is not None and not lab.polygon.contains(shapely.Point(cx + w / 2, cy + h / 2)):
+                    if fallback is None and math.hypot(cx + w / 2 - lab.x, cy + h / 2 - lab.y) <= 4.5:
+                        fallback = (cx, cy)
+                    continue
+                fallback = None
+                obs.append(box)
+                placed.append((lab, box, d))
+                lab.size = size
+                done = True
+                break
+            if not done and fallback is not None:
+                cx, cy = fallback
+                box = (cx, cy, cx + w, cy + h)
+                obs.append(box)
+                placed.append((lab, box, d))
+                lab.size = size
+                done = True
+            if done:
+                break
+        if not done:
+            unplaced.append(lab)
+    return placed, unplaced
+
+
+# ---------------------------------------------------------------------------------------------
+# Panel flow (legend, boxes, inset)
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class PanelCtx:
+    """What panel items draw on: the figure, the page axes (mm) and the map extent (m)."""
+
+    fig: Figure
+    page: object
+    extent: tuple[float, float, float, float]
+
+
+@dataclass
+class PanelItem:
+    height: float
+    draw: Callable[["PanelCtx", float, float, float], None]
+    keep_with_next: bool = False
+
+
+def flow_panel(items: list[PanelItem], columns: list[tuple[float, float, float, float]]) -> list[tuple[PanelItem, float, float, float]] | None:
+    """Place items top-down into columns ``(x, y_bottom, w, h)``; ``None`` when they do not fit."""
+    out: list[tuple[PanelItem, float, float, float]] = []
+    ci = 0
+    if not columns:
+        return None
+    x, yb, w, h = columns[0]
+    y = yb + h
+    i = 0
+    while i < len(items):
+        item = items[i]
+        need = item.height
+        j = i
+        while items[j].keep_with_next and j + 1 < len(items):
+            j += 1
+            need += items[j].height
+        if need > y - yb + 1e-6 and y < yb + h - 1e-6:
+            ci += 1
+            if ci >= len(columns):
+                return None
+            x, yb, w, h = columns[ci]
+            y = yb + h
+            continue
+        if item.height > y - yb + 1e-6:
+            return None
+        out.append((item, x, y, w))
+        y -= item.height
+        i += 1
+    return out
