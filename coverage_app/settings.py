@@ -7,6 +7,7 @@ No norm is built in: there is no binding national norm for social services in Cz
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -214,7 +215,7 @@ def read_norms(path: str | Path, kinds: KindCatalog | None = None) -> tuple[Norm
             val = parse_number(r[cols["per_1000"]])
         except ValueError:
             report.add(table.file, row, cols["per_1000"], "err.not_a_number", value=r[cols["per_1000"]])
-            val = None
+            val = math.nan  # said once: not also "missing"
         if val is None:
             report.add(table.file, row, cols["per_1000"], "err.missing_value")
         elif val < 0:
@@ -230,7 +231,7 @@ def read_norms(path: str | Path, kinds: KindCatalog | None = None) -> tuple[Norm
         if form_raw and form is None:
             report.add(table.file, row, cols["form"], "err.unknown_form", value=form_raw)
         source = str(r[cols["source"]]).strip() if cols["source"] else ""
-        if kind and val is not None and val >= 0 and unit:
+        if kind and val is not None and val >= 0 and unit:  # NaN compares False
             out.append(Norm(kind, float(val), unit, band or None, form, source))
     report.raise_if_errors()
     return tuple(out)

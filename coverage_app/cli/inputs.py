@@ -17,23 +17,7 @@ def detect_file_kind(path: Path) -> str | None:
     if suffix in (".osm", ".pbf", ".osm.pbf", ".osm.bz2", ".o5m"):
         return "roads"
     if suffix == ".json":
-        import json
-
-        try:
-            head = path.read_text(encoding="utf-8", errors="replace")[:200_000]
-        except OSError:
-            return None
-        if '"polozky"' in head and "druhSocialniSluzby" in head:
-            return "rpss"
-        if '"polozky"' in head:
-            return "codelist"
-        if '"FeatureCollection"' in head or '"features"' in head:
-            return _vector_kind(path)
-        try:
-            json.loads(head)
-        except ValueError:
-            return "rpss" if "polozky" in head else None
-        return None
+        return _json_kind(path)
     if suffix in (".gpkg", ".geojson", ".shp", ".zip", ".fgb", ".gml"):
         if suffix == ".zip" and _zip_has_adr(path):
             return "addresses"
@@ -75,17 +59,74 @@ def detect_file_kind(path: Path) -> str | None:
     return None
 
 
-def _zip_has_adr(path: Path) -> bool:
-    import zipfile
+#: Bytes of a JSON file read to tell what it holds (the national registry is ~100 MB).
+_JSON_HEAD = 200_000
+
+
+def _json_kind(path: Path) -> str | None:
+    """What a ``.json`` file holds (``rpss``, ``codelist``, a vector kind or ``None``).
+
+    An empty file, UTF-16 text and a small file that is not JSON at all (or nested too deeply to
+    be data) raise :class:`DataError` saying so; a large file is judged by its beginning only.
+    """
+    import json
+
+    name = path.name
+    with path.open("rb") as fh:
+        raw = fh.read(_JSON_HEAD + 1)
+    whole = len(raw) <= _JSON_HEAD
+    raw = raw[:_JSON_HEAD]
+    if not raw.strip():
+        raise DataError.single(name, None, None, "err.empty_file")
+    if b"\x00" in raw:
+        from coverage_app.io.rpss import json_text_problem
+
+        raise json_text_problem(raw, name)
+    head = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+    if "druhSocialniSluzby" in head:
+        return "rpss"  # the registry's reader says what is wrong with it (no "polozky", bad JSON…)
+    if '"polozky"' in head:
+        return "codelist"
+    if '"FeatureCollection"' in head or '"features"' in head:
+        return _vector_kind(path)
+    from coverage_app.io import rpss  # noqa: F401  (registers the JSON messages)
 
     try:
-        with zipfile.ZipFile(path) as zf:
-            return any(n.lower().endswith("_adr.csv") for n in zf.namelist()[:50])
-    except zipfile.BadZipFile:
-        return False
+        value = json.loads(head)
+    except RecursionError:
+        raise DataError.single(name, None, None, "err.json_too_deep") from None
+    except ValueError as exc:
+        if "polozky" in head:
+            return "rpss"
+        if whole:
+            detail = (f"{exc.msg} (řádek {exc.lineno}, znak {exc.colno})" if isinstance(exc, json.JSONDecodeError)
+                      else str(exc))
+            raise DataError.single(name, None, None, "err.bad_json", detail=detail) from None
+    else:
+        if not isinstance(value, (dict, list)):
+            raise DataError.single(name, None, None, "err.bad_structure",
+                                   detail="JSON obsahuje jedinou hodnotu, ne objekt se seznamem „polozky“")
+    return None
+
+
+def _zip_has_adr(path: Path) -> bool:
+    """Whether a zip holds RÚIAN address-point files; a bomb, a member outside the archive, an
+    encrypted member or a file that is no zip raise :class:`DataError` (:func:`open_zip`)."""
+    from coverage_app.io.archives import open_zip
+
+    with open_zip(path) as zf:
+        names = zf.namelist()
+    if not names:
+        raise DataError.single(path.name, None, None, "err.empty_file")
+    return any(n.lower().endswith("_adr.csv") for n in names)
 
 
 def _vector_kind(path: Path) -> str | None:
+    """``municipalities`` or ``roads`` for a vector file by its fields and geometry type.
+
+    A file GDAL cannot open raises :class:`DataError` with a Czech sentence and GDAL's words
+    after it; a layer with no features and no obec code is refused as empty.
+    """
     import pyogrio
 
     from coverage_app.io.municipalities import MUNICIPALITY_COLUMNS
@@ -93,15 +134,21 @@ def _vector_kind(path: Path) -> str | None:
 
     try:
         layers = pyogrio.list_layers(path)
-        for name, gtype in layers:
-            info = pyogrio.read_info(path, layer=name)
-            fields = list(info["fields"])
-            if find_column(fields, MUNICIPALITY_COLUMNS["kod_obce"]):
-                return "municipalities"
-            if gtype and "LineString" in str(gtype):
-                return "roads"
-    except Exception:
-        return None
+        infos = [(gtype, pyogrio.read_info(path, layer=lname)) for lname, gtype in layers]
+    except Exception as exc:  # pyogrio's DataSourceError & co.: the file is not what its suffix says
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError.single(path.name, None, None, "err.unreadable", detail=detail) from None
+    for gtype, info in infos:
+        if find_column(list(info["fields"]), MUNICIPALITY_COLUMNS["kod_obce"]):
+            return "municipalities"
+    for gtype, info in infos:
+        if gtype and "LineString" in str(gtype):
+            return "roads"
+    for gtype, info in infos:
+        if gtype and ("Polygon" in str(gtype) or "Point" in str(gtype)):
+            return "municipalities"  # its reader names the missing obec code column
+    if infos and all(info.get("features", 0) == 0 for _, info in infos):
+        raise DataError.single(path.name, None, None, "err.empty_file")
     return None
 
 

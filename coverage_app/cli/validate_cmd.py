@@ -9,7 +9,9 @@ import click
 from coverage_app.cli import cli
 from coverage_app.cli.inputs import detect_file_kind
 from coverage_app.errors import DataError, Problem, Report
-from coverage_app.i18n import t
+from coverage_app.i18n import register, t
+
+register({"kind.access": {"cs": "úrovně dostupnosti", "en": "levels of availability"}})
 
 
 def _rows(n: int, lang: str) -> str:
@@ -51,10 +53,16 @@ def _validate_one(path: Path, kind: str, context: dict, warnings: Report) -> int
         from coverage_app.settings import read_norms
 
         return len(read_norms(path, context.get("kinds")))
+    if kind == "access":
+        from coverage_app.access import read_access
+
+        return len(read_access(path, context.get("kinds")))
     if kind == "population":
         from coverage_app.io.population import read_population
 
-        return len(read_population(path))
+        population = read_population(path)
+        _warn_unknown_obce(path, population, context.get("municipalities"), warnings)
+        return len(population)
     if kind == "rpss":
         from coverage_app.io.rpss import CODELIST_FILES, RegistryCodelists, read_rpss
 
@@ -77,7 +85,7 @@ def _validate_one(path: Path, kind: str, context: dict, warnings: Report) -> int
     if kind == "addresses":
         from coverage_app.io.addresses import read_address_points
 
-        return len(read_address_points(path))
+        return len(read_address_points(path, warnings=warnings))
     if kind == "speeds":
         from coverage_app.io.roads import read_speed_table
 
@@ -90,13 +98,38 @@ def _validate_one(path: Path, kind: str, context: dict, warnings: Report) -> int
             lines, tol = roads_io.read_osm(path, default_limits=context.get("speeds")), 0.0
         else:
             lines, tol = roads_io.read_road_lines(path, speeds=context.get("speeds")), None
+        if len(lines) == 0:  # e.g. an OSM extract without a single road
+            raise DataError.single(path.name, None, None, "err.roads_empty")
         build_graph(lines, **({} if tol is None else {"snap_tolerance_m": tol}), source=path.name)
         return len(lines)
     raise ValueError(kind)
 
 
-_ORDER = ("custom_kinds", "speeds", "municipalities", "population", "codelist", "addresses", "norms", "services",
-          "rpss", "service_areas", "roads")
+def _warn_unknown_obce(path: Path, population, obce, warnings: Report) -> None:
+    """Warn, by row and column, about obec codes of a population table that the municipality file
+    validated alongside does not hold: their people would be counted nowhere."""
+    if obce is None or population is None or not len(population):
+        return
+    known = set(obce["kod_obce"])
+    unknown = [c for c in population.index.astype(str) if c not in known]
+    if not unknown:
+        return
+    from coverage_app.io.municipalities import MUNICIPALITY_COLUMNS
+    from coverage_app.io.tables import find_column, read_table
+
+    table = read_table(path)  # only when some code is unknown: the rows to name
+    cols = list(table.frame.columns)
+    column = find_column(cols, ("vuzemi_kod", "uzemi_kod")) or find_column(cols, MUNICIPALITY_COLUMNS["kod_obce"])
+    first: dict[str, int] = {}
+    if column is not None:
+        for code, row in zip(table.frame[column].astype(str), table.rows):
+            first.setdefault(code.strip(), row)
+    for code in unknown[:50]:
+        warnings.add(path.name, first.get(code), column, "err.unknown_obec_code", severity="warning", value=code)
+
+
+_ORDER = ("custom_kinds", "speeds", "municipalities", "population", "codelist", "addresses", "norms", "access",
+          "services", "rpss", "service_areas", "roads")
 
 
 @cli.command()
@@ -118,6 +151,10 @@ def validate(files: tuple[Path, ...], lang: str) -> None:
             continue
         try:
             kinds[f] = detect_file_kind(f)
+            if kinds[f] is None and f.suffix.lower() in (".csv", ".xlsx", ".txt"):
+                from coverage_app.access import is_access_table
+
+                kinds[f] = "access" if is_access_table(f) else None
         except DataError as exc:
             problems.extend(exc.problems)
             continue

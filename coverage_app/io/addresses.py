@@ -120,14 +120,47 @@ def _numbers(col: pd.Series, rows: np.ndarray, column: str, name: str, report: R
     return vals
 
 
+def _check_widths(data: bytes, name: str) -> None:
+    """Raise :class:`DataError` for rows with more or fewer cells than the RÚIAN header (at most 50
+    named, by line), before pandas would shift or pad them silently.
+
+    Counts the ``;`` of every line on the raw bytes (``;`` and the line feed are single ASCII bytes
+    in both UTF-8 and Windows-1250), in linear time.
+    """
+    arr = np.frombuffer(data, dtype=np.uint8)
+    if not len(arr):
+        return
+    breaks = np.flatnonzero(arr == 0x0A)
+    starts = np.r_[0, breaks + 1]
+    ends = np.r_[breaks, len(arr)]
+    cells = np.bincount(np.searchsorted(breaks, np.flatnonzero(arr == 0x3B)), minlength=len(starts)) + 1
+    length = ends - starts
+    ends_with_cr = (length > 0) & (arr[np.maximum(ends - 1, 0)] == 0x0D)
+    blank = length - ends_with_cr <= 0
+    width = len(RUIAN_HEADER)
+    bad = np.flatnonzero((cells != width) & ~blank)
+    bad = bad[bad > 0]  # line 1 is the header, checked by name
+    if not len(bad):
+        return
+    report = Report()
+    for i in bad[:50]:
+        code = "err.extra_cells" if cells[i] > width else "err.short_row"
+        report.add(name, int(i) + 1, None, code, n=int(cells[i]), width=width)
+    report.raise_if_errors()
+
+
 def _parse(data: bytes, name: str, codes: set[str] | None, obce: set[str] | None, report: Report) -> pd.DataFrame:
     text, _enc = decode_bytes(data, name)
     first = text.split("\n", 1)[0].rstrip("\r")
     header = first.split(";")
     _header_ok(header, name)
-    frame = pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False, header=0,
-                        names=list(RUIAN_HEADER), skip_blank_lines=True, quoting=3, engine="c",
-                        index_col=False)
+    _check_widths(data, name)
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False, header=None,
+                            skip_blank_lines=True, quoting=3, engine="c").iloc[1:].reset_index(drop=True)
+    except pd.errors.ParserError as exc:
+        raise DataError.single(name, None, None, "err.unreadable", detail=str(exc).strip()) from None
+    frame.columns = list(RUIAN_HEADER)
     frame = frame.apply(lambda s: s.str.strip())
     rows = np.arange(len(frame)) + 2
     if codes is not None:
@@ -202,7 +235,7 @@ def _sources(paths: str | Path | Iterable[str | Path], obce: set[str] | None) ->
 
 
 def _zip_members(path: Path, obce: set[str] | None) -> Iterator[tuple[str, bytes]]:
-    from coverage_app.io.archives import open_zip
+    from coverage_app.io.archives import open_zip, read_member
 
     with open_zip(path) as zf:
         for info in zf.infolist():
@@ -211,8 +244,7 @@ def _zip_members(path: Path, obce: set[str] | None) -> Iterator[tuple[str, bytes
             code = member_obec(info.filename)
             if obce is not None and code is not None and code not in obce:
                 continue
-            with zf.open(info) as fh:
-                yield f"{path.name}/{info.filename}", fh.read()
+            yield f"{path.name}/{info.filename}", read_member(zf, info, path.name)
 
 
 def read_address_points(

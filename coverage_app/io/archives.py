@@ -11,12 +11,13 @@ around 10) and far below what exhausts a municipal laptop.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from coverage_app.errors import DataError
 from coverage_app.i18n import register
 
-__all__ = ["MAX_MEMBERS", "MAX_RATIO", "MAX_TOTAL_BYTES", "open_zip"]
+__all__ = ["MAX_MEMBERS", "MAX_RATIO", "MAX_TOTAL_BYTES", "open_zip", "read_member"]
 
 #: Members an archive may hold.
 MAX_MEMBERS = 20_000
@@ -36,6 +37,10 @@ register({
     "err.zip_path": {"cs": "soubor {member} v archivu míří mimo archiv (../ nebo absolutní cesta); archiv se nepoužije",
                      "en": "the member {member} points outside the archive (../ or an absolute path); the archive is "
                            "not used"},
+    "err.zip_encrypted": {"cs": "soubor {member} v\u00a0archivu je chráněn heslem; uložte archiv bez hesla",
+                          "en": "the member {member} is protected by a password; save the archive without one"},
+    "err.zip_member_broken": {"cs": "soubor {member} v\u00a0archivu je poškozený a nejde rozbalit (technicky: {detail})",
+                              "en": "the member {member} is damaged and cannot be expanded (technically: {detail})"},
 })
 
 
@@ -54,12 +59,14 @@ def open_zip(path: str | Path, name: str | None = None) -> zipfile.ZipFile:
             raise DataError.single(name, None, None, "err.zip_too_many", n=len(infos), limit=MAX_MEMBERS)
         total = sum(i.file_size for i in infos)
         if total > MAX_TOTAL_BYTES:
-            raise DataError.single(name, None, None, "err.zip_too_big", gb=f"{total / 1024**3:.1f}",
+            raise DataError.single(name, None, None, "err.zip_too_big", gb=f"{total / 1024**3:.1f}".replace(".", ","),
                                    limit=f"{MAX_TOTAL_BYTES / 1024**3:.0f}")
         for i in infos:
             p = PurePosixPath(i.filename.replace("\\", "/"))
             if p.is_absolute() or ".." in p.parts:
                 raise DataError.single(name, None, None, "err.zip_path", member=i.filename)
+            if i.flag_bits & 0x1:
+                raise DataError.single(name, None, None, "err.zip_encrypted", member=i.filename)
             if i.file_size > 1024**2 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
                 raise DataError.single(name, None, None, "err.zip_bomb", member=i.filename,
                                        ratio=i.file_size // max(i.compress_size, 1), limit=MAX_RATIO)
@@ -67,3 +74,14 @@ def open_zip(path: str | Path, name: str | None = None) -> zipfile.ZipFile:
         zf.close()
         raise
     return zf
+
+
+def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
+    """The bytes of one member of an archive opened with :func:`open_zip`; a damaged member (bad
+    CRC, broken compressed data) raises :class:`DataError` naming the archive and the member."""
+    try:
+        with zf.open(info) as fh:
+            return fh.read()
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise DataError.single(name, None, None, "err.zip_member_broken", member=info.filename,
+                               detail=str(exc)) from None

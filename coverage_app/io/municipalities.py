@@ -165,17 +165,17 @@ def _normalise_vector(gdf: gpd.GeoDataFrame, name: str, warnings: Report | None 
     pts = geom.geom_type == "Point"
     out.loc[pts, "x"] = geom[pts].x
     out.loc[pts, "y"] = geom[pts].y
-    empty = geom.isna() | geom.is_empty
+    empty = pd.Series(~_has_geometry(geom), index=geom.index)
     for i in np.flatnonzero(empty.to_numpy()):
         report.add(name, rows[i], None, "err.no_geometry")
     if (~empty).any():
         c = geom[~empty].representative_point()
         outside = ~in_czechia_5514(c.x.to_numpy(), c.y.to_numpy())
-        for i, bad in zip(np.flatnonzero(~empty.to_numpy()), outside):
-            if bad:
-                report.add(name, rows[i], "geometry", "err.outside_czechia",
-                           x=round(float(c.iloc[list(np.flatnonzero(~empty.to_numpy())).index(i)].x)),
-                           y=round(float(c.iloc[list(np.flatnonzero(~empty.to_numpy())).index(i)].y)))
+        cx, cy = c.x.to_numpy(), c.y.to_numpy()
+        for j, i in enumerate(np.flatnonzero(~empty.to_numpy())):
+            if outside[j]:
+                report.add(name, rows[i], "geometry", "err.outside_czechia", x=round(float(cx[j])),
+                           y=round(float(cy[j])))
     report.raise_if_errors()
     invalid = ~geom.is_valid & ~empty
     if invalid.any():
@@ -193,12 +193,18 @@ def _check_geometry_kinds(gdf: gpd.GeoDataFrame, name: str) -> None:
     """Points and polygons in one layer are refused (the first row of the less common kind named)."""
     kinds = gdf.geometry.geom_type.map({"Polygon": "polygon", "MultiPolygon": "polygon", "Point": "point",
                                         "MultiPoint": "point"}).fillna("other")
-    present = kinds[gdf.geometry.notna()]
+    present = kinds[_has_geometry(gdf.geometry)]
     if present.nunique() > 1:
         minority = present.value_counts().index[-1]
         row = int(np.flatnonzero((kinds == minority).to_numpy())[0]) + 1
         raise DataError.single(name, row, "geometry", "err.mixed_geometry",
                                kinds=", ".join(sorted(set(present))))
+
+
+def _has_geometry(geom: gpd.GeoSeries) -> np.ndarray:
+    """Rows with a geometry that is neither missing nor empty (without GeoPandas' warning about
+    ``notna`` on empty geometries)."""
+    return np.fromiter((g is not None and not g.is_empty for g in geom.array), dtype=bool, count=len(geom))
 
 
 def _fill_attributes(out: pd.DataFrame, src: pd.DataFrame, cols: list[str], name: str, rows: list[int],

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,9 +33,17 @@ import pyogrio
 
 from coverage_app.codelists import KindCatalog
 from coverage_app.errors import DataError
+from coverage_app.i18n import register
 from coverage_app.io.municipalities import load_district
 from coverage_app.model import CRS, District, Services
 from coverage_app.settings import Norm
+
+register({
+    "err.project_layer_missing": {
+        "cs": "soubor není projekt této aplikace: chybí vrstva „{layer}“ (projekt vytvoří příkaz coverage-app import)",
+        "en": "the file is not a project of this application: the layer \"{layer}\" is missing (coverage-app import "
+              "makes a project)"},
+})
 
 __all__ = ["Project", "save_project", "load_project", "PROJECT_LAYERS"]
 
@@ -286,7 +295,7 @@ def load_project(path: str | Path) -> Project:
         raise DataError.single(path.name, None, None, "err.unreadable", detail=str(exc).splitlines()[0]) from None
     missing = [x for x in ("obce", "sluzby", "meta") if x not in layers]
     if missing:
-        raise DataError.single(path.name, None, missing[0], "err.missing_column", column=missing[0])
+        raise DataError.single(path.name, None, None, "err.project_layer_missing", layer=missing[0])
     meta_df = _read(path, "meta", layers)
     meta = dict(zip(meta_df["key"].astype(str), meta_df["value"].astype(str)))
     obce = gpd.read_file(path, layer="obce", engine="pyogrio")
@@ -307,6 +316,10 @@ def load_project(path: str | Path) -> Project:
             except (TypeError, ValueError):
                 raise DataError.single(f"{path.name}: normy", row, "na_1000", "err.not_a_number",
                                        value=r.na_1000) from None
+            if not math.isfinite(value):  # "nan", "inf" parse as floats but are no norm
+                raise DataError.single(f"{path.name}: normy", row, "na_1000", "err.not_a_number", value=r.na_1000)
+            if value < 0:
+                raise DataError.single(f"{path.name}: normy", row, "na_1000", "err.negative", value=r.na_1000)
             out.append(Norm(str(r.druh), value, str(r.jednotka), str(r.vekova_skupina or "") or None,
                             str(r.forma or "") or None, str(r.zdroj or "")))
         norms = tuple(out)
@@ -323,7 +336,7 @@ def load_project(path: str | Path) -> Project:
         for row, r in enumerate(sf.itertuples(), start=1):
             try:
                 scenarios[str(r.nazev)] = json.loads(r.json)
-            except (TypeError, ValueError) as exc:
+            except (TypeError, ValueError, RecursionError) as exc:
                 raise DataError.single(f"{path.name}: scenare", row, "json", "err.project_scenario",
                                        name=str(r.nazev), detail=str(exc)) from None
     roads = _read(path, "silnice", layers, geometry=True)

@@ -84,12 +84,25 @@ __all__ = [
     "KRAJE",
     "RegistryCodelists",
     "iter_registry_items",
+    "json_text_problem",
     "read_codelist",
     "read_codelist_items",
     "read_rpss",
 ]
 
 register({
+    "err.json_too_deep": {
+        "cs": "JSON je vnořený příliš hluboko (seznam v\u00a0seznamu…); takový soubor není registr ani číselník",
+        "en": "the JSON is nested too deeply (a list in a list…); such a file is neither a registry nor a codelist",
+    },
+    "err.json_utf16": {
+        "cs": "soubor je v\u00a0kódování UTF-16 (Unicode text); JSON uložte v\u00a0UTF-8",
+        "en": "the file is UTF-16 (Unicode text); save the JSON as UTF-8",
+    },
+    "err.json_nul": {
+        "cs": "soubor obsahuje nulový bajt (na pozici {pos}): není to text JSON, nebo je poškozený",
+        "en": "the file holds a NUL byte (at position {pos}): it is not JSON text, or it is damaged",
+    },
     "err.rpss_no_items": {
         "cs": "v souboru chybí seznam položek „polozky“",
         "en": 'the file has no list of items "polozky"',
@@ -227,6 +240,8 @@ class _Stream:
         while True:
             try:
                 value, end = self.decoder.raw_decode(self.buf, self.pos)
+            except RecursionError:
+                raise DataError.single(self.name, row, None, "err.json_too_deep") from None
             except json.JSONDecodeError as exc:
                 if self._more():
                     continue
@@ -280,6 +295,15 @@ class _Stream:
                 return
 
 
+def json_text_problem(raw: bytes, name: str) -> DataError:
+    """The error for JSON bytes holding a NUL: UTF-16 text, or a file that is not text at all."""
+    from coverage_app.io.tables import looks_like_utf16
+
+    if looks_like_utf16(raw):
+        return DataError.single(name, None, None, "err.json_utf16")
+    return DataError.single(name, None, None, "err.json_nul", pos=raw.index(b"\x00"))
+
+
 def iter_registry_items(path: str | Path, display_name: str | None = None) -> Iterator[tuple[int, Any]]:
     """Stream the items of ``rpss.json`` (or of a codelist) as ``(item number, item)``.
 
@@ -293,6 +317,10 @@ def iter_registry_items(path: str | Path, display_name: str | None = None) -> It
         with path.open(encoding="utf-8-sig") as fh:
             yield from _Stream(fh, name).items()
     except UnicodeDecodeError as exc:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+        if b"\x00" in head:
+            raise json_text_problem(head, name) from None
         raise DataError.single(name, None, None, "err.encoding", pos=exc.start) from None
 
 

@@ -29,6 +29,7 @@ from coverage_app.codelists import (
     parse_unit,
 )
 from coverage_app.errors import DataError, Report
+from coverage_app.i18n import register
 from coverage_app.io.municipalities import sjtsk_from_pair
 from coverage_app.io.tables import Table, find_column, parse_number, read_table
 from coverage_app.model import CRS, Services, in_czechia_5514, in_czechia_wgs84
@@ -118,6 +119,25 @@ TEMPLATE_COLUMNS: tuple[TemplateColumn, ...] = (
 
 #: Service-level fields that may differ between rows of one service (the first value is kept, with a warning).
 _DESCRIPTIVE = frozenset({"service_name", "provider_name", "phone", "email", "web", "hours", "description"})
+
+#: Free-text fields whose text beginning like a spreadsheet formula (``=``, ``+``, ``@``) is warned: the
+#: outputs write it behind an apostrophe, so Excel shows ``=HYPERLINK(…)`` instead of running it.
+#: Telephone numbers (``+420 …``) are not here.
+_FORMULA_FIELDS = ("service_name", "provider_name", "site_name", "obec_name", "street", "description")
+_FORMULA_START = ("=", "+", "@")
+
+register({
+    "warn.formula": {
+        "cs": "text začíná znakem „{char}“ jako vzorec tabulkového procesoru; ve výstupech (CSV, XLSX) se zapíše "
+              "s\u00a0apostrofem, aby se nespustil — je to opravdu název?",
+        "en": "the text begins with \"{char}\" like a spreadsheet formula; the outputs (CSV, XLSX) write it behind an "
+              "apostrophe so that it never runs — is it really a name?"},
+    "err.limit_not_positive": {"cs": "časový limit {value} min musí být větší než 0",
+                               "en": "the time limit {value} min must be greater than 0"},
+    "warn.unit_unusual": {
+        "cs": "jednotka kapacity „{unit}“ není u\u00a0druhu „{kind}“ obvyklá (obvyklé: {usual}); ověřte ji",
+        "en": "the capacity unit \"{unit}\" is unusual for the kind \"{kind}\" (usual: {usual}); check it"},
+})
 
 _SERVICE_LEVEL = ("service_name", "provider_name", "provider_ico", "kind", "target_groups", "service_area",
                   "valid_from", "valid_to", "phone", "email", "web", "hours", "description", "fictional")
@@ -265,8 +285,11 @@ def _custom_access(table: Table, row_no: int, cols: dict, cell, forms: list[str]
             value = parse_number(limit_raw)
         except ValueError:
             value = None
-        if value is None or not value > 0:
+        if value is None:
             report.add(table.file, row_no, cols.get("access_limit"), "err.not_a_number", value=limit_raw)
+            return None
+        if not value > 0:
+            report.add(table.file, row_no, cols.get("access_limit"), "err.limit_not_positive", value=limit_raw)
             return None
         limit = float(value)
     return AccessRule(level, tuple((m, float("nan") if m == "remote" else limit) for m in modes or ["travel"]),
@@ -357,6 +380,10 @@ def services_from_table(table: Table, kinds: KindCatalog, *, source: str = "",
             report.add(f, row, cols["service_name"], "err.missing_value")
         for fld in ("provider_name", "provider_ico", "phone", "email", "web", "hours", "description"):
             rec[fld] = cell(i, fld)
+        for fld in _FORMULA_FIELDS:
+            text = cell(i, fld)
+            if text.startswith(_FORMULA_START) and warnings is not None:
+                warnings.add(f, row, cols.get(fld), "warn.formula", severity="warning", char=text[0])
         if rec["provider_ico"].isdigit() and len(rec["provider_ico"]) < 8:
             rec["provider_ico"] = rec["provider_ico"].zfill(8)  # a spreadsheet drops leading zeros
         raw_kind = cell(i, "kind")
@@ -444,6 +471,8 @@ def services_from_table(table: Table, kinds: KindCatalog, *, source: str = "",
             report.add(f, row, cols.get("capacity_unit", "jednotka_kapacity"), "err.capacity_without_unit")
         if cap is not None and unit and form:
             key = (sid, form, unit)
+            if key not in caps and kind and warnings is not None:
+                _warn_unusual_unit(kinds, kind, unit, f, row, cols.get("capacity_unit"), warnings)
             if key in caps and caps[key][0] != cap:
                 report.add(f, row, cols["capacity"], "err.capacity_conflict", service=sid, form=form, unit=unit,
                            a=_fmt(caps[key][0]), b=_fmt(cap))
@@ -524,6 +553,16 @@ def services_from_table(table: Table, kinds: KindCatalog, *, source: str = "",
         kinds=kinds,
         source_files=(f,),
     )
+
+
+def _warn_unusual_unit(kinds: KindCatalog, kind: str, unit: str, file: str, row: int, column: str | None,
+                       warnings: Report) -> None:
+    """Warn when a capacity unit is not among the kind's usual units (beds of a helpline)."""
+    info = kinds.get(kind)
+    usual = tuple(getattr(info, "units", ()) or ())
+    if info is not None and usual and unit not in usual:
+        warnings.add(file, row, column, "warn.unit_unusual", severity="warning", unit=unit, kind=info.name_cs,
+                     usual=", ".join(usual))
 
 
 def _fmt(v: float) -> str:

@@ -17,8 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from coverage_app.errors import DataError, Report
+from coverage_app.i18n import register
 
-__all__ = ["Table", "read_table", "decode_bytes", "find_column", "parse_number"]
+__all__ = ["Table", "read_table", "decode_bytes", "find_column", "looks_like_utf16", "parse_number"]
 
 _DELIMITERS = (";", ",", "\t")
 
@@ -61,8 +62,10 @@ def decode_bytes(data: bytes, file: str) -> tuple[str, str]:
     """
     if b"\x00" in data[:65536]:
         pos = data.index(b"\x00")
-        raise DataError.single(file, None, None, "err.encoding_utf16" if data[:2] in (b"\xff\xfe", b"\xfe\xff")
-                               or pos < 4 else "err.encoding", pos=pos)
+        if looks_like_utf16(data):
+            raise DataError.single(file, None, None, "err.encoding_utf16", pos=pos)
+        row = data.count(b"\n", 0, pos) + 1
+        raise DataError.single(file, row, None, "err.nul_byte", row=row)
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -80,6 +83,18 @@ def decode_bytes(data: bytes, file: str) -> tuple[str, str]:
     if best is None:
         raise DataError.single(file, None, None, "err.encoding", pos=utf_error.start)
     return best[1], best[2]
+
+
+def looks_like_utf16(data: bytes) -> bool:
+    """Whether bytes are UTF-16 text: a byte-order mark, or (Latin text) a NUL in every other byte."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    sample = data[:400]
+    even, odd = sample[0::2], sample[1::2]
+    if len(odd) < 2:
+        return False
+    return ((odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even))
+            or (even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd)))
 
 
 def _refuse_mixed_encoding(data: bytes, file: str) -> None:
@@ -105,7 +120,33 @@ def _refuse_mixed_encoding(data: bytes, file: str) -> None:
 
 #: The longest text a cell may hold (characters); a longer one is a broken file, not data.
 MAX_CELL = 5000
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Invisible characters no cell may hold: C0/C1 controls (a terminal's escape sequences), the Unicode
+#: line and paragraph separators (a line break inside a name) and bidirectional overrides (text shown
+#: in another order than it is stored).
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+register({
+    "err.nul_byte": {"cs": "soubor obsahuje nulový bajt (na řádku {row}): není to text CSV, nebo je poškozený",
+                     "en": "the file holds a NUL byte (on line {row}): it is not CSV text, or it is damaged"},
+    "err.duplicate_column": {"cs": "sloupec „{column}“ je v záhlaví dvakrát (sloupce {a} a {b}); ponechte jen jeden",
+                             "en": "the column \"{column}\" is twice in the header (columns {a} and {b}); keep one"},
+    "err.csv_field_limit": {
+        "cs": "řádek nelze přečíst: buňka je delší než {limit} znaků (nejvýš {max} znaků; chybí uzavírací "
+              "uvozovky, nebo je soubor poškozený)",
+        "en": "the row cannot be read: a cell is longer than {limit} characters (at most {max}; a closing quote is "
+              "missing, or the file is damaged)"},
+    "err.unclosed_quote": {"cs": "buňka začíná uvozovkami, které se neuzavírají, a\u00a0pohltila další řádky; "
+                                 "doplňte uzavírací uvozovky",
+                           "en": "the cell opens a quote that is never closed and swallowed the following lines; add "
+                                 "the closing quote"},
+    "err.csv_broken": {"cs": "řádek nelze přečíst jako CSV (technicky: {detail})",
+                       "en": "the row cannot be read as CSV (technically: {detail})"},
+})
+
+
+def _char_name(ch: str) -> str:
+    """An invisible character written as ``\\x1b`` or ``\\u2028``."""
+    return f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"
 
 
 def _check_cells(records: list[list[str]], rows: list[int], header: list[str], name: str) -> None:
@@ -117,13 +158,17 @@ def _check_cells(records: list[list[str]], rows: list[int], header: list[str], n
         if len(rec) > width and any(c.strip() for c in rec[width:]):
             report.add(name, row, None, "err.extra_cells", n=len(rec), width=width)
         elif 1 < len(rec) < width and width - len(rec) > 1:  # a row cut short (one missing last cell is kept)
-            report.add(name, row, None, "err.short_row", n=len(rec), width=width)
+            broken = next((c for c, value in enumerate(rec) if "\n" in value), None)
+            if broken is not None:  # an opening quote never closed swallowed the lines after it
+                report.add(name, row, header[broken], "err.unclosed_quote")
+            else:
+                report.add(name, row, None, "err.short_row", n=len(rec), width=width)
         for c, value in enumerate(rec[:width]):
             if len(value) > MAX_CELL:
                 report.add(name, row, header[c], "err.cell_too_long", n=len(value), limit=MAX_CELL)
             elif _CONTROL_CHARS.search(value):
                 report.add(name, row, header[c], "err.control_char",
-                           char=f"\\x{ord(_CONTROL_CHARS.search(value).group(0)):02x}")
+                           char=_char_name(_CONTROL_CHARS.search(value).group(0)))
         if len(report.problems) >= 200:
             break
     report.raise_if_errors()
@@ -171,6 +216,8 @@ def read_table(path: str | Path, *, sheet: str | int | None = 0, display_name: s
             frame = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False, engine="openpyxl")
         except Exception as exc:  # openpyxl raises many types
             raise DataError.single(name, None, None, "err.unreadable", detail=str(exc)) from None
+        if len(frame.columns) == 0:  # a sheet without a single cell
+            raise DataError.single(name, None, None, "err.empty_file")
         frame = frame.fillna("")
         frame.columns = [str(c).strip() for c in frame.columns]
         frame = frame.map(lambda v: str(v).strip())
@@ -201,7 +248,7 @@ def read_csv_text(text: str, name: str, *, encoding: str = "utf-8", expected_col
     records: list[list[str]] = []
     rows: list[int] = []
     start = 1
-    for rec in reader:
+    for rec in _records(reader, name):
         line = start
         start = reader.line_num + 1
         if header is None:
@@ -217,6 +264,7 @@ def read_csv_text(text: str, name: str, *, encoding: str = "utf-8", expected_col
         raise DataError.single(name, None, None, "err.empty_file")
     if len(header) < expected_columns:
         raise DataError.single(name, 1, None, "err.delimiter", header=first.strip()[:80])
+    _check_header(header, name)
     if not records and not allow_empty:
         raise DataError.single(name, 1, None, "err.header_only")
     _check_cells(records, rows, header, name)
@@ -224,6 +272,34 @@ def read_csv_text(text: str, name: str, *, encoding: str = "utf-8", expected_col
     fixed = [(r + [""] * width)[:width] for r in records]
     frame = pd.DataFrame(fixed, columns=header, dtype=object)
     return Table(frame, rows, name, encoding, delimiter)
+
+
+def _records(reader, name: str):
+    """The records of a ``csv.reader``; its errors (a cell over the module's field limit, a NUL)
+    become a :class:`DataError` naming the row where reading stopped."""
+    while True:
+        try:
+            rec = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            row = reader.line_num or 1
+            if "field larger than field limit" in str(exc):
+                raise DataError.single(name, row, None, "err.csv_field_limit", limit=csv.field_size_limit(),
+                                       max=MAX_CELL) from None
+            raise DataError.single(name, row, None, "err.csv_broken", detail=str(exc)) from None
+        yield rec
+
+
+def _check_header(header: list[str], name: str) -> None:
+    """A column named twice is refused (which one would the readers take?); blank names may repeat."""
+    first: dict[str, int] = {}
+    for i, col in enumerate(header, start=1):
+        if not col:
+            continue
+        if col in first:
+            raise DataError.single(name, 1, col, "err.duplicate_column", column=col, a=first[col], b=i)
+        first[col] = i
 
 
 def find_column(columns: list[str] | pd.Index, candidates: tuple[str, ...]) -> str | None:
