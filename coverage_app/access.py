@@ -37,12 +37,12 @@ from coverage_app.codelists import (
     parse_access_level,
     parse_access_mode,
 )
-from coverage_app.errors import DataError, Report
+from coverage_app.errors import Report
 from coverage_app.i18n import register
 from coverage_app.io.tables import Table, find_column, parse_number, read_table
 
 __all__ = ["ACCESS_TABLE_COLUMNS", "access_of", "access_table", "read_access", "access_from_table",
-           "access_from_frame", "is_access_table"]
+           "access_from_frame", "is_access_columns"]
 
 register({
     "err.access_level_conflict": {
@@ -97,14 +97,10 @@ def access_table(kinds: KindCatalog, overrides: Mapping[str, AccessRule] | None 
     return pd.DataFrame(rows, columns=["druh", "nazev", "uroven", "zpusob", "limit_min", "zdroj"])
 
 
-def is_access_table(path: str | Path) -> bool:
-    """Whether a CSV/XLSX looks like the kraj's access table (columns for the kind, the level and
-    the mode), so that ``validate`` reads it with :func:`read_access`."""
-    try:
-        cols = list(read_table(path, expected_columns=1, allow_empty=True).frame.columns)
-    except DataError:
-        return False
-    return all(find_column(cols, _COLUMNS[key]) is not None for key in ("kind", "level", "mode"))
+def is_access_columns(columns: list[str]) -> bool:
+    """Whether a table's columns are those of the kraj's access table (the kind, the level and the
+    mode), so that ``validate`` and the app's Data page read it with :func:`read_access`."""
+    return all(find_column(columns, _COLUMNS[key]) is not None for key in ("kind", "level", "mode"))
 
 
 def read_access(path: str | Path, kinds: KindCatalog | None = None) -> dict[str, AccessRule]:

@@ -26,6 +26,8 @@ Services and what the access model makes of them:
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -382,3 +384,25 @@ def test_share_just_under_the_threshold_never_reads_as_reaching_it():
     rows = _unit_rows(res, DS, cov.assign(municipality_code=["500001", "500002", "500003"]))
     texts = " ".join(r["reason"] for r in rows)
     assert "dosáhne 89 %" in texts or "dosáhne 0 %" in texts
+
+
+def test_access_table_is_recognised_by_validate_and_the_data_page(tmp_path, capsys):
+    from coverage_app.app import _logic as lg
+    from coverage_app.cli import detect_file_kind, main
+
+    root = Path(__file__).resolve().parents[1]
+    table = "druh;uroven;zpusob;limit_min;zdroj\ndomovy pro seniory;orp;travel;50;Síť JMK\n"
+    path = tmp_path / "dostupnost.csv"
+    path.write_text(table, encoding="utf-8")
+    assert detect_file_kind(path) == "access"
+    try:
+        main(["validate", str(path)])
+    except SystemExit as exc:
+        assert exc.code in (0, None)
+    assert "úrovně dostupnosti" in capsys.readouterr().out
+    files = {p.name: p.read_bytes() for p in (root / "geodata" / "obce_seed_districts.csv",
+                                               root / "services_data" / "demo_sluzby.csv",
+                                               root / "services_data" / "demo_vlastni_druhy.csv")}
+    result = lg.load_uploaded_data({**files, "dostupnost.csv": table.encode("utf-8")})
+    assert result.ok and result.kinds["dostupnost.csv"] == "access"
+    assert result.data.access[DS] == AccessRule("orp", (("travel", 50.0),), "Síť JMK")

@@ -314,6 +314,10 @@ def _read_one(path: Path, kind: str, context: dict, warnings: Report) -> None:
         from coverage_app.io.roads import read_speed_table
 
         read_speed_table(path)
+    elif kind == "access":
+        from coverage_app.access import read_access
+
+        read_access(path, context.get("kinds"))
     elif kind == "roads":
         pass  # read once, when the graph is built
     elif kind == "codelist":
@@ -323,7 +327,7 @@ def _read_one(path: Path, kind: str, context: dict, warnings: Report) -> None:
 
 
 _READ_ORDER = ("custom_kinds", "speeds", "municipalities", "population", "codelist", "addresses", "norms",
-               "services", "rpss", "roads")
+               "access", "services", "rpss", "roads")
 
 
 def load_uploaded_data(files: Mapping[str, bytes], previous: Mapping[str, bytes] | None = None, *,
@@ -422,6 +426,12 @@ def load_uploaded_data(files: Mapping[str, bytes], previous: Mapping[str, bytes]
                 from coverage_app.settings import read_norms
 
                 norms = tuple(n for p in by_kind["norms"] for n in read_norms(p, services.kinds))
+            access: dict = {}
+            if by_kind.get("access"):
+                from coverage_app.access import read_access
+
+                for p in by_kind["access"]:
+                    access.update(read_access(p, services.kinds))
             graph = None
             if by_kind.get("roads"):
                 from coverage_app.io.roads import load_roads, read_speed_table
@@ -435,7 +445,7 @@ def load_uploaded_data(files: Mapping[str, bytes], previous: Mapping[str, bytes]
         label = ", ".join(sorted(paths))
         data = AppData(key="upload-" + digest.hexdigest()[:16], label=label, kind="upload", municipalities=obce,
                        services=services, previous_services=prev_services, roads=graph, norms=norms,
-                       warnings=Report(list(build_warnings.problems)),
+                       access=access, warnings=Report(list(build_warnings.problems)),
                        population_source=", ".join(p.name for p in by_kind.get("population", []))
                        or by_kind["municipalities"][0].name,
                        default_district=spec, age_shares=shares)

@@ -394,5 +394,5 @@ register({
 FILE_KIND_KEYS: dict[str, str] = {
     "municipalities": "kind.municipalities", "population": "kind.population", "services": "kind.services",
     "rpss": "kind.rpss", "codelist": "kind.codelist", "addresses": "kind.addresses", "roads": "kind.roads",
-    "speeds": "kind.speeds", "norms": "kind.norms", "custom_kinds": "kind.custom_kinds",
+    "speeds": "kind.speeds", "norms": "kind.norms", "custom_kinds": "kind.custom_kinds", "access": "kind.access",
 }

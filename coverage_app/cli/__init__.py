@@ -78,6 +78,7 @@ register({
     "kind.municipalities": {"cs": "obce", "en": "municipalities"},
     "kind.population": {"cs": "obyvatelstvo", "en": "population"},
     "kind.services": {"cs": "služby (šablona)", "en": "services (template)"},
+    "kind.access": {"cs": "úrovně dostupnosti", "en": "levels of availability"},
     "kind.rpss": {"cs": "registr poskytovatelů MPSV", "en": "MPSV registry"},
     "kind.codelist": {"cs": "číselník registru", "en": "registry codelist"},
     "kind.addresses": {"cs": "adresní body RÚIAN", "en": "RÚIAN address points"},

@@ -42,6 +42,10 @@ def detect_file_kind(path: Path) -> str | None:
         return "services"
     if find_column(cols, ("vekova_skupina",)) and find_column(cols, ("id",)) and find_column(cols, ("nazev",)):
         return "custom_kinds"
+    from coverage_app.access import is_access_columns
+
+    if is_access_columns(cols):
+        return "access"
     if any(("km/h" in str(c).lower() or "kmh" in str(c).lower() or "rychlost" in str(c).lower()
             or "speed" in str(c).lower()) for c in cols) and len(cols) <= 4:
         return "speeds"

@@ -9,9 +9,7 @@ import click
 from coverage_app.cli import cli
 from coverage_app.cli.inputs import detect_file_kind
 from coverage_app.errors import DataError, Problem, Report
-from coverage_app.i18n import register, t
-
-register({"kind.access": {"cs": "úrovně dostupnosti", "en": "levels of availability"}})
+from coverage_app.i18n import t
 
 
 def _rows(n: int, lang: str) -> str:
@@ -151,10 +149,6 @@ def validate(files: tuple[Path, ...], lang: str) -> None:
             continue
         try:
             kinds[f] = detect_file_kind(f)
-            if kinds[f] is None and f.suffix.lower() in (".csv", ".xlsx", ".txt"):
-                from coverage_app.access import is_access_table
-
-                kinds[f] = "access" if is_access_table(f) else None
         except DataError as exc:
             problems.extend(exc.problems)
             continue
