@@ -15,6 +15,7 @@ one mapping while each module owns the texts it uses.  A missing key raises ``Ke
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 
 LANGS: tuple[str, ...] = ("cs", "en")
@@ -335,3 +336,20 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **params: object) -> str:
         return key
     text = entry.get(lang) or entry[DEFAULT_LANG]
     return text.format(**params) if params else text
+
+
+#: One-letter Czech prepositions and conjunctions that may not end a line.
+_ONE_LETTER = re.compile(r"(?<![\w\u00a0])([kKsSvVzZoOuUaAiI]) ")
+_IN_NUMBER = re.compile(r"(?<=\d) (?=\d)")
+_SECTION = re.compile(r"§ (?=\d)")
+_UNIT = re.compile(r"(?<=\d) (?=(?:min|km|h|m|s|%|Kč|MB|kB|ks)(?!\w))")
+
+
+def czech_nbsp(text: str) -> str:
+    """Czech typography for running text: non-breaking spaces after a one-letter preposition or
+    conjunction (``v obci`` → ``v\u00a0obci``), inside numbers (``800 200 007``), after ``§`` and
+    between a number and its unit (``30 min``), so that none of them is split at a line end."""
+    text = _ONE_LETTER.sub("\\1\u00a0", str(text))
+    text = _IN_NUMBER.sub("\u00a0", text)
+    text = _SECTION.sub("§\u00a0", text)
+    return _UNIT.sub("\u00a0", text)

@@ -330,6 +330,14 @@ _READ_ORDER = ("custom_kinds", "speeds", "municipalities", "population", "codeli
                "access", "services", "rpss", "roads")
 
 
+def _upload_meta(by_kind: Mapping[str, list[Path]]) -> dict[str, str]:
+    """What prints say of uploaded data: the services files (their date is unknown in an upload)."""
+    from coverage_app.maps.edition import Edition
+
+    files = tuple(p.name for p in by_kind.get("services", []) + by_kind.get("rpss", []))
+    return Edition(services_files=files).to_meta()
+
+
 def load_uploaded_data(files: Mapping[str, bytes], previous: Mapping[str, bytes] | None = None, *,
                        district: str = "", lang: str = "cs", base: AppData | None = None) -> UploadResult:
     """Read uploaded files (any mix the command ``coverage-app import`` accepts).
@@ -446,6 +454,7 @@ def load_uploaded_data(files: Mapping[str, bytes], previous: Mapping[str, bytes]
         data = AppData(key="upload-" + digest.hexdigest()[:16], label=label, kind="upload", municipalities=obce,
                        services=services, previous_services=prev_services, roads=graph, norms=norms,
                        access=access, warnings=Report(list(build_warnings.problems)),
+                       meta=_upload_meta(by_kind),
                        population_source=", ".join(p.name for p in by_kind.get("population", []))
                        or by_kind["municipalities"][0].name,
                        default_district=spec, age_shares=shares)

@@ -30,12 +30,19 @@ from coverage_app.i18n import t
 @_path_opt("--norms", help="Normy: druh, na_1000, jednotka, vekova_skupina, zdroj.")
 @_path_opt("--access", help="Úrovně dostupnosti kraje: druh, uroven, zpusob, limit_min, zdroj (CSV/XLSX).")
 @click.option("--district", default="", help="Výchozí obvod, např. ORP:6221, POU:81142, ORP:1376.")
+@click.option("--data-date", default=None,
+              help="Datum, ke kterému údaje o službách platí (např. 2026-09-01); jinak datum souborů služeb.")
+@click.option("--publisher", default=None, help="Vydavatel tiskovin, např. „Město Židlochovice“.")
+@click.option("--edition", "edition_text", default=None, help="Vydání tiskovin, např. „1. vydání, září 2026“.")
 @transit_options
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Výstupní projekt .gpkg")
 def import_(municipalities, points, population, age_shares, services, previous_services, custom_kinds,
-            registry_codelist, addresses, roads, road_speeds, norms, access, district, out, **pt) -> None:
+            registry_codelist, addresses, roads, road_speeds, norms, access, district, data_date, publisher,
+            edition_text, out, **pt) -> None:
     """Načte soubory uživatele do jednoho projektového GeoPackage."""
     import json
+
+    from coverage_app.maps.edition import Edition, files_date, parse_data_date
 
     from coverage_app.admin import parse_district_spec
     from coverage_app.io.project import Project, save_project
@@ -72,9 +79,15 @@ def import_(municipalities, points, population, age_shares, services, previous_s
 
         _exists(access)
         access_rules = read_access(access, svc.kinds)
+    try:
+        day = parse_data_date(data_date) or files_date(services)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--data-date") from None
     meta = {"district": spec, "population_source": obce.attrs.get("population_source") or
             (population.name if population else municipalities.name),
-            "municipalities_source": municipalities.name}
+            "municipalities_source": municipalities.name,
+            **Edition(data_date=day, services_files=tuple(p.name for p in services), publisher=publisher or "",
+                      edition=edition_text or "").to_meta()}
     if shares:
         meta["age_shares"] = json.dumps(shares)
     if roads is not None:

@@ -76,14 +76,27 @@ def download(district: str, cache_dir: Path | None, sources_file: Path | None, s
 # template
 # ---------------------------------------------------------------------------------------------
 @cli.command()
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Soubor .csv nebo .xlsx")
-def template(out: Path) -> None:
-    """Zapíše prázdnou šablonu služeb (CSV nebo XLSX s listem vlastních druhů a popisem sloupců)."""
-    from coverage_app.io.services import write_services_template
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Šablona služeb: soubor .csv nebo .xlsx")
+@click.option("--crisis-lines", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Tabulka krizových linek pro katalog (.csv) s celostátními linkami k úpravě.")
+def template(out: Path | None, crisis_lines: Path | None) -> None:
+    """Zapíše prázdnou šablonu služeb (CSV nebo XLSX s listem vlastních druhů a popisem sloupců),
+    nebo tabulku krizových linek zadní strany katalogu."""
+    if out is None and crisis_lines is None:
+        raise click.UsageError(t("cli.missing_option", _lang(), option="--out / --crisis-lines"))
+    if crisis_lines is not None:
+        from coverage_app.maps.crisis_lines import write_crisis_lines
 
-    if out.suffix.lower() not in (".csv", ".xlsx"):
-        raise click.BadParameter(t("err.unknown_format", _lang(), ext=out.suffix, expected=".csv, .xlsx"),
-                                 param_hint="--out")
-    write_services_template(out, example=False)
-    click.echo(t("cli.written", _lang(), path=out))
+        if crisis_lines.suffix.lower() != ".csv":
+            raise click.BadParameter(t("err.unknown_format", _lang(), ext=crisis_lines.suffix, expected=".csv"),
+                                     param_hint="--crisis-lines")
+        click.echo(t("cli.written", _lang(), path=write_crisis_lines(crisis_lines)))
+    if out is not None:
+        from coverage_app.io.services import write_services_template
+
+        if out.suffix.lower() not in (".csv", ".xlsx"):
+            raise click.BadParameter(t("err.unknown_format", _lang(), ext=out.suffix, expected=".csv, .xlsx"),
+                                     param_hint="--out")
+        write_services_template(out, example=False)
+        click.echo(t("cli.written", _lang(), path=out))

@@ -12,18 +12,35 @@ from coverage_app.i18n import t
 
 def _load_source(project: Path | None, demo: bool, district: str):
     """(district, services, all obce, road graph, population of all obce) from a project or the demo."""
+    dist, svc, obce, graph, context, _ = _load_with_meta(project, demo, district)
+    return dist, svc, obce, graph, context
+
+
+def _load_with_meta(project: Path | None, demo: bool, district: str):
+    """As :func:`_load_source`, and the project's ``meta`` (empty for the demo)."""
     if bool(project) == bool(demo):
         raise click.UsageError("zadejte --project SOUBOR nebo --demo / give --project FILE or --demo")
     if demo:
         from coverage_app.demo import load_demo
 
         data = load_demo(district)
-        return data.district, data.services, data.municipalities, None, None
+        return data.district, data.services, data.municipalities, None, None, {}
     from coverage_app.io.project import load_project
 
     proj = load_project(project)
     return (proj.district(district or None), proj.services, proj.municipalities, proj.road_graph(),
-            proj.area_population())
+            proj.area_population(), proj.meta)
+
+
+def _edition(meta: dict, demo: bool, data_date: str | None, publisher: str | None, edition: str | None):
+    """What the print says of its data: the project's facts, the options over them."""
+    from coverage_app.maps.edition import Edition
+
+    try:
+        return Edition.from_meta(meta, fictional=True if demo else None, data_date=data_date, publisher=publisher,
+                                 edition=edition)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--data-date") from None
 
 
 def czechia_outline(municipalities, path: Path | None = None):
@@ -55,6 +72,10 @@ def _print_options(f):
         click.option("--lang", type=click.Choice(["cs", "en"]), default="cs", show_default=True),
         click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
                      help="Výstup: .pdf, .svg nebo .png (formát podle přípony)."),
+        click.option("--data-date", default=None,
+                     help="Datum údajů („Údaje k …“), např. 2026-09-01; jinak datum uložené v projektu."),
+        click.option("--publisher", default=None, help="Vydavatel, např. „Město Židlochovice“."),
+        click.option("--edition", "edition_text", default=None, help="Vydání, např. „1. vydání, září 2026“."),
     ]
     for o in reversed(opts):
         f = o(f)
@@ -119,16 +140,17 @@ def print_() -> None:
 @print_.command(name="map")
 @_print_options
 @_map_options
-def print_map(project, demo, district, style, title, subtitle, lang, out, paper, orientation, kinds, shading,
-              czechia) -> None:
+def print_map(project, demo, district, style, title, subtitle, lang, out, data_date, publisher, edition_text, paper,
+              orientation, kinds, shading, czechia) -> None:
     """Tisková mapa služeb (PDF/SVG vektorově, PNG 300 dpi; A5–A3)."""
     from coverage_app.maps import render_map
 
-    dist, svc, obce, graph, context = _load_source(project, demo, district)
+    dist, svc, obce, graph, context, meta = _load_with_meta(project, demo, district)
+    ed = _edition(meta, demo, data_date, publisher, edition_text)
     shade = _shading(dist, svc, graph, context, shading, lang) if shading else (None, None, None)
     path = render_map(dist, svc, out, paper=paper.upper(), orientation=orientation, style=style, title=title,
                       subtitle=subtitle, kinds=_resolve_kinds(svc, kinds), shading=shade[0], shading_title=shade[1],
-                      shading_note=shade[2], czechia_outline=czechia_outline(obce, czechia), lang=lang)
+                      shading_note=shade[2], czechia_outline=czechia_outline(obce, czechia), lang=lang, edition=ed)
     click.echo(t("cli.written", lang, path=path))
 
 
@@ -137,18 +159,20 @@ def print_map(project, demo, district, style, title, subtitle, lang, out, paper,
 @_map_options
 @click.option("--by", type=click.Choice(["obec", "pou", "orp"]), default="obec", show_default=True,
               help="Jedna strana na obec, POÚ nebo ORP.")
-def print_atlas(project, demo, district, style, title, subtitle, lang, out, paper, orientation, kinds, shading,
-                czechia, by) -> None:
+def print_atlas(project, demo, district, style, title, subtitle, lang, out, data_date, publisher, edition_text,
+                paper, orientation, kinds, shading, czechia, by) -> None:
     """Atlas: jedna strana na obec (POÚ, ORP) obvodu v jednom PDF, každá s vlastní legendou."""
     from coverage_app.maps import render_atlas
 
     if out.suffix.lower() != ".pdf":
         raise click.BadParameter(t("err.unknown_format", lang, ext=out.suffix, expected=".pdf"), param_hint="--out")
-    dist, svc, obce, graph, context = _load_source(project, demo, district)
+    dist, svc, obce, graph, context, meta = _load_with_meta(project, demo, district)
+    ed = _edition(meta, demo, data_date, publisher, edition_text)
     shade = _shading(dist, svc, graph, context, shading, lang) if shading else (None, None, None)
     path = render_atlas(dist, svc, out, by=by, paper=paper.upper(), orientation=orientation, style=style,
                         kinds=_resolve_kinds(svc, kinds), shading=shade[0], shading_title=shade[1],
-                        shading_note=shade[2], czechia_outline=czechia_outline(obce, czechia), lang=lang)
+                        shading_note=shade[2], czechia_outline=czechia_outline(obce, czechia), lang=lang,
+                        edition=ed)
     click.echo(t("cli.written", lang, path=path))
 
 
@@ -159,16 +183,26 @@ def print_atlas(project, demo, district, style, title, subtitle, lang, out, pape
 @click.option("--paper", type=click.Choice(["A5"], case_sensitive=False), default="A5", show_default=True,
               help="Katalog je brožura A5.")
 @click.option("--orientation", type=click.Choice(["portrait"]), default="portrait", show_default=True)
-def print_catalogue(project, demo, district, style, title, subtitle, lang, out, group_by, paper,
-                    orientation) -> None:
+@click.option("--large-print", is_flag=True, help="Velké písmo (12,5 bodu) pro slabozraké čtenáře.")
+@click.option("--crisis-lines", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Vlastní tabulka krizových linek (coverage-app template --crisis-lines).")
+def print_catalogue(project, demo, district, style, title, subtitle, lang, out, data_date, publisher, edition_text,
+                    group_by, paper, orientation, large_print, crisis_lines) -> None:
     """Katalog poskytovatelů: brožura A5 (karty služeb, rejstřík obcí, krizové linky)."""
     from coverage_app.maps import render_catalogue
 
     if out.suffix.lower() != ".pdf":
         raise click.BadParameter(t("err.unknown_format", lang, ext=out.suffix, expected=".pdf"), param_hint="--out")
-    dist, svc, _, _, _ = _load_source(project, demo, district)
+    lines = None
+    if crisis_lines is not None:
+        from coverage_app.maps.crisis_lines import read_crisis_lines
+
+        _exists(crisis_lines)
+        lines = read_crisis_lines(crisis_lines)
+    dist, svc, _, _, _, meta = _load_with_meta(project, demo, district)
+    ed = _edition(meta, demo, data_date, publisher, edition_text)
     path = render_catalogue(dist, svc, out, group_by=group_by, style=style, title=title, subtitle=subtitle,
-                            lang=lang)
+                            lang=lang, edition=ed, large_print=large_print, crisis_lines=lines)
     click.echo(t("cli.written", lang, path=path))
 
 

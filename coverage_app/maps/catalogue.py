@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -30,6 +30,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -47,9 +48,10 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import BalancedColumns
 
 from coverage_app.codelists import FORMS, TARGET_GROUPS
-from coverage_app.i18n import register, t
+from coverage_app.i18n import czech_nbsp, register, t
+from coverage_app.maps.crisis_lines import CRISIS_LINES, CrisisLine, default_crisis_lines, read_crisis_lines
+from coverage_app.maps.edition import Edition, parse_data_date
 from coverage_app.maps.numbering import czech_sort_key, group_name, service_entries
-from coverage_app.maps.printing import format_data_date
 from coverage_app.maps.style import (
     FORM_ORDER,
     WORKING_GROUP_ORDER,
@@ -65,6 +67,7 @@ __all__ = [
     "CRISIS_LINES",
     "CrisisLine",
     "default_crisis_lines",
+    "read_crisis_lines",
     "render_catalogue",
 ]
 
@@ -75,7 +78,7 @@ register({
     "cat.title": {"cs": "Katalog sociálních služeb", "en": "Catalogue of social services"},
     "cat.subtitle": {"cs": "poskytovatelé sociálních a navazujících služeb pro území {name}",
                      "en": "providers of social and related services for {name}"},
-    "cat.data_date": {"cs": "Údaje k {date}", "en": "Data as of {date}"},
+    "cat.data_date": {"cs": "Údaje k\u00a0{date}", "en": "Data as of {date}"},
     "cat.cover_note": {"cs": "Čísla služeb v tomto katalogu odpovídají číslům značek na mapě sociálních služeb.",
                        "en": "Service numbers in this catalogue match the marker numbers on the service map."},
     "cat.fictional": {"cs": "Ukázková data: všechny uvedené služby jsou smyšlené.",
@@ -122,91 +125,8 @@ register({
     "cat.crisis.title": {"cs": "Krizové a tísňové linky", "en": "Crisis and emergency lines"},
     "cat.crisis.emergency": {"cs": "Tísňová volání", "en": "Emergency calls"},
     "cat.crisis.lines": {"cs": "Celostátní linky pomoci", "en": "National helplines"},
-    "cat.crisis.note": {"cs": "Čísla celostátních linek ověřte před tiskem; ke dni vydání je lze upravit.",
-                        "en": "Check the national numbers before printing; they can be changed for each edition."},
     "cat.page": {"cs": "strana {n}", "en": "page {n}"},
-    # crisis lines (defaults; the user may pass their own list)
-    "cat.line.112": {"cs": "Jednotné evropské číslo tísňového volání", "en": "European emergency number"},
-    "cat.line.155": {"cs": "Zdravotnická záchranná služba", "en": "Ambulance"},
-    "cat.line.158": {"cs": "Policie ČR", "en": "Police"},
-    "cat.line.150": {"cs": "Hasičský záchranný sbor", "en": "Fire and rescue"},
-    "cat.line.116111": {"cs": "Linka bezpečí", "en": "Linka bezpečí (child helpline)"},
-    "cat.line.116111.who": {"cs": "děti, mládež a studenti do 26 let", "en": "children, young people and students up to 26"},
-    "cat.line.116000": {"cs": "Linka pro rodinu a školu", "en": "Family and school line"},
-    "cat.line.116000.who": {"cs": "dospělí, kteří mají starost o dítě", "en": "adults worried about a child"},
-    "cat.line.116123": {"cs": "Linka první psychické pomoci", "en": "First psychological aid line"},
-    "cat.line.116123.who": {"cs": "dospělí v psychické krizi a jejich blízcí", "en": "adults in mental crisis and their close ones"},
-    "cat.line.116006": {"cs": "Linka pomoci obětem kriminality a domácího násilí",
-                        "en": "Helpline for victims of crime and domestic violence"},
-    "cat.line.116006.who": {"cs": "oběti a svědci trestných činů, ohrožení domácím násilím",
-                            "en": "victims and witnesses of crime, people at risk of domestic violence"},
-    "cat.line.800200007": {"cs": "Linka seniorů", "en": "Senior line"},
-    "cat.line.800200007.who": {"cs": "senioři a ti, kdo o ně pečují", "en": "older people and their carers"},
-    "cat.line.800157157": {"cs": "Senior telefon", "en": "Senior telefon"},
-    "cat.line.800157157.who": {"cs": "senioři a pečující", "en": "older people and carers"},
-    "cat.line.800350000": {"cs": "Národní linka pro odvykání", "en": "National quitline"},
-    "cat.line.800350000.who": {"cs": "kouření a jiné závislosti", "en": "smoking and other addictions"},
-    "cat.hours.nonstop": {"cs": "nonstop, zdarma", "en": "24/7, free"},
-    "cat.hours.8_20": {"cs": "denně 8–20 h, zdarma", "en": "daily 8 am–8 pm, free"},
-    "cat.hours.free": {"cs": "zdarma", "en": "free"},
 })
-
-
-@dataclass(frozen=True)
-class CrisisLine:
-    """A helpline or emergency number printed on the back cover.
-
-    Attributes
-    ----------
-    name : str
-        Name of the line, e.g. "Linka bezpečí".
-    phone : str
-        Number as dialled, e.g. "116 111".
-    who : str
-        Whom it is for.
-    hours : str
-        When it answers (and whether free), e.g. "nonstop, zdarma"; ``""`` when not stated.
-    emergency : bool
-        An emergency number (112, 155, 158, 150), printed large at the top.
-    """
-
-    name: str
-    phone: str
-    who: str = ""
-    hours: str = ""
-    emergency: bool = False
-
-
-def default_crisis_lines(lang: str = "cs") -> tuple[CrisisLine, ...]:
-    """The national lines printed unless the caller passes its own list.
-
-    Numbers checked against public sources (2024–2025): Linka bezpečí 116 111 (nonstop),
-    Linka pro rodinu a školu 116 000, Linka první psychické pomoci 116 123, Linka pomoci obětem
-    kriminality a domácího násilí 116 006 (Bílý kruh bezpečí, nonstop, free), Linka seniorů
-    800 200 007 (Elpida, daily 8–20), Senior telefon 800 157 157 (Život 90), Národní linka
-    pro odvykání 800 350 000; emergency numbers 112, 155, 158, 150.  Hours are given only where
-    a source states them; operators change hours, so check before each print run.
-    """
-    def line(num: str, phone: str, hours: str = "") -> CrisisLine:
-        return CrisisLine(t(f"cat.line.{num}", lang), phone, t(f"cat.line.{num}.who", lang),
-                          t(hours, lang) if hours else "")
-    return (
-        CrisisLine("112", "112", t("cat.line.112", lang), emergency=True),
-        CrisisLine("155", "155", t("cat.line.155", lang), emergency=True),
-        CrisisLine("158", "158", t("cat.line.158", lang), emergency=True),
-        CrisisLine("150", "150", t("cat.line.150", lang), emergency=True),
-        line("116111", "116 111", "cat.hours.nonstop"),
-        line("116000", "116 000", "cat.hours.free"),
-        line("116123", "116 123", "cat.hours.free"),
-        line("116006", "116 006", "cat.hours.nonstop"),
-        line("800200007", "800 200 007", "cat.hours.8_20"),
-        line("800157157", "800 157 157", "cat.hours.free"),
-        line("800350000", "800 350 000", "cat.hours.free"),
-    )
-
-
-#: Default lines in Czech (override through ``render_catalogue(..., crisis_lines=...)``).
-CRISIS_LINES: tuple[CrisisLine, ...] = default_crisis_lines("cs")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -318,26 +238,48 @@ class _Fonts:
     number_light: str
 
 
-def _styles(fonts: _Fonts) -> dict[str, ParagraphStyle]:
-    black = colors.black
-    base = ParagraphStyle("base", fontName=fonts.regular, fontSize=8.2, leading=10.4, textColor=black,
-                          alignment=TA_LEFT)
-    return {
-        "base": base,
-        "small": ParagraphStyle("small", parent=base, fontSize=7.4, leading=9.2),
-        "name": ParagraphStyle("name", parent=base, fontName=fonts.bold, fontSize=9.6, leading=11.6),
-        "title": ParagraphStyle("title", parent=base, fontName=fonts.bold, fontSize=24, leading=28),
-        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=12.5, leading=16),
-        "district": ParagraphStyle("district", parent=base, fontName=fonts.bold, fontSize=16, leading=20),
-        "h1": ParagraphStyle("h1", parent=base, fontName=fonts.bold, fontSize=13, leading=16, spaceAfter=4),
-        "h2": ParagraphStyle("h2", parent=base, fontName=fonts.bold, fontSize=10, leading=13, spaceBefore=6,
-                             spaceAfter=2),
-        "note": ParagraphStyle("note", parent=base, fontName=fonts.italic, fontSize=7.6, leading=9.6),
-        "index": ParagraphStyle("index", parent=base, fontSize=7.6, leading=9.3, leftIndent=6, firstLineIndent=-6),
-        "phone_big": ParagraphStyle("phone_big", parent=base, fontName=fonts.bold, fontSize=17, leading=20,
-                                    alignment=TA_CENTER),
-        "centre_small": ParagraphStyle("centre_small", parent=base, fontSize=7.2, leading=8.8, alignment=TA_CENTER),
-    }
+#: Type sizes (pt) of the catalogue: (size, leading) per style, normal and large print.
+_SIZES: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {
+    "base": ((10.0, 13.0), (12.5, 16.0)),
+    "small": ((9.5, 12.0), (12.0, 15.2)),
+    "name": ((11.5, 14.0), (14.0, 17.0)),
+    "title": ((24.0, 28.0), (28.0, 33.0)),
+    "subtitle": ((13.0, 16.5), (15.5, 19.5)),
+    "district": ((16.0, 20.0), (19.0, 23.0)),
+    "h1": ((14.0, 17.0), (17.0, 21.0)),
+    "h2": ((11.5, 14.5), (14.0, 17.5)),
+    "note": ((9.5, 12.0), (12.0, 15.2)),
+    "index": ((9.5, 12.0), (12.0, 15.2)),
+    "phone_big": ((18.0, 21.0), (21.0, 25.0)),
+    "centre_small": ((9.0, 11.0), (11.0, 13.5)),
+    "colophon": ((8.5, 10.8), (10.5, 13.0)),
+}
+
+
+def _styles(fonts: _Fonts, large: bool = False) -> dict[str, ParagraphStyle]:
+    """Paragraph styles: body 10 pt (12.5 pt in large print), nothing a reader needs under 8.5 pt."""
+    i = 1 if large else 0
+    fonts_of = {"name": fonts.bold, "title": fonts.bold, "district": fonts.bold, "h1": fonts.bold, "h2": fonts.bold,
+                "phone_big": fonts.bold, "note": fonts.italic}
+    base = ParagraphStyle("base", fontName=fonts.regular, fontSize=_SIZES["base"][i][0], leading=_SIZES["base"][i][1],
+                          textColor=colors.black, alignment=TA_LEFT)
+    out = {"base": base}
+    for name, sizes in _SIZES.items():
+        if name == "base":
+            continue
+        size, leading = sizes[i]
+        extra: dict[str, object] = {}
+        if name == "h1":
+            extra = {"spaceAfter": 4}
+        elif name == "h2":
+            extra = {"spaceBefore": 6, "spaceAfter": 2}
+        elif name == "index":
+            extra = {"leftIndent": 6, "firstLineIndent": -6}
+        elif name in ("phone_big", "centre_small"):
+            extra = {"alignment": TA_CENTER}
+        out[name] = ParagraphStyle(name, parent=base, fontName=fonts_of.get(name, fonts.regular), fontSize=size,
+                                   leading=leading, **extra)
+    return out
 
 
 def _table_style(fonts: _Fonts, commands: list) -> TableStyle:
@@ -352,22 +294,22 @@ def _num(n: int, fonts: _Fonts, bold: bool = True) -> str:
 
 
 def _card(e: pd.Series, fill: str, fonts: _Fonts, st: dict[str, ParagraphStyle], lang: str,
-          width: float) -> Flowable:
+          width: float, large: bool = False) -> Flowable:
     def field(key: str, value: str) -> Paragraph:
-        return Paragraph(f"<b>{escape(t(key, lang))}:</b> {escape(value)}", st["base"])
+        return Paragraph(f"<b>{escape(t(key, lang))}:</b> {escape(czech_nbsp(value))}", st["base"])
 
-    parts: list[Flowable] = [Paragraph(escape(e["name"]), st["name"])]
+    parts: list[Flowable] = [_para(e["name"], st["name"])]
     if e["provider"]:
-        parts.append(Paragraph(escape(e["provider"]), st["small"]))
+        parts.append(_para(e["provider"], st["small"]))
     forms = ", ".join(FORMS[f].name_cs if lang == "cs" else FORMS[f].name_en for f in e["forms"])
-    parts.append(Paragraph(f"<b>{escape(t('cat.field.kind', lang))}:</b> {escape(e['kind_label'])}"
+    parts.append(Paragraph(f"<b>{escape(t('cat.field.kind', lang))}:</b> {escape(czech_nbsp(e['kind_label']))}"
                            + (f" · <b>{escape(t('cat.field.form', lang))}:</b> {escape(forms)}" if forms else ""),
                            st["base"]))
     for addr in e["addresses"]:
         parts.append(field("cat.field.address", addr))
     contact = []
     if e["phone"]:
-        contact.append(f"<b>{escape(t('cat.field.phone', lang))}:</b> {escape(e['phone'])}")
+        contact.append(f"<b>{escape(t('cat.field.phone', lang))}:</b> {escape(czech_nbsp(e['phone']))}")
     if e["email"]:
         contact.append(f"<b>{escape(t('cat.field.email', lang))}:</b> {escape(e['email'])}")
     if contact:
@@ -383,9 +325,10 @@ def _card(e: pd.Series, fill: str, fonts: _Fonts, st: dict[str, ParagraphStyle],
     if e["area_text"]:
         parts.append(field("cat.field.area", e["area_text"]))
     if e["description"]:
-        parts.append(Paragraph(escape(e["description"]), st["note"]))
-    badge = _Badge(int(e["number"]), e["main_form"], fill, 8.2 * mm, fonts.number)
-    table = Table([[badge, parts]], colWidths=[12 * mm, width - 12 * mm])
+        parts.append(_para(e["description"], st["note"]))
+    badge_mm, col_mm = (10.0, 14.0) if large else (8.2, 12.0)
+    badge = _Badge(int(e["number"]), e["main_form"], fill, badge_mm * mm, fonts.number)
+    table = Table([[badge, parts]], colWidths=[col_mm * mm, width - col_mm * mm])
     table.setStyle(_table_style(fonts, [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (0, 0), 0),
@@ -421,51 +364,76 @@ def _secondary_groups(e: pd.Series, by: str) -> list[str]:
 
 
 def _story(district: District, entries: pd.DataFrame, *, style: PrintStyle, fonts: _Fonts, lang: str,
-           group_by: str, title: str, subtitle: str, date_text: str, intro: str | None,
-           crisis_lines: Sequence[CrisisLine], width: float, height: float, notes_pages: int) -> list[Flowable]:
-    st = _styles(fonts)
-    story: list[Flowable] = []
-    fictional = bool(len(entries) and entries["fictional"].any())
-    # cover
-    story += [Spacer(1, 38 * mm), Paragraph(escape(title), st["title"]), Spacer(1, 4 * mm),
-              Paragraph(escape(subtitle), st["subtitle"]), Spacer(1, 10 * mm),
-              Paragraph(escape(district.name or ""), st["district"])]
-    if date_text:
-        story += [Spacer(1, 3 * mm), Paragraph(escape(t("cat.data_date", lang, date=date_text)), st["base"])]
-    story += [Spacer(1, 22 * mm), Paragraph(escape(t("cat.cover_note", lang)), st["base"])]
-    if fictional:
-        story += [Spacer(1, 3 * mm), Paragraph(escape(t("cat.fictional", lang)), st["note"])]
-    story += [NextPageTemplate("body"), PageBreak()]
+           group_by: str, title: str, subtitle: str, edition: Edition, intro: str | None,
+           crisis_lines: Sequence[CrisisLine], width: float, height: float, notes_pages: int,
+           large: bool = False) -> list[Flowable]:
+    """The whole booklet: cover, how to read, cards by group, index of obce, notes, back cover."""
+    st = _styles(fonts, large)
+    story = _cover(district, entries, st, lang, title, subtitle, edition)
+    story += _howto(entries, st, fonts, style, lang, intro, width, large)
+    story += _cards(entries, st, fonts, style, lang, group_by, width, large)
+    story += _index(district, entries, st, fonts, lang, width, height)
+    for _ in range(notes_pages):  # to make the booklet a multiple of four
+        story += [PageBreak(), Paragraph(escape(t("cat.notes", lang)), st["h1"]), _Rules(height - 20 * mm)]
+    story += _back_cover(district, entries, st, fonts, lang, crisis_lines, edition, width)
+    return story
 
-    # how to read
-    story.append(Paragraph(escape(t("cat.howto.title", lang)), st["h1"]))
-    story.append(Paragraph(escape(intro if intro is not None else t("cat.howto.text", lang)), st["base"]))
-    groups_present = [g for g in WORKING_GROUP_ORDER if g in set(entries["working_group"])]
-    if groups_present:
-        story.append(Paragraph(escape(t("cat.howto.colours", lang)), st["h2"]))
-        rows = [[_Badge(None, "amb", style.group_colour(g), 5.5 * mm, fonts.number),
-                 Paragraph(escape(group_name(g, lang)), st["base"])] for g in groups_present]
-        tab = Table(rows, colWidths=[10 * mm, width - 10 * mm])
-        tab.setStyle(_table_style(fonts, [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                 ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-        story.append(tab)
-    forms_present = [f for f in FORM_ORDER if f in set(entries["main_form"])]
-    if forms_present:
-        story.append(Paragraph(escape(t("cat.howto.shapes", lang)), st["h2"]))
-        rows = [[_Badge(None, f, "#ffffff", 5.5 * mm, fonts.number),
-                 Paragraph(escape(t(f"cat.howto.form.{f}", lang)), st["base"])] for f in forms_present]
-        tab = Table(rows, colWidths=[10 * mm, width - 10 * mm])
-        tab.setStyle(_table_style(fonts, [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                 ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-        story.append(tab)
+
+def _para(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text with Czech non-breaking spaces (after one-letter words, in numbers)."""
+    return Paragraph(escape(czech_nbsp(text)), style)
+
+
+def _cover(district: District, entries: pd.DataFrame, st: dict[str, ParagraphStyle], lang: str, title: str,
+           subtitle: str, edition: Edition) -> list[Flowable]:
+    story: list[Flowable] = [Spacer(1, 38 * mm), _para(title, st["title"]), Spacer(1, 4 * mm),
+                             _para(subtitle, st["subtitle"]), Spacer(1, 10 * mm),
+                             _para(district.name or "", st["district"])]
+    if edition.data_date:
+        story += [Spacer(1, 3 * mm), _para(t("cat.data_date", lang, date=edition.date_text(lang)), st["base"])]
+    story += [Spacer(1, 22 * mm), _para(t("cat.cover_note", lang), st["base"])]
+    if bool(len(entries) and entries["fictional"].any()):
+        story += [Spacer(1, 3 * mm), _para(t("cat.fictional", lang), st["note"])]
+    if edition.publisher:
+        story += [Spacer(1, 6 * mm), _para(t("ed.publisher", lang, publisher=edition.publisher), st["base"])]
+    return story + [NextPageTemplate("body"), PageBreak()]
+
+
+def _legend_table(rows: list[list[Flowable]], fonts: _Fonts, width: float, badge_w: float) -> Table:
+    tab = Table(rows, colWidths=[badge_w, width - badge_w])
+    tab.setStyle(_table_style(fonts, [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                      ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    return tab
+
+
+def _howto(entries: pd.DataFrame, st: dict[str, ParagraphStyle], fonts: _Fonts, style: PrintStyle, lang: str,
+           intro: str | None, width: float, large: bool) -> list[Flowable]:
+    """How to read the catalogue: the text, the colours of the groups and the shapes of the forms."""
+    story: list[Flowable] = [_para(t("cat.howto.title", lang), st["h1"]),
+                             _para(intro if intro is not None else t("cat.howto.text", lang), st["base"])]
+    badge, badge_w = (7.0 * mm, 12 * mm) if large else (5.5 * mm, 10 * mm)
+    groups = [g for g in WORKING_GROUP_ORDER if g in set(entries["working_group"])]
+    if groups:
+        story.append(_para(t("cat.howto.colours", lang), st["h2"]))
+        story.append(_legend_table([[_Badge(None, "amb", style.group_colour(g), badge, fonts.number),
+                                     _para(group_name(g, lang), st["base"])] for g in groups], fonts, width, badge_w))
+    forms = [f for f in FORM_ORDER if f in set(entries["main_form"])]
+    if forms:
+        story.append(_para(t("cat.howto.shapes", lang), st["h2"]))
+        story.append(_legend_table([[_Badge(None, f, "#ffffff", badge, fonts.number),
+                                     _para(t(f"cat.howto.form.{f}", lang), st["base"])] for f in forms],
+                                   fonts, width, badge_w))
     if len(entries) and entries["secret"].any():
-        story += [Spacer(1, 3 * mm), Paragraph(escape(t("cat.howto.secret", lang)), st["note"])]
-    story.append(PageBreak())
+        story += [Spacer(1, 3 * mm), _para(t("cat.howto.secret", lang), st["note"])]
+    return story + [PageBreak()]
 
-    # groups of cards
-    order = _group_order(group_by)
+
+def _cards(entries: pd.DataFrame, st: dict[str, ParagraphStyle], fonts: _Fonts, style: PrintStyle, lang: str,
+           group_by: str, width: float, large: bool) -> list[Flowable]:
+    """One section per group: its bar, its cards, and the numbers of services it shares."""
+    story: list[Flowable] = []
     keyed = entries.assign(_g=[_group_key(e, group_by) for _, e in entries.iterrows()])
-    for g in order:
+    for g in _group_order(group_by):
         sub = keyed[keyed["_g"] == g].sort_values("number")
         also = sorted(int(e["number"]) for _, e in entries.iterrows()
                       if g in _secondary_groups(e, group_by) and _group_key(e, group_by) != g)
@@ -473,31 +441,36 @@ def _story(district: District, entries: pd.DataFrame, *, style: PrintStyle, font
             continue
         fill = style.group_colour(g) if group_by == "working_group" else style.group_colour(
             TARGET_GROUPS[g].working_group if g in TARGET_GROUPS else "ostatni")
-        bar = [_GroupBar(group_name(g, lang, by=group_by), fill, fonts.bold), Spacer(1, 1.5 * mm)]
-        cards = [_card(e, style.group_colour(e["working_group"]), fonts, st, lang, width) for _, e in sub.iterrows()]
-        # the bar never stands alone at the foot of a page
-        story.append(KeepTogether(bar + cards[:1]))
+        bar = [_GroupBar(group_name(g, lang, by=group_by), fill, fonts.bold, size=st["h2"].fontSize + 1),
+               Spacer(1, 1.5 * mm)]
+        cards = [_card(e, style.group_colour(e["working_group"]), fonts, st, lang, width, large)
+                 for _, e in sub.iterrows()]
+        story.append(KeepTogether(bar + cards[:1]))  # the bar never stands alone at the foot of a page
         story.extend(cards[1:])
         if also:
             nums = ", ".join(_num(n, fonts) for n in also)
             story.append(Spacer(1, 1.5 * mm))
-            story.append(Paragraph(escape(t("cat.see_also", lang, numbers="\x00")).replace("\x00", nums), st["note"]))
+            story.append(Paragraph(escape(czech_nbsp(t("cat.see_also", lang, numbers="\x00"))).replace("\x00", nums),
+                                   st["note"]))
         story.append(Spacer(1, 4 * mm))
+    return story
 
-    # index of obce (kept on one page when it fits on what is left of the last card page)
-    index: list[Flowable] = [Paragraph(escape(t("cat.index.title", lang)), st["h1"]),
-                             Paragraph(escape(t("cat.index.note", lang)), st["note"]), Spacer(1, 2 * mm)]
+
+def _index(district: District, entries: pd.DataFrame, st: dict[str, ParagraphStyle], fonts: _Fonts, lang: str,
+           width: float, height: float) -> list[Flowable]:
+    """Index of obce → numbers (kept on one page when it fits on what is left of the last card page)."""
+    index: list[Flowable] = [_para(t("cat.index.title", lang), st["h1"]), _para(t("cat.index.note", lang), st["note"]),
+                             Spacer(1, 2 * mm)]
     paras = []
-    for code, name in sorted(zip(district.obce["kod_obce"], district.obce["nazev_obce"]), key=lambda p: czech_sort_key(p[1])):
+    for code, name in sorted(zip(district.obce["kod_obce"], district.obce["nazev_obce"]),
+                             key=lambda p: czech_sort_key(p[1])):
         seated = sorted(int(e.number) for e in entries.itertuples() if code in e.site_obce)
         serving = sorted(int(e.number) for e in entries.itertuples()
                          if code in e.area_codes and code not in e.site_obce)
         items = sorted([(n, True) for n in seated] + [(n, False) for n in serving])
-        if items:
-            nums = ", ".join(_num(n, fonts, bold=seated) for n, seated in items)
-        else:
-            nums = escape(t("cat.index.none", lang))
-        paras.append(Paragraph(f"{escape(str(name))}: {nums}", st["index"]))
+        nums = (", ".join(_num(n, fonts, bold=b) for n, b in items) if items
+                else escape(t("cat.index.none", lang)))
+        paras.append(Paragraph(f"{escape(czech_nbsp(str(name)))}: {nums}", st["index"]))
     col_w = (width - 6) / 2
     rows_h = sum(p.wrap(col_w, height)[1] for p in paras) / 2 + 2 * st["index"].leading
     index.append(BalancedColumns(paras, nCols=2, spaceBefore=0, innerPadding=6, leftPadding=0, rightPadding=0))
@@ -505,47 +478,52 @@ def _story(district: District, entries: pd.DataFrame, *, style: PrintStyle, font
     if len(secret):
         nums = ", ".join(_num(n, fonts) for n in secret["number"])
         index += [Spacer(1, 3 * mm),
-                  Paragraph(escape(t("cat.index.secret", lang, numbers="\x00")).replace("\x00", nums), st["base"])]
+                  Paragraph(escape(czech_nbsp(t("cat.index.secret", lang, numbers="\x00"))).replace("\x00", nums),
+                            st["base"])]
     need = rows_h + sum(f.wrap(width, height)[1] for f in index if not isinstance(f, BalancedColumns)) + 6
-    story.append(CondPageBreak(min(0.95 * height, need)))
-    story.append(Spacer(1, 2 * mm))
-    story.extend(index)
+    return [CondPageBreak(min(0.95 * height, need)), Spacer(1, 2 * mm)] + index
 
-    # notes pages to make the booklet a multiple of four
-    for _ in range(notes_pages):
-        story.append(PageBreak())
-        story.append(Paragraph(escape(t("cat.notes", lang)), st["h1"]))
-        story.append(_Rules(height - 20 * mm))
 
-    # crisis lines: back cover
-    story.append(NextPageTemplate("back"))
-    story.append(PageBreak())
-    story.append(Paragraph(escape(t("cat.crisis.title", lang)), st["h1"]))
+def _back_cover(district: District, entries: pd.DataFrame, st: dict[str, ParagraphStyle], fonts: _Fonts, lang: str,
+                crisis_lines: Sequence[CrisisLine], edition: Edition, width: float) -> list[Flowable]:
+    """Crisis and emergency lines, then the colophon: date of the data, sources, publisher, edition."""
+    story: list[Flowable] = [NextPageTemplate("back"), PageBreak(), _para(t("cat.crisis.title", lang), st["h1"])]
     emergency = [c for c in crisis_lines if c.emergency]
     others = [c for c in crisis_lines if not c.emergency]
     if emergency:
-        story.append(Paragraph(escape(t("cat.crisis.emergency", lang)), st["h2"]))
-        cells = [[Paragraph(escape(c.phone), st["phone_big"]) for c in emergency],
-                 [Paragraph(escape(c.who), st["centre_small"]) for c in emergency]]
+        story.append(_para(t("cat.crisis.emergency", lang), st["h2"]))
+        cells = [[_para(c.phone, st["phone_big"]) for c in emergency],
+                 [_para(c.who, st["centre_small"]) for c in emergency]]
         tab = Table(cells, colWidths=[width / len(emergency)] * len(emergency))
-        tab.setStyle(_table_style(fonts, [("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOX", (0, 0), (-1, -1), 0.6, colors.black),
-                                 ("LINEAFTER", (0, 0), (-2, -1), 0.4, colors.HexColor("#8c8c8c")),
-                                 ("TOPPADDING", (0, 0), (-1, 0), 5), ("BOTTOMPADDING", (0, -1), (-1, -1), 5)]))
+        tab.setStyle(_table_style(fonts, [("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                          ("BOX", (0, 0), (-1, -1), 0.6, colors.black),
+                                          ("LINEAFTER", (0, 0), (-2, -1), 0.4, colors.HexColor("#8c8c8c")),
+                                          ("TOPPADDING", (0, 0), (-1, 0), 5), ("BOTTOMPADDING", (0, -1), (-1, -1), 5)]))
         story.append(tab)
     if others:
-        story.append(Paragraph(escape(t("cat.crisis.lines", lang)), st["h2"]))
+        story.append(_para(t("cat.crisis.lines", lang), st["h2"]))
         rows = []
         for c in others:
-            detail = "<br/>".join(escape(x) for x in (c.who, c.hours) if x)
-            rows.append([Paragraph(f"<b>{escape(c.phone)}</b>", st["base"]),
-                         Paragraph(f"<b>{escape(c.name)}</b>" + (f"<br/>{detail}" if detail else ""), st["base"])])
-        tab = Table(rows, colWidths=[28 * mm, width - 28 * mm])
+            detail = "<br/>".join(escape(czech_nbsp(x)) for x in (c.who, c.hours) if x)
+            rows.append([Paragraph(f"<b>{escape(czech_nbsp(c.phone))}</b>", st["base"]),
+                         Paragraph(f"<b>{escape(czech_nbsp(c.name))}</b>" + (f"<br/>{detail}" if detail else ""),
+                                   st["base"])])
+        phone_w = max(stringWidth(czech_nbsp(c.phone), fonts.bold, st["base"].fontSize) for c in others) + 5 * mm
+        tab = Table(rows, colWidths=[phone_w, width - phone_w])
         tab.setStyle(_table_style(fonts, [("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                 ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#8c8c8c")),
-                                 ("LEFTPADDING", (0, 0), (-1, -1), 1), ("TOPPADDING", (0, 0), (-1, -1), 3),
-                                 ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+                                          ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#8c8c8c")),
+                                          ("LEFTPADDING", (0, 0), (-1, -1), 1), ("TOPPADDING", (0, 0), (-1, -1), 3),
+                                          ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
         story.append(tab)
-    story += [Spacer(1, 3 * mm), Paragraph(escape(t("cat.crisis.note", lang)), st["note"])]
+    fictional = bool(len(entries) and entries["fictional"].any())
+    colophon = [t("cat.data_date", lang, date=edition.date_text(lang))] if edition.data_date else []
+    colophon.append(t("ed.source", lang, parts="; ".join(edition.source_parts(
+        lang, boundaries=district.has_polygons, fictional=fictional))))
+    if edition.publisher:
+        colophon.append(t("ed.publisher", lang, publisher=edition.publisher))
+    if edition.edition:
+        colophon.append(edition.edition)
+    story += [Spacer(1, 4 * mm), _para(". ".join(c.rstrip(".") for c in colophon) + ".", st["colophon"])]
     return story
 
 
@@ -582,15 +560,17 @@ class _Doc(BaseDocTemplate):
     def _body(self, canvas, doc) -> None:  # noqa: ANN001
         canvas.saveState()
         w, h = self.pagesize
-        canvas.setFont(self.fonts.regular, 7)
+        canvas.setFont(self.fonts.regular, 8.5)
         canvas.setFillColor(colors.black)
         canvas.drawString(self.leftMargin, h - 9 * mm, self.header)
         canvas.setStrokeColor(colors.HexColor("#8c8c8c"))
         canvas.setLineWidth(0.4)
         canvas.line(self.leftMargin, h - 10.2 * mm, w - self.rightMargin, h - 10.2 * mm)
+        canvas.setFont(self.fonts.regular, 10)
         canvas.drawCentredString(w / 2, 7 * mm, str(doc.page))
+        canvas.setFont(self.fonts.regular, 8.5)
         if self.footer:
-            canvas.setFont(self.fonts.regular, 6.2)
+            canvas.setFont(self.fonts.regular, 8.5)
             canvas.drawRightString(w - self.rightMargin, 7 * mm, self.footer)
         canvas.restoreState()
 
@@ -609,6 +589,8 @@ def render_catalogue(
     data_date: object = None,
     lang: str = "cs",
     pad_to_multiple: int = 4,
+    edition: Edition | None = None,
+    large_print: bool = False,
 ) -> Path:
     """Print the provider catalogue of a district as an A5 booklet PDF.
 
@@ -630,12 +612,19 @@ def render_catalogue(
         Text of the "how to use" page (default explains numbers, index and back cover).
     crisis_lines : iterable of CrisisLine, optional
         Back-cover lines (default :data:`CRISIS_LINES`, or :func:`default_crisis_lines` for
-        ``lang="en"``).
+        ``lang="en"``; a user's table: :func:`read_crisis_lines`).
     data_date : date or str, optional
-        Date of the data (default: the services' snapshot label).
+        Date of the data ("Údaje k …"): a date, ``2026-09-01`` or ``1. 9. 2026``; replaces the
+        edition's date.  Without either, no date is printed.
     lang : {"cs", "en"}
     pad_to_multiple : int
         Add note pages so the page count is a multiple of this (4 for saddle stitching; 1 for none).
+    edition : Edition, optional
+        Date of the data, sources loaded, publisher and edition (cover and back-cover colophon;
+        the publisher is the PDF's author).
+    large_print : bool
+        Body type 12.5 pt instead of 10 pt, larger markers (fewer cards per page), for readers
+        with low vision.
 
     Returns
     -------
@@ -651,7 +640,10 @@ def render_catalogue(
     names = register_reportlab_fonts()
     fonts = _Fonts(names["regular"], names["bold"], names["italic"], names["number"], names["number_light"])
     entries = service_entries(services, district, lang)
-    date_text = format_data_date(data_date, lang) or str(services.snapshot or "")
+    ed = edition or Edition()
+    if data_date is not None:
+        ed = replace(ed, data_date=parse_data_date(data_date))
+    date_text = ed.date_text(lang)
     title = title if title is not None else t("cat.title", lang)
     subtitle = subtitle if subtitle is not None else t("cat.subtitle", lang, name=district.name or "")
     lines = tuple(crisis_lines) if crisis_lines is not None else (CRISIS_LINES if lang == "cs" else default_crisis_lines(lang))
@@ -665,11 +657,11 @@ def render_catalogue(
     def build(target, notes: int) -> int:
         cover = [st.group_colour(g) for g in WORKING_GROUP_ORDER if g != "ostatni"]
         doc = _Doc(target, header=header, footer=footer, fonts=fonts, cover_colours=cover, pagesize=(page_w, page_h),
-                   title=title, initialFontName=fonts.regular, initialFontSize=8, invariant=1,
-                   author="coverage-app", subject=header, creator="coverage-app", **margins)
+                   title=title, initialFontName=fonts.regular, initialFontSize=10,
+                   author=ed.publisher or "coverage-app", subject=header, creator="coverage-app", **margins)
         story = _story(district, entries, style=st, fonts=fonts, lang=lang, group_by=group_by, title=title,
-                       subtitle=subtitle, date_text=date_text, intro=intro, crisis_lines=lines, width=frame_w,
-                       height=frame_h, notes_pages=notes)
+                       subtitle=subtitle, edition=ed, intro=intro, crisis_lines=lines, width=frame_w,
+                       height=frame_h, notes_pages=notes, large=large_print)
         doc.build(story)
         return doc.page
 

@@ -17,7 +17,7 @@ import pandas as pd
 import shapely
 from matplotlib.patches import Circle, PathPatch, Rectangle
 
-from coverage_app.i18n import register, t
+from coverage_app.i18n import czech_nbsp, register, t
 from coverage_app.maps.numbering import group_name
 from coverage_app.maps.sheet_draw import draw_badge, shading_band
 from coverage_app.maps.sheet_layout import Measure, PanelCtx, PanelItem, Sizes, geom_path
@@ -71,7 +71,7 @@ class _Panel:
         """A bold heading (kept with the next item); ``top_gap`` in mm at scale 1."""
         sz, fp = self.sz, self.fp_bold
         lh = sz.heading * MM_PER_PT * 1.3
-        lines = self.meas.wrap(text, fp, sz.heading, self.col_w)
+        lines = self.meas.wrap(czech_nbsp(text), fp, sz.heading, self.col_w)
         h = top_gap * sz.scale + len(lines) * lh + 0.6 * sz.scale
 
         def draw(ctx: PanelCtx, x: float, y: float, w: float) -> None:
@@ -89,7 +89,7 @@ class _Panel:
         fp = self.fp_bold if bold else self.fp_reg
         sym = sym or sz.swatch
         tx = max(self.text_x, sym * 1.2 + 1.6 * sz.scale) + indent
-        lines = self.meas.wrap(text, fp, size, self.col_w - tx)
+        lines = self.meas.wrap(czech_nbsp(text), fp, size, self.col_w - tx)
         sym_h = sym * 1.25 if swatch is not None else lh
         h = max(len(lines) * lh, sym_h) + (0.7 if swatch is not None else 0.25) * sz.scale
 
@@ -253,7 +253,7 @@ def _boxes(panel: _Panel, outside_rows: pd.DataFrame, secret_rows: pd.DataFrame,
 def _note(panel: _Panel, lang: str) -> None:
     sz, style = panel.sz, panel.style
     fp = font_properties("italic")
-    lines = panel.meas.wrap(t("print.note.numbers", lang), fp, sz.small, panel.col_w)
+    lines = panel.meas.wrap(czech_nbsp(t("print.note.numbers", lang)), fp, sz.small, panel.col_w)
     lh = sz.small * MM_PER_PT * 1.28
 
     def draw(ctx: PanelCtx, x: float, y: float, w: float) -> None:

@@ -27,12 +27,11 @@ lines do not cross) with a thin leader to the true location.
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -45,13 +44,15 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Rectangle
 
-from coverage_app.i18n import register, t
+from coverage_app.i18n import czech_nbsp, register, t
+from coverage_app.maps.edition import Edition, format_data_date, parse_data_date
 from coverage_app.maps.map_legend import legend_items
 from coverage_app.maps.numbering import czech_sort_key, map_sites, service_entries, services_for_obce
 from coverage_app.maps.sheet_draw import (
     draw_badge,
     draw_base,
     draw_furniture,
+    furniture_corner,
     furniture_size,
     obec_dot_radius,
     shading_band,
@@ -65,6 +66,7 @@ from coverage_app.maps.sheet_layout import (
     Sizes,
     fit_extent,
     flow_panel,
+    obec_labels,
     place_labels,
     place_markers,
 )
@@ -96,27 +98,18 @@ MAP_FORMATS: tuple[str, ...] = (".pdf", ".svg", ".png")
 
 register({
     "print.map.title": {"cs": "Sociální služby – {name}", "en": "Social services – {name}"},
-    "print.map.subtitle": {"cs": "Místa poskytování sociálních a navazujících služeb · data k {date}",
+    "print.map.subtitle": {"cs": "Místa poskytování sociálních a navazujících služeb · údaje k\u00a0{date}",
                            "en": "Where social and related services are provided · data as of {date}"},
     "print.map.subtitle_nodate": {"cs": "Místa poskytování sociálních a navazujících služeb",
                                   "en": "Where social and related services are provided"},
     "print.atlas.title.obec": {"cs": "Obec {name}", "en": "Obec {name}"},
     "print.atlas.title.pou": {"cs": "POÚ {name}", "en": "POÚ {name}"},
     "print.atlas.title.orp": {"cs": "ORP {name}", "en": "ORP {name}"},
-    "print.atlas.subtitle": {"cs": "{district} · sociální služby · data k {date}",
+    "print.atlas.subtitle": {"cs": "{district} · sociální služby · údaje k\u00a0{date}",
                              "en": "{district} · social services · data as of {date}"},
     "print.atlas.subtitle_nodate": {"cs": "{district} · sociální služby", "en": "{district} · social services"},
     "print.scale.ratio": {"cs": "měřítko 1 : {n} (při tisku na {paper})", "en": "scale 1 : {n} (printed on {paper})"},
     "print.north": {"cs": "S", "en": "N"},
-    "print.source": {"cs": "Zdroj: ČÚZK, ČSÚ, MPSV – registr poskytovatelů sociálních služeb; data k {date}",
-                     "en": "Source: ČÚZK, ČSÚ, MPSV register of social service providers; data as of {date}"},
-    "print.source_nodate": {"cs": "Zdroj: ČÚZK, ČSÚ, MPSV – registr poskytovatelů sociálních služeb",
-                            "en": "Source: ČÚZK, ČSÚ, MPSV register of social service providers"},
-    "print.source.fictional": {"cs": "fiktivní služby (ukázková data)", "en": "fictional services (demo data)"},
-    "print.source.points": {"cs": "obce zobrazeny body, hranice obcí nejsou načteny",
-                            "en": "obce shown as points, boundaries not loaded"},
-    "print.source.shading": {"cs": "dojezdové doby: {note}", "en": "travel times: {note}"},
-    "print.source.tool": {"cs": "mapa: coverage-app", "en": "map: coverage-app"},
     "print.err.format": {"cs": "nepodporovaný formát výstupu „{ext}“ (podporuji {expected})",
                          "en": 'unsupported output format "{ext}" (supported: {expected})'},
     "print.err.atlas_by": {"cs": "atlas lze členit podle obec, pou nebo orp, ne „{value}“",
@@ -143,19 +136,6 @@ def _print_rc() -> Iterator[None]:
     """
     with _RC_LOCK, matplotlib.rc_context(rc_params()):
         yield
-
-
-def format_data_date(value: object, lang: str = "cs") -> str:
-    """A data date for print: ``date`` → ``4. 9. 2026`` (cs) or ``2026-09-04`` (en); text as is."""
-    if value is None:
-        return ""
-    if isinstance(value, pd.Timestamp):
-        value = value.date()
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return f"{value.day}. {value.month}. {value.year}" if lang == "cs" else value.isoformat()
-    return str(value).strip()
 
 
 def _check_format(out: Path, allowed: Sequence[str]) -> str:
@@ -213,6 +193,7 @@ class MapComposition:
     numbers_secret: list[int]
     title: str = ""
     label_artists: list = field(default_factory=list, repr=False)
+    author: str = ""
 
     @property
     def numbers(self) -> set[int]:
@@ -256,7 +237,7 @@ def _sheet(paper: str, orientation: str, source_line: str, meas: Measure) -> _Sh
     margin = paper_margin_mm(paper)
     base = Sizes.for_paper(paper)
     title_h = base.title * MM_PER_PT * 1.15 + base.subtitle * MM_PER_PT * 1.5 + 2.5 * base.scale
-    src_lines = meas.wrap(source_line, font_properties("regular"), base.source, W - 2 * margin)
+    src_lines = meas.wrap(czech_nbsp(source_line), font_properties("regular"), base.source, W - 2 * margin)
     footer_h = len(src_lines) * base.source * MM_PER_PT * 1.35 + 1.5 * base.scale
     return _Sheet(W=W, H=H, margin=margin, body_bottom=margin + footer_h, body_top=H - margin - title_h,
                   gap=5.0 * base.scale, base=base, src_lines=src_lines)
@@ -325,56 +306,6 @@ def _plan(sheet: _Sheet, orientation: str, paper: str, bounds: tuple[float, floa
                      radius=radius, displaced=displaced, outside_rows=outside_rows, secret_rows=secret_rows,
                      flowed=flowed)
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _furniture_corner(plan: _Plan, fur_w: float, fur_h: float, obec_xy: np.ndarray,
-                      area_mm: shapely.Geometry | None) -> tuple[float, float]:
-    """Lower-left corner (mm) of the north-arrow and scale-bar box: the frame corner that covers
-    the fewest markers, obec points and the least of the mapped area."""
-    mx, my, mw, mh = plan.map_rect
-    corners = [(mx + 2.5, my + 2.5), (mx + mw - 2.5 - fur_w, my + 2.5),
-               (mx + 2.5, my + mh - 2.5 - fur_h), (mx + mw - 2.5 - fur_w, my + mh - 2.5 - fur_h)]
-    best: tuple[float, tuple[float, float]] | None = None
-    qx, qy, r = plan.pos_xy[:, 0], plan.pos_xy[:, 1], plan.radius
-    ox, oy = obec_xy[:, 0], obec_xy[:, 1]
-    for cx0, cy0 in corners:
-        markers = ((qx > cx0 - r) & (qx < cx0 + fur_w + r) & (qy > cy0 - r) & (qy < cy0 + fur_h + r)).sum()
-        points = ((ox > cx0 - 3) & (ox < cx0 + fur_w + 3) & (oy > cy0 - 3) & (oy < cy0 + fur_h + 3)).sum()
-        score = 10.0 * markers + points
-        if area_mm is not None:
-            box = shapely.box(cx0, cy0, cx0 + fur_w, cy0 + fur_h)
-            score += 8.0 * area_mm.intersection(box).area / (fur_w * fur_h)
-        if best is None or score < best[0]:
-            best = (score, (cx0, cy0))
-    assert best is not None
-    return best[1]
-
-
-def _obec_labels(obce: gpd.GeoDataFrame, focus: set[str], frame: Frame, obec_xy: np.ndarray, polygons: bool,
-                 sz: Sizes, base: Sizes) -> list[Label]:
-    """Candidate labels of the obce whose point is in the frame, sized by population."""
-    labels = []
-    atlas = len(focus) < len(obce)
-    for i, row in enumerate(obce.itertuples()):
-        x, y = obec_xy[i]
-        if not frame.inside(x, y):
-            continue
-        pop = float(row.population) if np.isfinite(row.population) else 0.0
-        tier = 0 if pop >= 5000 else 1 if pop >= 2000 else 2 if pop >= 500 else 3
-        poly_mm = None
-        if polygons and row.geometry is not None:
-            poly_mm = shapely.transform(row.geometry, lambda c: np.column_stack(frame.to_mm(c[:, 0], c[:, 1])))
-        in_focus = row.kod_obce in focus
-        if in_focus and atlas and len(focus) == 1:
-            size = sz.label_sizes[0] + 1.5 * base.scale  # the obec of an atlas page
-        elif in_focus:
-            size = sz.label_sizes[tier]
-        else:
-            size = max(sz.label_sizes[tier] - 0.8, 6.0 * base.scale)  # context
-        labels.append(Label(code=row.kod_obce, name=str(row.nazev_obce), x=float(x), y=float(y), size=size,
-                             bold=in_focus and (tier == 0 or atlas), polygon=poly_mm,
-                             priority=(1e9 if in_focus else 0.0) + pop, has_dot=not polygons))
-    return labels
 
 
 def _compose(
@@ -469,7 +400,7 @@ def _draw_north_and_scale(over, plan: _Plan, framed: gpd.GeoDataFrame | None, ob
     if framed is not None:
         area_mm = shapely.transform(shapely.union_all(framed.geometry.values).simplify(frame.m_per_mm),
                                     lambda c: np.column_stack(frame.to_mm(c[:, 0], c[:, 1])))
-    fur_x, fur_y = _furniture_corner(plan, fur_w, fur_h, obec_xy, area_mm)
+    fur_x, fur_y = furniture_corner(plan.map_rect, plan.pos_xy, plan.radius, fur_w, fur_h, obec_xy, area_mm)
     scale_den = draw_furniture(over, fur_x, fur_y, fur_w, fur_h, bar_km, frame, sz, base, style,
                                font_properties("regular"), font_properties("bold"), lang, paper)
     return scale_den, (fur_x - 1, fur_y - 1, fur_x + fur_w + 1, fur_y + fur_h + 1)
@@ -545,7 +476,7 @@ def _draw_obec_names(over, obce: gpd.GeoDataFrame, focus: set[str], obec_xy: np.
             obstacles.append((x - r, y - r, x + r, y + r))
             if frame.inside(x, y):
                 over.add_patch(Circle((x, y), r, facecolor=style.obec_point, edgecolor="white", lw=0.3, zorder=3))
-    labels = _obec_labels(obce, focus, frame, obec_xy, polygons, sz, base)
+    labels = obec_labels(obce, focus, frame, obec_xy, polygons, sz, base)
     placed, unplaced = place_labels(labels, obstacles, frame, meas, float(np.max(pop_dot)) if len(pop_dot) else 1.0)
     rows, artists = [], []
     fp_reg, fp_bold = font_properties("regular"), font_properties("bold")
@@ -565,22 +496,20 @@ def _draw_obec_names(over, obce: gpd.GeoDataFrame, focus: set[str], obec_xy: np.
 # ---------------------------------------------------------------------------------------------
 # Public API
 # ---------------------------------------------------------------------------------------------
-def _data_date(data_date: object, services: Services, lang: str) -> str:
-    text = format_data_date(data_date, lang)
-    return text or str(services.snapshot or "")
+def _edition(edition: Edition | None, data_date: object) -> Edition:
+    """The edition of a print; ``data_date`` (a date or its text) replaces the edition's date."""
+    ed = edition or Edition()
+    if data_date is not None:
+        ed = replace(ed, data_date=parse_data_date(data_date))
+    return ed
 
 
-def _source_line(entries: pd.DataFrame, district: District, date_text: str, lang: str,
+def _source_line(entries: pd.DataFrame, district: District, edition: Edition, lang: str,
                  shading_note: str | None) -> str:
-    parts = [t("print.source", lang, date=date_text) if date_text else t("print.source_nodate", lang)]
-    if len(entries) and bool(entries["fictional"].any()):
-        parts.append(t("print.source.fictional", lang))
-    if not district.has_polygons:
-        parts.append(t("print.source.points", lang))
-    if shading_note:
-        parts.append(t("print.source.shading", lang, note=shading_note))
-    parts.append(t("print.source.tool", lang))
-    return "; ".join(parts)
+    """Sources of what the sheet shows (only what was loaded), publisher, edition, the tool."""
+    fictional = bool(len(entries) and entries["fictional"].any())
+    return edition.source_line(lang, boundaries=district.has_polygons, fictional=fictional,
+                               travel_note=shading_note)
 
 
 def _prepare(district: District, services: Services, kinds: Iterable[str] | None, lang: str,
@@ -612,6 +541,7 @@ def compose_map(
     data_date: object = None,
     lang: str = "cs",
     colour_by: str = "working_group",
+    edition: Edition | None = None,
 ) -> MapComposition:
     """Compose a printed service map of a district (see :func:`render_map` for the parameters).
 
@@ -622,15 +552,18 @@ def compose_map(
     """
     st = get_style(style)
     entries, sites, kind_colours = _prepare(district, services, kinds, lang, st)
-    date_text = _data_date(data_date, services, lang)
+    ed = _edition(edition, data_date)
+    date_text = ed.date_text(lang)
     title = title if title is not None else t("print.map.title", lang, name=(district.name or ""))
     if subtitle is None:
         subtitle = t("print.map.subtitle", lang, date=date_text) if date_text else t("print.map.subtitle_nodate", lang)
-    return _compose_page(district, entries, sites, focus_codes=district.codes, paper=paper, orientation=orientation,
+    comp = _compose_page(district, entries, sites, focus_codes=district.codes, paper=paper, orientation=orientation,
                          style=st, title=title, subtitle=subtitle, shading=shading, shading_title=shading_title,
                          czechia_outline=czechia_outline,
-                         source_line=_source_line(entries, district, date_text, lang, shading_note), lang=lang,
+                         source_line=_source_line(entries, district, ed, lang, shading_note), lang=lang,
                          colour_by=colour_by, kind_colours=kind_colours, min_extent_m=3000.0)
+    comp.author = ed.publisher
+    return comp
 
 
 def _compose_page(district: District, entries: pd.DataFrame, sites: gpd.GeoDataFrame, **kw) -> MapComposition:
@@ -660,6 +593,7 @@ def render_map(
     lang: str = "cs",
     colour_by: str = "working_group",
     dpi: int = 300,
+    edition: Edition | None = None,
 ) -> Path:
     """Print a numbered service map of a district to PDF, SVG or PNG.
 
@@ -691,7 +625,11 @@ def render_map(
     czechia_outline : GeoDataFrame, optional
         Outline of Czechia (any CRS) for the inset; no inset without it.
     data_date : date or str, optional
-        Date of the data (default: the services' snapshot label).
+        Date of the data ("údaje k …"): a date, ``2026-09-01`` or ``1. 9. 2026``; replaces the
+        edition's date.  Without either, no date is printed.
+    edition : Edition, optional
+        The data date, the sources loaded, the publisher and the edition (from the project's
+        ``meta``: :meth:`Edition.from_meta`); the source line names only what was loaded.
     lang : {"cs", "en"}
     colour_by : {"working_group", "kind"}
         Marker colour: the service's working group (default; five colours that survive
@@ -715,7 +653,7 @@ def render_map(
     comp = compose_map(district, services, paper=paper, orientation=orientation, style=style, title=title,
                        subtitle=subtitle, kinds=kinds, shading=shading, shading_title=shading_title,
                        shading_note=shading_note, czechia_outline=czechia_outline, data_date=data_date, lang=lang,
-                       colour_by=colour_by)
+                       colour_by=colour_by, edition=edition)
     return save_map(comp, out, dpi=dpi)
 
 
@@ -743,7 +681,10 @@ def save_map(composition: MapComposition, out: str | Path, *, dpi: int = 300) ->
     fig, title = composition.figure, composition.title
     with _print_rc():
         if ext == ".pdf":
-            fig.savefig(out, format="pdf", metadata={"Title": title, "Creator": "coverage-app", "Subject": title})
+            meta = {"Title": title, "Creator": "coverage-app", "Subject": title}
+            if composition.author:
+                meta["Author"] = composition.author
+            fig.savefig(out, format="pdf", metadata=meta)
         elif ext == ".svg":
             fig.savefig(out, format="svg", metadata={"Title": title, "Creator": "coverage-app"})
         else:
@@ -787,6 +728,7 @@ def render_atlas(
     data_date: object = None,
     lang: str = "cs",
     colour_by: str = "working_group",
+    edition: Edition | None = None,
 ) -> Path:
     """Print an atlas: one map page per obec, POÚ or ORP of the district, in one PDF.
 
@@ -815,12 +757,15 @@ def render_atlas(
     _check_format(out, (".pdf",))
     st = get_style(style)
     entries, sites, kind_colours = _prepare(district, services, kinds, lang, st)
-    date_text = _data_date(data_date, services, lang)
+    ed = _edition(edition, data_date)
+    date_text = ed.date_text(lang)
     units = atlas_units(district, by)
     out.parent.mkdir(parents=True, exist_ok=True)
     with _print_rc():
-        with PdfPages(out, metadata={"Title": t("print.map.title", lang, name=district.name or ""),
-                                     "Creator": "coverage-app"}) as pdf:
+        meta = {"Title": t("print.map.title", lang, name=district.name or ""), "Creator": "coverage-app"}
+        if ed.publisher:
+            meta["Author"] = ed.publisher
+        with PdfPages(out, metadata=meta) as pdf:
             for _code, name, codes in units:
                 page_entries = services_for_obce(entries, codes).reset_index(drop=True)
                 page_sites = sites[sites["number"].isin(set(page_entries["number"]))].reset_index(drop=True)
@@ -831,7 +776,7 @@ def render_atlas(
                     district, page_entries, page_sites, focus_codes=codes, paper=paper, orientation=orientation,
                     style=st, title=title, subtitle=subtitle, shading=shading, shading_title=shading_title,
                     czechia_outline=czechia_outline,
-                    source_line=_source_line(page_entries, district, date_text, lang, shading_note), lang=lang,
+                    source_line=_source_line(page_entries, district, ed, lang, shading_note), lang=lang,
                     colour_by=colour_by, kind_colours=kind_colours, min_extent_m=5000.0 if by == "obec" else 3000.0,
                     pad_frac=0.3 if by == "obec" else 0.05)
                 pdf.savefig(comp.figure)

@@ -22,6 +22,7 @@ from matplotlib.patches import Circle, PathPatch, Polygon as MplPolygon, Rectang
 from coverage_app.i18n import t
 from coverage_app.maps.sheet_layout import (
     Frame,
+    MIN_TYPE_PT,
     Measure,
     Sizes,
     fmt_km,
@@ -127,7 +128,7 @@ def furniture_size(frame: Frame, base: Sizes, sz: Sizes, meas: Measure, lang: st
     s = base.scale
     bar_km = nice_length_km(62.0 * s * frame.m_per_mm / 1000.0)
     bar_w = bar_km * 1000.0 / frame.m_per_mm
-    text_w = meas.width(scale_text(frame, lang, paper), font_properties("regular"), sz.small * 0.9)
+    text_w = meas.width(scale_text(frame, lang, paper), font_properties("regular"), max(MIN_TYPE_PT, sz.small * 0.9))
     label_w = meas.width(fmt_km(bar_km, lang) + " km", font_properties("regular"), sz.small)
     w = 16.0 * s + max(bar_w + label_w / 2, text_w) + 4.0 * s
     return w, 19.0 * s, bar_km
@@ -178,6 +179,30 @@ def draw_furniture(ax, x: float, y: float, w: float, h: float, bar_km: float, fr
             ax.text(bar_x + k * seg + 0.5 * Measure().width(label, half, sz.small) + 0.8 * s, bar_y + bh + 0.7 * s,
                     "km", fontproperties=fp_reg, fontsize=sz.small, ha="left", va="bottom", color=style.text, zorder=8)
     den = frame.m_per_mm * 1000.0
-    ax.text(bar_x, bar_y - 1.0 * s, scale_text(frame, lang, paper), fontproperties=fp_reg, fontsize=sz.small * 0.9,
+    ax.text(bar_x, bar_y - 1.0 * s, scale_text(frame, lang, paper), fontproperties=fp_reg, fontsize=max(MIN_TYPE_PT, sz.small * 0.9),
             ha="left", va="top", color=style.text, zorder=8, gid="scale-ratio")
     return den
+
+
+def furniture_corner(map_rect: tuple[float, float, float, float], pos_xy: np.ndarray, radius: np.ndarray,
+                     fur_w: float, fur_h: float, obec_xy: np.ndarray,
+                     area_mm: shapely.Geometry | None) -> tuple[float, float]:
+    """Lower-left corner (mm) of the north-arrow and scale-bar box: the frame corner that covers
+    the fewest markers, obec points and the least of the mapped area."""
+    mx, my, mw, mh = map_rect
+    corners = [(mx + 2.5, my + 2.5), (mx + mw - 2.5 - fur_w, my + 2.5),
+               (mx + 2.5, my + mh - 2.5 - fur_h), (mx + mw - 2.5 - fur_w, my + mh - 2.5 - fur_h)]
+    best: tuple[float, tuple[float, float]] | None = None
+    qx, qy, r = pos_xy[:, 0], pos_xy[:, 1], radius
+    ox, oy = obec_xy[:, 0], obec_xy[:, 1]
+    for cx0, cy0 in corners:
+        markers = ((qx > cx0 - r) & (qx < cx0 + fur_w + r) & (qy > cy0 - r) & (qy < cy0 + fur_h + r)).sum()
+        points = ((ox > cx0 - 3) & (ox < cx0 + fur_w + 3) & (oy > cy0 - 3) & (oy < cy0 + fur_h + 3)).sum()
+        score = 10.0 * markers + points
+        if area_mm is not None:
+            box = shapely.box(cx0, cy0, cx0 + fur_w, cy0 + fur_h)
+            score += 8.0 * area_mm.intersection(box).area / (fur_w * fur_h)
+        if best is None or score < best[0]:
+            best = (score, (cx0, cy0))
+    assert best is not None
+    return best[1]

@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import geopandas as gpd
 import numpy as np
 import shapely
 from matplotlib.figure import Figure
@@ -72,6 +73,11 @@ class Measure:
         return lines
 
 
+#: The smallest type on a printed map (pt): legend, boxes, numbers, obec names and the source line
+#: stay legible for older readers at every paper size.
+MIN_TYPE_PT = 7.0
+
+
 @dataclass(frozen=True)
 class Sizes:
     """Type (pt) and symbol (mm) sizes for one paper."""
@@ -95,12 +101,12 @@ class Sizes:
         s = paper_scale(paper)
         f = s * font_scale
 
-        def pt(v: float, lo: float = 5.5) -> float:
+        def pt(v: float, lo: float = MIN_TYPE_PT) -> float:
             return max(lo, v * f)
         return cls(scale=s, title=pt(22), subtitle=pt(11.5), heading=pt(9.5), text=pt(8.3), small=pt(7.2),
-                   source=pt(6.8, 5.0), marker=max(3.9, 5.0 * s), number=pt(7.6), swatch=max(3.2, 4.2 * s),
+                   source=pt(6.8), marker=max(4.6, 5.0 * s), number=pt(7.6), swatch=max(3.4, 4.2 * s),
                    line=0.5 * s, outline=1.3 * s,
-                   label_sizes=(pt(10.5, 6.5), pt(9.0, 6.0), pt(8.0, 5.5), pt(7.0, 5.0)))
+                   label_sizes=(pt(10.5, 8.0), pt(9.0, 7.5), pt(8.0), pt(7.0)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -317,7 +323,7 @@ def place_labels(labels: list[Label], obstacles: list[tuple[float, float, float,
     for lab in sorted(labels, key=lambda lb: -lb.priority):
         done = False
         for shrink in (0.0, 0.8, 1.5):
-            size = max(5.0, lab.size - shrink)
+            size = max(MIN_TYPE_PT, lab.size - shrink)
             fp = font_properties("bold" if lab.bold else "regular")
             w, h, d = meas.extent(lab.name, fp, size)
             cands: list[tuple[float, float]] = []  # lower-left corners
@@ -365,6 +371,33 @@ def place_labels(labels: list[Label], obstacles: list[tuple[float, float, float,
         if not done:
             unplaced.append(lab)
     return placed, unplaced
+
+
+def obec_labels(obce: gpd.GeoDataFrame, focus: set[str], frame: Frame, obec_xy: np.ndarray, polygons: bool,
+                 sz: Sizes, base: Sizes) -> list[Label]:
+    """Candidate labels of the obce whose point is in the frame, sized by population."""
+    labels = []
+    atlas = len(focus) < len(obce)
+    for i, row in enumerate(obce.itertuples()):
+        x, y = obec_xy[i]
+        if not frame.inside(x, y):
+            continue
+        pop = float(row.population) if np.isfinite(row.population) else 0.0
+        tier = 0 if pop >= 5000 else 1 if pop >= 2000 else 2 if pop >= 500 else 3
+        poly_mm = None
+        if polygons and row.geometry is not None:
+            poly_mm = shapely.transform(row.geometry, lambda c: np.column_stack(frame.to_mm(c[:, 0], c[:, 1])))
+        in_focus = row.kod_obce in focus
+        if in_focus and atlas and len(focus) == 1:
+            size = sz.label_sizes[0] + 1.5 * base.scale  # the obec of an atlas page
+        elif in_focus:
+            size = sz.label_sizes[tier]
+        else:
+            size = max(sz.label_sizes[tier] - 0.8, MIN_TYPE_PT)  # context
+        labels.append(Label(code=row.kod_obce, name=str(row.nazev_obce), x=float(x), y=float(y), size=size,
+                             bold=in_focus and (tier == 0 or atlas), polygon=poly_mm,
+                             priority=(1e9 if in_focus else 0.0) + pop, has_dot=not polygons))
+    return labels
 
 
 # ---------------------------------------------------------------------------------------------

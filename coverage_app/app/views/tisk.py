@@ -73,10 +73,14 @@ def _allowed() -> bool:
 
 
 def _render(fn, suffix: str, **kwargs) -> bytes:
-    """Run a printing function into a temporary file and return its bytes."""
+    """Run a printing function into a temporary file and return its bytes (with the data's edition:
+    its date, sources and publisher, from the project)."""
+    from coverage_app.maps.edition import Edition
+
+    edition = Edition.from_meta(data.meta, fictional=True if data.kind == "demo" else None)
     with tempfile.TemporaryDirectory(prefix="coverage-app-print-") as tmp:
         out = Path(tmp) / f"tisk{suffix}"
-        fn(district, data.services, out, **kwargs)
+        fn(district, data.services, out, edition=edition, **kwargs)
         return out.read_bytes()
 
 

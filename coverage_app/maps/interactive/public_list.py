@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from coverage_app.codelists import FORMS
-from coverage_app.i18n import TEXTS, register, t
+from coverage_app.i18n import TEXTS, czech_nbsp, register, t
 from coverage_app.maps.interactive.base import FORM_SHAPES, SITUATION_COLOURS
 from coverage_app.maps.interactive.public import PublicListing
 from coverage_app.maps.interactive.symbols import _fmt, symbol_img
@@ -40,17 +40,6 @@ register({
     "pub.details": {"cs": "Adresa, hodiny a další údaje", "en": "Address, hours and more"},
     "pub.group_count": {"cs": "{name} ({n})", "en": "{name} ({n})"},
 })
-
-#: One-letter Czech prepositions and conjunctions that may not end a line.
-_ONE_LETTER = re.compile(r"(?<![\w\u00a0])([kKsSvVzZoOuUaAiI]) ")
-
-
-def czech_nbsp(text: str) -> str:
-    """Czech typography for running text: a non-breaking space after a one-letter preposition or
-    conjunction (``v obci`` → ``v\u00a0obci``) and inside telephone numbers."""
-    text = _ONE_LETTER.sub("\\1\u00a0", str(text))
-    return re.sub(r"(?<=\d) (?=\d)", "\u00a0", text)
-
 
 def _minutes_text(entry: Mapping[str, object], mode: str, lang: str) -> str:
     minutes = entry.get("travel_time_min")

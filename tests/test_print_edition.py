@@ -1,0 +1,182 @@
+"""Prints say what their data are: the date of the data (never a file name), the sources actually
+loaded with their licences, the publisher and the edition; type large enough for older readers;
+Czech non-breaking spaces; the back cover's lines from a table the user edits."""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import math
+import os
+from pathlib import Path
+
+import pytest
+
+from coverage_app.cli import main
+from coverage_app.i18n import czech_nbsp
+from coverage_app.maps.edition import Edition, files_date, parse_data_date
+
+pypdf = pytest.importorskip("pypdf")
+
+ROOT = Path(__file__).resolve().parents[1]
+NBSP = "\u00a0"
+
+
+def run(args: list[str]) -> None:
+    try:
+        main(args)
+    except SystemExit as exc:
+        assert exc.code in (0, None), f"{args} ended with {exc.code}"
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(path).pages)
+
+
+def type_sizes(path: Path, pages: slice = slice(None)) -> collections.Counter:
+    """Characters per type size (pt, as drawn: font size × text and graphics matrix scale)."""
+    out: collections.Counter = collections.Counter()
+    for page in pypdf.PdfReader(path).pages[pages]:
+        def visit(text, cm, tm, font_dict, font_size):  # noqa: ANN001
+            if text.strip():
+                scale = math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1])
+                out[round(font_size * scale, 2)] += len(text.strip())
+        page.extract_text(visitor_text=visit)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+def test_czech_non_breaking_spaces():
+    text = czech_nbsp("Linka a v obci s (§ 40) tel. 800 200 007, 30 min a 5 km")
+    assert text == ("Linka a\u00a0v\u00a0obci s\u00a0(§\u00a040) tel. 800\u00a0200\u00a0007, 30\u00a0min "
+                    "a\u00a05\u00a0km")
+
+
+@pytest.mark.parametrize("value,expected", [("2026-09-01", dt.date(2026, 9, 1)), ("1. 9. 2026", dt.date(2026, 9, 1)),
+                                            ("1.9.2026", dt.date(2026, 9, 1)), ("", None)])
+def test_data_date_is_read_in_iso_and_czech_form(value, expected):
+    assert parse_data_date(value) == expected
+
+
+def test_a_data_date_that_is_no_date_is_refused_in_czech():
+    with pytest.raises(ValueError, match="není datum"):
+        parse_data_date("září")
+
+
+def test_sources_name_only_what_was_loaded():
+    ed = Edition(services_files=("rpss.json", "navazujici.xlsx"), roads_credit="© přispěvatelé OpenStreetMap (ODbL)")
+    parts = ed.source_parts("cs", boundaries=True)
+    assert parts == ["hranice obcí © ČÚZK, RÚIAN (CC BY 4.0)",
+                     "služby: registr poskytovatelů sociálních služeb MPSV",
+                     "služby: podklady zpracovatele plánu (navazujici.xlsx)"]
+    # the roads are credited only when travel times along them are shown
+    shaded = ed.source_parts("cs", boundaries=False, travel_note="po silnicích")
+    assert "dojezdové doby po silnicích: © přispěvatelé OpenStreetMap (ODbL)" in shaded
+    assert shaded[0].startswith("obce jako body")
+    assert Edition(services_files=("sablona.csv",)).source_parts("cs", boundaries=True, fictional=True)[1] == (
+        "fiktivní služby (ukázková data)")
+
+
+def test_the_date_of_files_is_the_oldest_of_them(tmp_path):
+    a, b = tmp_path / "a.csv", tmp_path / "b.json"
+    for p, day in ((a, dt.datetime(2026, 9, 1, 12)), (b, dt.datetime(2026, 10, 3, 12))):
+        p.write_text("x")
+        os.utime(p, (day.timestamp(), day.timestamp()))
+    assert files_date([a, b]) == dt.date(2026, 9, 1)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """The demo's files imported as a project; the services file last written on 1 Sep 2026."""
+    tmp = tmp_path_factory.mktemp("edition")
+    services = tmp / "sluzby_zidlochovicko.csv"
+    services.write_bytes((ROOT / "services_data" / "demo_sluzby.csv").read_bytes())
+    day = dt.datetime(2026, 9, 1, 10).timestamp()
+    os.utime(services, (day, day))
+    out = tmp / "projekt.gpkg"
+    run(["import", "--municipalities", str(ROOT / "geodata" / "obce_seed_districts.csv"), "--services",
+         str(services), "--custom-kinds", str(ROOT / "services_data" / "demo_vlastni_druhy.csv"),
+         "--district", "ORP:6221", "--publisher", "Město Židlochovice", "--out", str(out)])
+    return out
+
+
+def test_the_map_says_the_date_of_the_data_never_the_file_name(project, tmp_path):
+    out = tmp_path / "mapa.pdf"
+    run(["print", "map", "--project", str(project), "--paper", "A4", "--orientation", "portrait", "--out", str(out)])
+    text = pdf_text(out)
+    assert f"údaje k{NBSP}1.{NBSP}9.{NBSP}2026" in text
+    assert "data k" not in text
+    flat = text.replace("\n", " ").replace(NBSP, " ")
+    assert "podklady zpracovatele plánu (sluzby_zidlochovicko.csv)" in flat or "fiktivní služby" in flat
+    assert "Vydal: Město Židlochovice" in flat
+    assert pypdf.PdfReader(out).metadata.get("/Author") == "Město Židlochovice"
+    # the date given to print wins over the project's
+    run(["print", "map", "--project", str(project), "--data-date", "15. 10. 2026", "--paper", "A5", "--orientation",
+         "portrait", "--out", str(out)])
+    assert f"údaje k{NBSP}15.{NBSP}10.{NBSP}2026" in pdf_text(out)
+
+
+def test_map_type_is_at_least_7_pt_on_a4_and_a5():
+    for paper in ("A5", "A4"):
+        from coverage_app.demo import load_demo
+        from coverage_app.maps.printing import render_map
+
+        demo = load_demo("ORP:6221")
+        out = Path(os.environ.get("TMPDIR", "/tmp")) / f"coverage-app-type-{paper}-{os.getpid()}.pdf"
+        try:
+            render_map(demo.district, demo.services, out, paper=paper, orientation="portrait")
+            sizes = type_sizes(out)
+        finally:
+            out.unlink(missing_ok=True)
+        assert min(sizes) >= 7.0, (paper, sorted(sizes.items()))
+
+
+def test_catalogue_body_type_is_10_pt_and_12_5_in_large_print(project, tmp_path):
+    normal, large = tmp_path / "katalog.pdf", tmp_path / "katalog_velky.pdf"
+    run(["print", "catalogue", "--project", str(project), "--out", str(normal)])
+    run(["print", "catalogue", "--project", str(project), "--large-print", "--out", str(large)])
+    small_print, large_print = type_sizes(normal), type_sizes(large)
+    assert small_print.most_common(1)[0][0] >= 10.0
+    assert large_print.most_common(1)[0][0] >= 12.0
+    assert min(small_print) >= 8.5 and min(large_print) >= 8.5  # header, footer and colophon included
+    assert len(pypdf.PdfReader(large).pages) > len(pypdf.PdfReader(normal).pages)  # fewer cards per page
+    text = pdf_text(normal).replace(NBSP, " ")  # reportlab sets a non-breaking space as a space glyph
+    assert "Údaje k 1. 9. 2026" in text.splitlines()
+    assert "ověřte před tiskem" not in text  # no note to the editor is printed
+    created = pypdf.PdfReader(normal).metadata.get("/CreationDate", "")
+    assert not str(created).startswith("D:2000"), created
+
+
+def test_catalogue_lines_never_break_inside_a_phone_number_or_after_a_one_letter_word():
+    from reportlab.lib.styles import ParagraphStyle
+
+    from coverage_app.maps.catalogue import _para
+
+    for width in range(110, 330, 3):  # columns of a card and narrower: the number and "s postižením" stay whole
+        p = _para("Lidé s postižením: volejte 800 200 007 nebo 116 123", ParagraphStyle("x", fontSize=10, leading=12))
+        p.wrap(width, 1000)
+        lines = [" ".join(w.replace(NBSP, " ") for w in line[1]) for line in p.blPara.lines]
+        assert not any(ln.endswith((" s", " 800", " 200", " 116")) or ln in ("s", "800", "200", "116")
+                       for ln in lines), (width, lines)
+        assert all(not ln.startswith(("200", "007", "123")) for ln in lines), (width, lines)
+
+
+def test_back_cover_lines_come_from_the_users_table(project, tmp_path, capsys):
+    table = tmp_path / "linky.csv"
+    run(["template", "--crisis-lines", str(table)])
+    rows = table.read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "cislo;nazev;pro_koho;doba;tisnove" and any(r.startswith("116 123;") for r in rows)
+    table.write_text("\n".join(rows + ["547 000 000;Krizové centrum Židlochovicko (fiktivní);obyvatelé ORP;"
+                                       "nonstop;ne"]) + "\n", encoding="utf-8")
+    out = tmp_path / "katalog.pdf"
+    run(["print", "catalogue", "--project", str(project), "--crisis-lines", str(table), "--out", str(out)])
+    back = pypdf.PdfReader(out).pages[-1].extract_text().replace(NBSP, " ")
+    assert "Krizové centrum Židlochovicko (fiktivní)" in back and "547 000 000" in back
+    table.write_text("cislo;nazev;pro_koho;doba;tisnove\nlinka;Bez čísla;;;možná\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as info:
+        main(["print", "catalogue", "--project", str(project), "--crisis-lines", str(table), "--out",
+              str(tmp_path / "x.pdf")])
+    assert info.value.code == 1
+    err = capsys.readouterr().err
+    assert "linky.csv, řádek 2, sloupec „cislo“" in err and "není telefonní číslo" in err
+    assert "sloupec „tisnove“" in err and not (tmp_path / "x.pdf").exists()
