@@ -180,3 +180,43 @@ def test_back_cover_lines_come_from_the_users_table(project, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "linky.csv, řádek 2, sloupec „cislo“" in err and "není telefonní číslo" in err
     assert "sloupec „tisnove“" in err and not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize("paper,orientation", [("A5", "portrait"), ("A4", "portrait"), ("A4", "landscape"),
+                                               ("A3", "landscape")])
+def test_legend_sections_stay_whole_in_one_column(paper, orientation):
+    from coverage_app.demo import load_demo
+    from coverage_app.maps.printing import compose_map
+
+    demo = load_demo("ORP:6221")
+    comp = compose_map(demo.district, demo.services, paper=paper, orientation=orientation)
+    panel = comp.panel[comp.panel["section"] != ""]
+    assert {"kinds", "forms", "map"} <= set(panel["section"])
+    columns = panel.groupby("section")["x"].nunique()
+    assert (columns == 1).all(), columns[columns > 1]
+    # within a column, a section's blocks follow one another without a gap
+    for _, part in panel.groupby("section"):
+        tops, heights = part["top"].to_numpy(), part["height"].to_numpy()
+        assert all(abs(tops[i] - heights[i] - tops[i + 1]) < 1e-6 for i in range(len(part) - 1))
+
+
+def test_a3_and_a4_maps_list_their_services_so_a_household_can_read_them_alone(tmp_path):
+    from coverage_app.demo import load_demo
+    from coverage_app.maps.numbering import service_entries
+    from coverage_app.maps.printing import compose_map, render_map
+
+    demo = load_demo("ORP:6221")
+    entries = service_entries(demo.services, demo.district, "cs").set_index("number")
+    for paper, orientation, listed in (("A3", "landscape", True), ("A4", "portrait", True), ("A5", "portrait", False)):
+        out = tmp_path / f"mapa_{paper}.pdf"
+        render_map(demo.district, demo.services, out, paper=paper, orientation=orientation)
+        text = pdf_text(out).replace(NBSP, " ").replace("\n", " ")
+        assert ("Služby na mapě" in text) is listed
+        if listed:
+            on_map = set(compose_map(demo.district, demo.services, paper=paper, orientation=orientation)
+                         .markers["number"])
+            for n in on_map:
+                assert entries.loc[n, "name"] in text and entries.loc[n, "phone"] in text, n
+    with pytest.warns(UserWarning, match="nevejdou na list A5"):  # asked for on A5: said not to fit
+        comp = compose_map(demo.district, demo.services, paper="A5", orientation="portrait", service_list=True)
+    assert "list" in set(comp.panel["section"])

@@ -43,6 +43,7 @@ register({
     "print.band.2": {"cs": "30–45 min", "en": "30–45 min"},
     "print.band.3": {"cs": "45 min a více", "en": "45 min or more"},
     "print.band.missing": {"cs": "bez údaje", "en": "no data"},
+    "print.list.title": {"cs": "Služby na mapě", "en": "Services on the map"},
     "print.box.outside": {"cs": "Služby se sídlem mimo mapu", "en": "Services based outside the map"},
     "print.box.outside_note": {"cs": "působí i na tomto území", "en": "they also serve this area"},
     "print.box.secret": {"cs": "Služby s neveřejnou adresou", "en": "Services with a withheld address"},
@@ -66,6 +67,19 @@ class _Panel:
         self.fp_reg, self.fp_bold = font_properties("regular"), font_properties("bold")
         self.fp_num = font_properties("number")
         self.text_x = sz.swatch + 2.2 * sz.scale
+        self.section, self._start = "", 0
+
+    def begin(self, name: str) -> None:
+        """Start a legend section: its items stay in one column (see :meth:`end`)."""
+        self.section, self._start = name, len(self.items)
+
+    def end(self) -> None:
+        """Close the section: every item but its last is kept with the next one."""
+        part = self.items[self._start:]
+        for item in part[:-1]:
+            item.keep_with_next = True
+        if part:
+            part[-1].keep_with_next = False
 
     def heading(self, text: str, top_gap: float = 2.8) -> None:
         """A bold heading (kept with the next item); ``top_gap`` in mm at scale 1."""
@@ -78,7 +92,7 @@ class _Panel:
             for i, ln in enumerate(lines):
                 ctx.page.text(x, y - top_gap * sz.scale - i * lh, ln, fontproperties=fp, fontsize=sz.heading,
                               ha="left", va="top", color=self.style.text)
-        self.items.append(PanelItem(h, draw, keep_with_next=True))
+        self.items.append(PanelItem(h, draw, keep_with_next=True, section=self.section))
 
     def row(self, text: str, swatch: Swatch | None, indent: float = 0.0, size: float | None = None,
             bold: bool = False, sym: float | None = None, keep: bool = False) -> None:
@@ -101,7 +115,7 @@ class _Panel:
             for i, ln in enumerate(lines):
                 ctx.page.text(x + tx, top - i * lh, ln, fontproperties=fp, fontsize=size, ha="left", va="top",
                               color=self.style.text)
-        self.items.append(PanelItem(h, draw, keep_with_next=keep))
+        self.items.append(PanelItem(h, draw, keep_with_next=keep, section=self.section))
 
     def badge(self, form: str, colour: str, number: int | None = None, diameter: float | None = None) -> Swatch:
         def fn(ax, x, y):
@@ -140,13 +154,16 @@ def legend_items(page_entries: pd.DataFrame, msites: gpd.GeoDataFrame, outside_r
                  lang: str, colour_by: str, colour_of: Callable[[object], str], *, polygons: bool,
                  focus_is_all: bool, displaced: bool, shading: pd.Series | None, focus_codes: set[str],
                  shading_title: str | None, czechia_outline: gpd.GeoDataFrame | None, col_w: float,
-                 compact: bool = False) -> list[PanelItem]:
-    """Panel items of one sheet: legend of what is on it, side boxes, note, inset (``col_w`` mm wide)."""
+                 compact: bool = False, service_list: pd.DataFrame | None = None) -> list[PanelItem]:
+    """Panel items of one sheet: legend of what is on it, the numbered list of the services on the
+    map (``service_list``, when given), side boxes, note, inset (``col_w`` mm wide)."""
     panel = _Panel(sz, meas, style, col_w)
     if len(page_entries):
         _kinds(panel, page_entries, lang, colour_by, colour_of, compact)
         _forms(panel, page_entries, msites, lang)
     _map_elements(panel, district, lang, polygons=polygons, focus_is_all=focus_is_all, displaced=displaced)
+    if service_list is not None and len(service_list):
+        _service_list(panel, service_list, colour_of, lang)
     if shading is not None:
         _shading(panel, shading, focus_codes, shading_title, lang, polygons)
     _boxes(panel, outside_rows, secret_rows, colour_of, lang)
@@ -160,24 +177,31 @@ def _kinds(panel: _Panel, page_entries: pd.DataFrame, lang: str, colour_by: str,
            colour_of: Callable[[object], str], compact: bool) -> None:
     """Kinds on the sheet: by kind colour, or under their working group's colour."""
     sz, style = panel.sz, panel.style
+    panel.begin("kinds")
     panel.heading(t("print.legend.kinds", lang), top_gap=0.0)
     ordered = page_entries.sort_values("number")
     if colour_by == "kind":
         labels = {e.kind_id: e.kind_label for e in page_entries.itertuples()}
         for kid in dict.fromkeys(ordered["kind_id"]):
             panel.row(labels[kid], panel.badge("amb", colour_of(page_entries[page_entries["kind_id"] == kid].iloc[0])))
+        panel.end()
         return
+    first = True
     for wg in WORKING_GROUP_ORDER:
         sub = ordered[ordered["working_group"] == wg]
         if sub.empty:
             continue
-        panel.row(group_name(wg, lang), panel.badge("amb", style.group_colour(wg)), bold=True, keep=True)
+        if not first:  # each group with its kinds; the heading goes with the first group
+            panel.begin(f"kinds:{wg}")
+        first = False
+        panel.row(group_name(wg, lang), panel.badge("amb", style.group_colour(wg)), bold=True)
         kinds = list(dict.fromkeys(sub["kind_label"]))
         if compact:
             panel.row(" · ".join(kinds), None, size=sz.small)
         else:
             for k in kinds:
                 panel.row(k, None, size=sz.small)
+        panel.end()
 
 
 def _forms(panel: _Panel, page_entries: pd.DataFrame, msites: gpd.GeoDataFrame, lang: str) -> None:
@@ -186,14 +210,17 @@ def _forms(panel: _Panel, page_entries: pd.DataFrame, msites: gpd.GeoDataFrame, 
     present = set(msites["main_form"]) | set(boxed)
     forms = [f for f in FORM_ORDER if f in present]
     if forms:
+        panel.begin("forms")
         panel.heading(t("print.legend.forms", lang))
         for f in forms:
             panel.row(t(f"print.legend.form.{f}", lang), panel.badge(f, "#ffffff"))
+        panel.end()
 
 
 def _map_elements(panel: _Panel, district: District, lang: str, *, polygons: bool, focus_is_all: bool,
                   displaced: bool) -> None:
     sz, style = panel.sz, panel.style
+    panel.begin("map")
     panel.heading(t("print.legend.map", lang))
     if polygons:
         panel.row(t("print.legend.obec_boundary", lang), panel.line(style.obec_edge, sz.line * 1.2))
@@ -205,6 +232,7 @@ def _map_elements(panel: _Panel, district: District, lang: str, *, polygons: boo
         panel.row(t("print.legend.obec_point", lang), panel.dot(0.95 * sz.scale))
     if displaced:
         panel.row(t("print.legend.displaced", lang), panel.dot(0.45 * sz.scale))
+    panel.end()
 
 
 def _shading(panel: _Panel, shading: pd.Series, focus_codes: set[str], shading_title: str | None, lang: str,
@@ -222,11 +250,13 @@ def _shading(panel: _Panel, shading: pd.Series, focus_codes: set[str], shading_t
             missing = True
         else:
             bands.add(b)
+    panel.begin("shading")
     panel.heading(shading_title or t("print.legend.shading", lang))
     for b in sorted(bands):
         panel.row(t(f"print.band.{b}", lang), panel.patch(style.shading[b], circle=not polygons))
     if missing:
         panel.row(t("print.band.missing", lang), panel.patch(style.shading_missing, circle=not polygons))
+    panel.end()
 
 
 def _boxes(panel: _Panel, outside_rows: pd.DataFrame, secret_rows: pd.DataFrame,
@@ -234,6 +264,7 @@ def _boxes(panel: _Panel, outside_rows: pd.DataFrame, secret_rows: pd.DataFrame,
     """Services based outside the map, and services with a withheld address (phone only)."""
     sz = panel.sz
     if len(outside_rows):
+        panel.begin("outside")
         panel.heading(t("print.box.outside", lang))
         panel.row(t("print.box.outside_note", lang), None, size=sz.small, keep=True)
         for e in outside_rows.sort_values("number").itertuples():
@@ -242,12 +273,28 @@ def _boxes(panel: _Panel, outside_rows: pd.DataFrame, secret_rows: pd.DataFrame,
             parts = [e.name, where] + ([e.phone] if e.phone else [])
             panel.row(" – ".join(parts), panel.badge(e.main_form, colour_of(e), e.number, diameter=sz.marker),
                       size=sz.small, sym=sz.marker)
+        panel.end()
     if len(secret_rows):
+        panel.begin("secret")
         panel.heading(t("print.box.secret", lang))
         for e in secret_rows.sort_values("number").itertuples():
             parts = [e.name] + ([t("print.box.call", lang, phone=e.phone)] if e.phone else [])
             panel.row(" – ".join(parts), panel.badge(e.main_form, colour_of(e), e.number, diameter=sz.marker),
                       size=sz.small, sym=sz.marker)
+        panel.end()
+
+
+def _service_list(panel: _Panel, entries: pd.DataFrame, colour_of: Callable[[object], str], lang: str) -> None:
+    """Every service marked on the map by its number, in the catalogue's order: name, obec, phone
+    (a household with the map alone can tell what number 7 is)."""
+    sz = panel.sz
+    panel.begin("list")
+    panel.heading(t("print.list.title", lang))
+    for e in entries.sort_values("number").itertuples():
+        parts = [e.name] + ([", ".join(e.site_obec_names)] if e.site_obec_names else []) + ([e.phone] if e.phone else [])
+        panel.row(" – ".join(parts), panel.badge(e.main_form, colour_of(e), e.number, diameter=sz.marker),
+                  size=sz.small, sym=sz.marker)
+    panel.end()
 
 
 def _note(panel: _Panel, lang: str) -> None:
@@ -260,7 +307,7 @@ def _note(panel: _Panel, lang: str) -> None:
         for i, ln in enumerate(lines):
             ctx.page.text(x, y - 2.5 * sz.scale - i * lh, ln, fontproperties=fp, fontsize=sz.small, ha="left",
                           va="top", color=style.text)
-    panel.items.append(PanelItem(2.5 * sz.scale + len(lines) * lh, draw))
+    panel.items.append(PanelItem(2.5 * sz.scale + len(lines) * lh, draw, section="note"))
 
 
 def _inset(panel: _Panel, czechia_outline: gpd.GeoDataFrame, district: District, lang: str) -> None:
@@ -301,4 +348,4 @@ def _inset(panel: _Panel, czechia_outline: gpd.GeoDataFrame, district: District,
             ww, hh = max(ex1 - ex0, minw), max(ey1 - ey0, minw)
             ax.add_patch(Rectangle((cxm - ww / 2, cym - hh / 2), ww, hh, fill=False, edgecolor=style.accent,
                                    lw=0.9 * sz.scale))
-    panel.items.append(PanelItem(h, draw))
+    panel.items.append(PanelItem(h, draw, section="inset"))

@@ -177,6 +177,9 @@ class MapComposition:
         with a withheld address.
     numbers : set of int
         Every service number printed on the sheet (markers and boxes).
+    panel : DataFrame
+        The side panel's blocks as placed: ``section`` (``kinds``, ``forms``, ``map``, ``outside``…),
+        ``x``, ``top`` and ``height`` (mm).
     """
 
     figure: Figure
@@ -194,6 +197,7 @@ class MapComposition:
     title: str = ""
     label_artists: list = field(default_factory=list, repr=False)
     author: str = ""
+    panel: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     @property
     def numbers(self) -> set[int]:
@@ -328,6 +332,7 @@ def _compose(
     kind_colours: dict[str, str],
     min_extent_m: float,
     pad_frac: float = 0.03,
+    service_list: bool = False,
 ) -> MapComposition:
     """Lay out and draw one sheet (see :func:`render_map`); ``focus_codes`` are the obce framed."""
     obce = district.obce
@@ -348,9 +353,10 @@ def _compose(
         on_map = entries[entries["number"].isin(set(int(n) for n in msites["number"]))]
         page_entries = pd.concat([on_map, outside_rows, secret_rows])
         return legend_items(page_entries, msites, outside_rows, secret_rows, district, style, sz, meas, lang,
-                             colour_by, colour_of, polygons=polygons, focus_is_all=focus == set(obce["kod_obce"]),
-                             displaced=displaced, shading=shading, focus_codes=focus, shading_title=shading_title,
-                             czechia_outline=czechia_outline, col_w=col_w, compact=compact)
+                            colour_by, colour_of, polygons=polygons, focus_is_all=focus == set(obce["kod_obce"]),
+                            displaced=displaced, shading=shading, focus_codes=focus, shading_title=shading_title,
+                            czechia_outline=czechia_outline, col_w=col_w, compact=compact,
+                            service_list=on_map if service_list else None)
 
     sheet = _sheet(paper, orientation, source_line, meas)
     base = sheet.base
@@ -386,6 +392,8 @@ def _compose(
         extent=frame.extent, scale_denominator=scale_den, markers=markers, labels=labels_df,
         unlabelled=[lb.code for lb in unplaced], numbers_outside=[int(n) for n in plan.outside_rows["number"]],
         numbers_secret=[int(n) for n in plan.secret_rows["number"]], title=title, label_artists=label_artists,
+        panel=pd.DataFrame([{"section": item.section, "x": x, "top": y, "height": item.height}
+                            for item, x, y, _w in plan.flowed], columns=["section", "x", "top", "height"]),
     )
 
 
@@ -466,7 +474,7 @@ def _draw_obec_names(over, obce: gpd.GeoDataFrame, focus: set[str], obec_xy: np.
     the furniture; returns the label rows, the label artists and the labels that found no place."""
     frame = plan.frame
     dot_r = 0.45 * base.scale
-    obstacles = [(x - r - 0.3, y - r - 0.3, x + r + 0.3, y + r + 0.3) for (x, y), r in zip(plan.pos_xy, plan.radius)]
+    obstacles = [(x - r - 0.6, y - r - 0.6, x + r + 0.6, y + r + 0.6) for (x, y), r in zip(plan.pos_xy, plan.radius)]
     obstacles += [(x - dot_r, y - dot_r, x + dot_r, y + dot_r)
                   for (x, y), moved in zip(plan.true_xy, plan.displaced) if moved]
     obstacles.append(furniture_box)
@@ -542,6 +550,7 @@ def compose_map(
     lang: str = "cs",
     colour_by: str = "working_group",
     edition: Edition | None = None,
+    service_list: bool | None = None,
 ) -> MapComposition:
     """Compose a printed service map of a district (see :func:`render_map` for the parameters).
 
@@ -561,9 +570,15 @@ def compose_map(
                          style=st, title=title, subtitle=subtitle, shading=shading, shading_title=shading_title,
                          czechia_outline=czechia_outline,
                          source_line=_source_line(entries, district, ed, lang, shading_note), lang=lang,
-                         colour_by=colour_by, kind_colours=kind_colours, min_extent_m=3000.0)
+                         colour_by=colour_by, kind_colours=kind_colours, min_extent_m=3000.0,
+                         service_list=_lists_services(service_list, paper))
     comp.author = ed.publisher
     return comp
+
+
+def _lists_services(service_list: bool | None, paper: str) -> bool:
+    """Whether a sheet lists its services: as asked, else on A3 and A4 (an A5 has no room)."""
+    return bool(service_list) if service_list is not None else str(paper).upper() in ("A3", "A4")
 
 
 def _compose_page(district: District, entries: pd.DataFrame, sites: gpd.GeoDataFrame, **kw) -> MapComposition:
@@ -594,6 +609,7 @@ def render_map(
     colour_by: str = "working_group",
     dpi: int = 300,
     edition: Edition | None = None,
+    service_list: bool | None = None,
 ) -> Path:
     """Print a numbered service map of a district to PDF, SVG or PNG.
 
@@ -630,6 +646,9 @@ def render_map(
     edition : Edition, optional
         The data date, the sources loaded, the publisher and the edition (from the project's
         ``meta``: :meth:`Edition.from_meta`); the source line names only what was loaded.
+    service_list : bool, optional
+        Print the numbered list of the services on the map (name, obec, phone) beside the legend,
+        so the map can be read without the catalogue; default on A3 and A4, off on A5.
     lang : {"cs", "en"}
     colour_by : {"working_group", "kind"}
         Marker colour: the service's working group (default; five colours that survive
@@ -653,7 +672,7 @@ def render_map(
     comp = compose_map(district, services, paper=paper, orientation=orientation, style=style, title=title,
                        subtitle=subtitle, kinds=kinds, shading=shading, shading_title=shading_title,
                        shading_note=shading_note, czechia_outline=czechia_outline, data_date=data_date, lang=lang,
-                       colour_by=colour_by, edition=edition)
+                       colour_by=colour_by, edition=edition, service_list=service_list)
     return save_map(comp, out, dpi=dpi)
 
 
@@ -729,6 +748,7 @@ def render_atlas(
     lang: str = "cs",
     colour_by: str = "working_group",
     edition: Edition | None = None,
+    service_list: bool | None = None,
 ) -> Path:
     """Print an atlas: one map page per obec, POÚ or ORP of the district, in one PDF.
 
@@ -778,6 +798,6 @@ def render_atlas(
                     czechia_outline=czechia_outline,
                     source_line=_source_line(page_entries, district, ed, lang, shading_note), lang=lang,
                     colour_by=colour_by, kind_colours=kind_colours, min_extent_m=5000.0 if by == "obec" else 3000.0,
-                    pad_frac=0.3 if by == "obec" else 0.05)
+                    pad_frac=0.3 if by == "obec" else 0.05, service_list=_lists_services(service_list, paper))
                 pdf.savefig(comp.figure)
     return out

@@ -414,13 +414,22 @@ class PanelCtx:
 
 @dataclass
 class PanelItem:
+    """One block of the side panel: its height (mm), how to draw it at (x, y top, width) mm,
+    whether it stays in one column with the next block, and the legend section it belongs to."""
+
     height: float
     draw: Callable[["PanelCtx", float, float, float], None]
     keep_with_next: bool = False
+    section: str = ""
 
 
 def flow_panel(items: list[PanelItem], columns: list[tuple[float, float, float, float]]) -> list[tuple[PanelItem, float, float, float]] | None:
-    """Place items top-down into columns ``(x, y_bottom, w, h)``; ``None`` when they do not fit."""
+    """Place items top-down into columns ``(x, y_bottom, w, h)``; ``None`` when they do not fit.
+
+    Items chained by ``keep_with_next`` (a whole legend section) go to the next column together;
+    a chain taller than a column is split, but never between its first two items (a heading and
+    its first row).
+    """
     out: list[tuple[PanelItem, float, float, float]] = []
     ci = 0
     if not columns:
@@ -435,6 +444,8 @@ def flow_panel(items: list[PanelItem], columns: list[tuple[float, float, float, 
         while items[j].keep_with_next and j + 1 < len(items):
             j += 1
             need += items[j].height
+        if need > h + 1e-6:  # the chain fits no column: keep the item with its next one only
+            need = item.height + (items[i + 1].height if item.keep_with_next and i + 1 < len(items) else 0.0)
         if need > y - yb + 1e-6 and y < yb + h - 1e-6:
             ci += 1
             if ci >= len(columns):
