@@ -119,13 +119,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "cs": "souřadnice jsou zřejmě prohozené: lat={lat}, lon={lon} (v Česku je lat 48,5–51,1 a lon 12,0–18,9)",
         "en": "the coordinates seem swapped: lat={lat}, lon={lon} (in Czechia lat is 48.5–51.1 and lon 12.0–18.9)",
     },
+    "err.roads_in_pieces": {
+        "cs": "silniční síť není souvislá: obce leží na {parts} oddělených kusech sítě a\u00a0největší z\u00a0nich "
+              "spojuje jen {share} % obcí (mimo něj např. {obce}); chybějí silnice mezi nimi, nebo je síť oříznutá?",
+        "en": "the road network is not connected: the obce lie on {parts} separate pieces of it and the largest "
+              "joins only {share} % of them (outside it e.g. {obce}); are roads between them missing, or is the "
+              "network clipped?"},
     "err.roads_not_covering": {
         "cs": "silniční síť nepokrývá území: {share} % obcí leží dál než {km} km od ní (např. {obce}); jde o síť "
               "jiného území, nebo o úseky, které spolu nesouvisejí?",
         "en": "the road network does not cover the area: {share} % of the obce lie more than {km} km from it (e.g. "
               "{obce}); is it the network of another area, or pieces that do not connect?"},
-    "err.project_scenario": {"cs": "uložený scénář „{name}“ je poškozený a nejde načíst (technicky: {detail})",
-                             "en": "the saved scenario \"{name}\" is damaged and cannot be read (technically: {detail})"},
+    "warn.project_scenario_skipped": {
+        "cs": "uložený scénář „{name}“ je poškozený a vynechává se; ostatní data projektu se použijí "
+              "(technicky: {detail})",
+        "en": "the saved scenario \"{name}\" is damaged and left out; the rest of the project is used "
+              "(technically: {detail})"},
     "err.shading_secret": {"cs": "druh „{kind}“ má místo s utajenou adresou: stínování dojezdem by ho na veřejné mapě "
                                  "prozradilo; zvolte jiný druh",
                            "en": "the kind \"{kind}\" has a site with a secret address: shading by travel time would "
@@ -134,6 +143,10 @@ TEXTS: dict[str, dict[str, str]] = {
                                  "žádná cesta; doplňte rychlosti v km/h",
                            "en": "every road class has the speed 0 km/h (walking only): no route for cars; fill in "
                                  "the speeds in km/h"},
+    "err.population_impossible": {"cs": "obec nemůže mít {value} obyvatel (víc než {limit}, dvojnásobek Prahy); "
+                                        "opravte překlep",
+                                  "en": "an obec cannot have {value} inhabitants (more than {limit}, twice Prague); "
+                                        "correct the typing error"},
     "warn.population_implausible": {"cs": "obec má {value} obyvatel, víc než kterákoli česká obec (nad {limit}); "
                                           "nejde o překlep?",
                                     "en": "the obec has {value} inhabitants, more than any Czech obec (over {limit}); "

@@ -132,13 +132,32 @@ def require_cover(district: District, travel) -> None:
         return
     snap = np.asarray(snap, dtype=float)
     far = snap > NOT_COVERED_M
-    if far.mean() < NOT_COVERED_SHARE:
-        return
     names = district.obce["nazev_obce"].astype(str).to_numpy()
-    worst = np.argsort(-snap)[:3]
-    raise DataError.single(str(travel.params.get("source") or ""), None, None, "err.roads_not_covering",
-                           share=fmt_num(100 * far.mean(), "cs", 0), km=fmt_num(NOT_COVERED_M / 1000, "cs", 0),
-                           obce=", ".join(f"{names[i]} {fmt_num(snap[i] / 1000, 'cs', 0)} km" for i in worst))
+    source = str(travel.params.get("source") or "")
+    if far.mean() >= NOT_COVERED_SHARE:
+        worst = np.argsort(-snap)[:3]
+        raise DataError.single(source, None, None, "err.roads_not_covering",
+                               share=fmt_num(100 * far.mean(), "cs", 0), km=fmt_num(NOT_COVERED_M / 1000, "cs", 0),
+                               obce=", ".join(f"{names[i]} {fmt_num(snap[i] / 1000, 'cs', 0)} km" for i in worst))
+    _require_connected(travel, names, source)
+
+
+def _require_connected(travel, names: np.ndarray, source: str) -> None:
+    """Refuse a network in pieces: the obce must lie on one connected part of it (all but
+    :data:`NOT_COVERED_SHARE` of them); otherwise their travel times would be "no route"."""
+    from coverage_app.errors import DataError
+
+    graph, nodes = getattr(travel, "graph", None), getattr(travel, "origin_node", None)
+    if graph is None or nodes is None or len(nodes) < 2:
+        return
+    labels = graph.components(travel.mode)[np.asarray(nodes).ravel()]
+    parts, counts = np.unique(labels, return_counts=True)
+    main = parts[np.argmax(counts)]
+    if counts.max() >= (1.0 - NOT_COVERED_SHARE) * len(labels):
+        return
+    apart = [names[i] for i in np.flatnonzero(labels != main)[:3]]
+    raise DataError.single(source, None, None, "err.roads_in_pieces", parts=len(parts),
+                           share=fmt_num(100 * counts.max() / len(labels), "cs", 0), obce=", ".join(apart))
 
 
 #: At most this many obce start the check (spread evenly over the district); the rest are

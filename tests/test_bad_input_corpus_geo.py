@@ -106,7 +106,9 @@ MUNICIPALITY_FILES = [
                                                           ("584282", "Rajhrad", _square(X0 + 2000, Y0))]),
       "refused", 2, "KOD_OBEC", "opakuje"),
     v("obce-missing-code-column", "obce.gpkg", obce_file(code_column="CISLO"), "refused", None, None, "KOD_OBEC"),
-    v("obce-population-1e12", "obce.gpkg", obce_file(population=[1e12, 3700]), "warned", 1, "POCET_OBYVATEL",
+    v("obce-population-1e12", "obce.gpkg", obce_file(population=[1e12, 3700]), "refused", 1, "POCET_OBYVATEL",
+      "nemůže mít"),
+    v("obce-population-2-million", "obce.gpkg", obce_file(population=[2e6, 3700]), "warned", 1, "POCET_OBYVATEL",
       "překlep"),
     v("obce-population-negative", "obce.gpkg", obce_file(population=[-3800, 3700]), "refused", 1, "POCET_OBYVATEL",
       "záporná"),
@@ -231,6 +233,10 @@ REGISTRY = [
     r("rpss-pocet-infinity", registry(pocet=float("inf")), "warned", 1, "formy.kapacity.pocet", "„inf“"),
     r("rpss-pocet-1e12", registry(pocet=10**12), "warned", 1, "formy.kapacity.pocet", "nezvykle vysoká"),
     r("rpss-pocet-text", registry(pocet="čtyřicet"), "warned", 1, "formy.kapacity.pocet", "není číslo"),
+    r("rpss-pocet-true", registry(pocet=True), "warned", 1, "formy.kapacity.pocet", "není číslo"),
+    r("rpss-empty-export", '{"polozky": []}', "refused", None, "polozky", "neobsahuje žádnou položku"),
+    r("rpss-empty-export-with-date", '{"datum": "2026-09-01", "polozky": [ ]}', "refused", None, "polozky",
+      "neobsahuje žádnou položku"),
     r("rpss-end-before-start", registry(datumPoskytovaniOd="2020-05-01", datumPoskytovaniDo="2019-01-01"), "refused",
       1, "datumPoskytovaniDo", "je před datem zahájení"),
     r("rpss-bad-date", registry(datumPoskytovaniOd="2020-13-45"), "refused", 1, "datumPoskytovaniOd", "není datum"),
@@ -340,6 +346,18 @@ def _project(damage: str):
             pyogrio.write_dataframe(pd.DataFrame({"druh": ["DruhSocialniSluzby/13"], "na_1000": ["hodně"],
                                                   "jednotka": ["luzka"], "vekova_skupina": [""], "forma": [""],
                                                   "zdroj": [""]}), path, layer="normy")
+        elif damage == "scenario-unknown-edit":
+            pyogrio.write_dataframe(pd.DataFrame({"nazev": ["Plán"], "json": ['{"edits": [{"op": "explode"}]}']}),
+                                    path, layer="scenare")
+        elif damage == "norm-sqlite-text":  # a number column edited by hand (sqlite keeps the text)
+            import sqlite3
+
+            from coverage_app.settings import Norm
+
+            save_project(Project(demo.municipalities, demo.services, meta={"district": "ORP:6221"},
+                                 norms=(Norm("DruhSocialniSluzby/13", 30.0, "luzka", None, None, ""),)), path)
+            with sqlite3.connect(path) as db:
+                db.execute("UPDATE normy SET na_1000 = 'třicet'")
         elif damage == "scenario-nested":
             pyogrio.write_dataframe(pd.DataFrame({"nazev": ["Plán"], "json": ["[" * 50_000 + "]" * 50_000]}), path,
                                     layer="scenare")
@@ -351,12 +369,18 @@ def _analyze_project(name: str) -> tuple[str, ...]:
 
 
 PROJECTS = [
-    param(Case("project-broken-scenario", {"p.gpkg": _project("scenario")}, "refused", 1, "json", ("poškozený",),
-               file="p.gpkg: scenare", args=_analyze_project("p.gpkg"), out="vysledky")),
+    # a damaged saved scenario is left out with a warning: the rest of the project stays usable
+    param(Case("project-broken-scenario", {"p.gpkg": _project("scenario")}, "warned", 1, "json",
+               ("poškozený a vynechává se",), file="p.gpkg: scenare", args=_analyze_project("p.gpkg"))),
+    param(Case("project-scenario-unknown-edit", {"p.gpkg": _project("scenario-unknown-edit")}, "warned", 1, "json",
+               ("poškozený a vynechává se", "explode"), file="p.gpkg: scenare", args=_analyze_project("p.gpkg"))),
+    param(Case("project-norm-text-in-a-number-column", {"p.gpkg": _project("norm-sqlite-text")}, "refused", 1,
+               "na_1000", ("není číslo", "třicet"), file="p.gpkg: normy", args=_analyze_project("p.gpkg"),
+               out="vysledky")),
     param(Case("project-norm-not-a-number", {"p.gpkg": _project("norm")}, "refused", 1, "na_1000", ("není číslo",),
                file="p.gpkg: normy", args=_analyze_project("p.gpkg"), out="vysledky")),
-    param(Case("project-scenario-deeply-nested", {"p.gpkg": _project("scenario-nested")}, "refused", 1, "json",
-               ("poškozený",), file="p.gpkg: scenare", args=_analyze_project("p.gpkg"), out="vysledky")),
+    param(Case("project-scenario-deeply-nested", {"p.gpkg": _project("scenario-nested")}, "warned", 1, "json",
+               ("poškozený a vynechává se",), file="p.gpkg: scenare", args=_analyze_project("p.gpkg"))),
     param(Case("project-not-a-geopackage", {"p.gpkg": b"no project here\n" * 30}, "refused", None, None,
                ("nelze přečíst",), args=_analyze_project("p.gpkg"), out="vysledky")),
     param(Case("import-into-existing-folder-path-refused", {"sluzby.csv": "id_sluzby,nazev_sluzby,druh,forma\n"

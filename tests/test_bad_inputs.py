@@ -237,6 +237,39 @@ def test_road_network_of_another_area_is_refused(tmp_path):
     assert p.file == "silnice.gpkg" and "nepokrývá území: 100 % obcí" in p.message("cs")
 
 
+def _roads(lines):
+    import geopandas as gpd
+
+    from coverage_app.model import CRS
+
+    n = len(lines)
+    return gpd.GeoDataFrame({"speed_car_kmh": [50.0] * n, "speed_walk_kmh": [5.0] * n, "car_allowed": [True] * n,
+                             "walk_allowed": [True] * n}, geometry=lines, crs=CRS)
+
+
+def test_road_network_in_pieces_is_refused_with_the_share_it_joins():
+    """One short road beside each of five obce and none between them: every time would be "no route"."""
+    import geopandas as gpd
+    from shapely.geometry import LineString, Point
+
+    from coverage_app.coverage import analyze
+    from coverage_app.model import CRS, District, empty_services
+    from coverage_app.reach import build_graph
+
+    xs = [X0 + 4000 * i for i in range(5)]
+    lines = [LineString([(x - 300, Y0 + 100), (x + 300, Y0 + 100)]) for x in xs]
+    d = District(gpd.GeoDataFrame({"kod_obce": [f"50000{i}" for i in range(5)], "nazev_obce": list("ABCDE"),
+                                   "population": 10.0}, geometry=[Point(x, Y0) for x in xs], crs=CRS))
+    with pytest.raises(DataError) as info:
+        analyze(d, empty_services(), build_graph(_roads(lines), source="silnice.gpkg"))
+    p = info.value.problems[0]
+    assert p.file == "silnice.gpkg" and "není souvislá: obce leží na 5 oddělených kusech" in p.message("cs")
+    assert "jen 20 % obcí" in p.message("cs")
+    # joined by one road along them, the same obce are fine
+    joined = lines + [LineString([(a + 300, Y0 + 100), (b - 300, Y0 + 100)]) for a, b in zip(xs, xs[1:])]
+    analyze(d, empty_services(), build_graph(_roads(joined), source="silnice.gpkg"))
+
+
 def test_speed_table_of_zeros_names_the_speed_table(tmp_path):
     from coverage_app.io.roads import read_speed_table
 
@@ -289,9 +322,9 @@ def test_damaged_project_layers_are_named_in_czech(tmp_path, demo):
     import pandas as pd
 
     pyogrio.write_dataframe(pd.DataFrame({"nazev": ["Plán"], "json": ["{nedokončený"]}), path, layer="scenare")
-    with pytest.raises(DataError) as info:
-        load_project(path)
-    p = info.value.problems[0]
+    project = load_project(path)  # the damaged scenario is left out, the rest is usable
+    (p,) = project.warnings
+    assert project.scenarios == {} and len(project.services.services)
     assert (p.file, p.row, p.column) == ("p.gpkg: scenare", 1, "json") and "poškozený" in p.message("cs")
     pyogrio.write_dataframe(pd.DataFrame({"nazev": ["Plán"], "json": ['{"edits": []}']}), path, layer="scenare")
     pyogrio.write_dataframe(pd.DataFrame({"druh": ["DruhSocialniSluzby/13"], "na_1000": ["hodně"],
@@ -308,7 +341,7 @@ def test_implausible_population_and_unknown_orp_code_are_warned(tmp_path):
 
     path = tmp_path / "obce.csv"
     path.write_text("kod_obce,nazev_obce,kod_orp,obyvatel,lat,lon\n"
-                    "584282,Židlochovice,6221,1000000000000,49.0395,16.6188\n"
+                    "584282,Židlochovice,6221,2000000,49.0395,16.6188\n"
                     "583758,Rajhrad,9999,3700,49.0903,16.6036\n", encoding="utf-8")
     warnings = Report()
     read_municipalities(path, warnings=warnings)
@@ -317,3 +350,67 @@ def test_implausible_population_and_unknown_orp_code_are_warned(tmp_path):
     assert (p.row, p.column) == (2, "obyvatel") and "nejde o překlep" in p.message("cs")
     p = by_code["warn.unknown_orp"]
     assert (p.row, p.column) == (3, "kod_orp") and "9999" in p.message("cs")
+    # a population no obec can have would swamp every count of people: refused
+    path.write_text(path.read_text(encoding="utf-8").replace("2000000", "1000000000000"), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_municipalities(path)
+    p = info.value.problems[0]
+    assert (p.row, p.column) == (2, "obyvatel") and "nemůže mít 1000000000000 obyvatel" in p.message("cs")
+
+
+def _zip_with_declared_size(path: Path, data: bytes, declared: int) -> None:
+    """A zip whose one member's headers declare ``declared`` bytes instead of its real size."""
+    import struct
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("20260831_OB_583031_ADR.csv", data)
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info, start_dir = zf.infolist()[0], zf.start_dir
+    struct.pack_into("<I", raw, info.header_offset + 22, declared)  # local header: uncompressed size
+    struct.pack_into("<I", raw, start_dir + 24, declared)  # central directory: uncompressed size
+    path.write_bytes(bytes(raw))
+
+
+def test_zip_member_lying_about_its_size_is_read_in_bounded_memory(tmp_path):
+    import tracemalloc
+
+    from coverage_app.io.archives import open_zip, read_member
+
+    path = tmp_path / "adresy.zip"
+    _zip_with_declared_size(path, b"0" * (300 * 1024**2), 5000)  # 300 MB of zeros that say 5 kB
+    tracemalloc.start()
+    with pytest.raises(DataError) as info, open_zip(path) as zf:
+        read_member(zf, zf.infolist()[0], path.name)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 20 * 1024**2, peak
+    assert "adresy.zip" == info.value.problems[0].file and "poškozený" in info.value.problems[0].message("cs")
+
+
+def test_zip_member_over_the_memory_cap_is_refused_before_it_is_read(tmp_path):
+    from coverage_app.io.archives import open_zip, read_member
+
+    path = tmp_path / "adresy.zip"
+    import random
+
+    data = random.Random(1).randbytes(3 * 1024**2)  # incompressible: no bomb by ratio
+    _zip_with_declared_size(path, data, len(data))
+    with pytest.raises(DataError) as info, open_zip(path) as zf:
+        read_member(zf, zf.infolist()[0], path.name, max_bytes=2 * 1024**2)
+    assert "má po rozbalení přes 2 MB" in info.value.problems[0].message("cs")
+
+
+def test_validate_lists_at_most_200_problems_per_file_and_counts_the_rest(tmp_path, capsys):
+    from coverage_app.cli import main
+
+    path = tmp_path / "sluzby.csv"
+    path.write_text(HEADER + "".join(f"S{i},Domov,xx,pob,20,luzka,584282,49.04,16.62\n" for i in range(1000)),
+                    encoding="utf-8")
+    with pytest.raises(SystemExit):
+        main(["validate", str(path)])
+    err = capsys.readouterr().err.splitlines()
+    assert len([ln for ln in err if "neznámý druh" in ln]) == 200
+    assert "soubor sluzby.csv: … a dalších 800 problémů (opravte nejdřív ty vypsané)" in err
+    assert err[-1] == "Nalezeno chyb: 1000, upozornění: 0."

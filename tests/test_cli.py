@@ -460,6 +460,16 @@ def test_formula_like_names_are_text_in_csv_and_xlsx(tmp_path, capsys):
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+    # the period comparison too: the new service's name is written as text
+    cmp_out = tmp_path / "cmp"
+    code, _, err = run(capsys, "compare", "--municipalities", str(demo_paths()["municipalities"]),
+                       "--old", str(demo_paths()["services"]), "--new", str(src),
+                       "--custom-kinds", str(demo_paths()["custom_kinds"]), "--district", "ORP:6221",
+                       "--out", str(cmp_out))
+    assert code == 0, err
+    new = pd.read_csv(cmp_out / "new_services.csv", dtype=str)
+    cells = set(new.to_numpy().ravel())
+    assert "'" + evil in cells and evil not in cells and "'@SUM(A1)" in cells
 
 
 def test_print_shading_never_reveals_a_secret_address(tmp_path, capsys):
@@ -492,3 +502,18 @@ def test_import_finds_custom_kinds_beside_the_template_and_password_command(tmp_
     data = load_project_data(project)
     assert data.meta["planner_password"].startswith("pbkdf2_sha256$") and "dlouhe" not in data.meta["planner_password"]
     assert verify_password("dlouhe-heslo-7", data, env={}) and not verify_password("demo", data, env={})
+
+
+def test_analyze_into_a_used_folder_leaves_no_table_of_the_earlier_run(tmp_path, capsys):
+    """Two ORPs write orp_overview.csv; one ORP into the same folder must not leave it behind,
+    while a file of the user's own in that folder stays."""
+    out = tmp_path / "vysledky"
+    code, _, err = run(capsys, "analyze", "--demo", "--district", "ORP:6221,ORP:7113", "--out", str(out))
+    assert code == 0, err
+    assert (out / "orp_overview.csv").exists()
+    (out / "poznamky.txt").write_text("moje poznámky", encoding="utf-8")
+    code, _, err = run(capsys, "analyze", "--demo", "--district", "ORP:6221", "--out", str(out))
+    assert code == 0, err
+    assert not (out / "orp_overview.csv").exists()
+    assert (out / "poznamky.txt").read_text(encoding="utf-8") == "moje poznámky"
+    assert (out / "coverage.csv").exists()

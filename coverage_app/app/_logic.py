@@ -246,6 +246,7 @@ def load_project_data(path: str | Path) -> AppData:
         previous_services=project.previous_services, roads=project.road_graph(), norms=project.norms,
         access=dict(project.access),
         scenarios=dict(project.scenarios), meta=dict(project.meta), project_path=path,
+        warnings=Report(list(project.warnings)),
         population_source=project.meta.get("population_source", ""), default_district=project.default_district,
         age_shares=shares, timetable=project.transit_feed(),
         transit_settings=project.transit_settings() if project.timetable else None,

@@ -252,6 +252,7 @@ register({
     "app.wi.download": {"cs": "Stáhnout scénář (JSON)", "en": "Download the scenario (JSON)"},
     "app.wi.upload": {"cs": "Otevřít scénář ze souboru (JSON)", "en": "Open a scenario from a file (JSON)"},
     "app.wi.upload_error": {"cs": "Soubor není scénář: {msg}", "en": "The file is not a scenario: {msg}"},
+    "app.wi.open_error": {"cs": "Uložený scénář nejde otevřít: {msg}", "en": "The saved scenario cannot be opened: {msg}"},
     "app.wi.loaded": {"cs": "Otevřen scénář „{name}“.", "en": "Opened scenario \"{name}\"."},
     "app.edit.add": {"cs": "nové místo: {kind} ({form}){name}, {where}{cap}", "en": "new site: {kind} ({form}){name}, {where}{cap}"},
     "app.edit.at_point": {"cs": "bod na mapě u obce {obec}", "en": "a point near {obec}"},

@@ -42,6 +42,8 @@ register({
                                   "en": "service {service} is not among the loaded services; its area is not used"},
     "cli.bad_option": {"cs": "chybný parametr: {detail}", "en": "bad option: {detail}"},
     "cli.validate_ok": {"cs": "{file}: v pořádku ({what}, {rows})", "en": "{file}: OK ({what}, {rows})"},
+    "cli.validate_more": {"cs": "soubor {file}: … a dalších {n} problémů (opravte nejdřív ty vypsané)",
+                          "en": "file {file}: … and {n} more problems (correct the ones listed first)"},
     "cli.validate_summary": {"cs": "Nalezeno chyb: {errors}, upozornění: {warnings}.",
                              "en": "Errors found: {errors}, warnings: {warnings}."},
     "cli.unknown_file_kind": {

@@ -240,6 +240,8 @@ def _analysis_inputs(*, municipalities, points, population, age_shares, services
         from coverage_app.io.project import load_project
 
         proj = load_project(project)
+        for problem in proj.warnings:  # e.g. a damaged saved scenario, left out
+            click.echo(problem.format(_lang()), err=True)
         return {"district": proj.district(district), "services": proj.services, "graph": proj.road_graph(),
                 "context": proj.area_population(), "norms": proj.norms, "access": dict(proj.access),
                 "all_obce": proj.municipalities, "feed": proj.transit_feed(), "pt_settings": proj.transit_settings()}
@@ -346,10 +348,11 @@ def compare(municipalities, population, old, new, custom_kinds, addresses, roads
     pc = compare_periods(svc_old, svc_new, dist, graph, AnalysisSettings(mode=mode, uniform_limit_min=threshold_min),
                          context=context)
     with atomic_output_dir(out) as tmp:
-        pc.new.to_csv(tmp / "new_services.csv", index=False)
-        pc.ended.to_csv(tmp / "ended_services.csv", index=False)
-        pc.changed.to_csv(tmp / "changed_services.csv", index=False)
-        pc.coverage_delta.to_csv(tmp / "coverage_change.csv", index=False)
+        from coverage_app.io.writers import csv_safe
+
+        for name, frame in (("new_services.csv", pc.new), ("ended_services.csv", pc.ended),
+                            ("changed_services.csv", pc.changed), ("coverage_change.csv", pc.coverage_delta)):
+            csv_safe(frame).to_csv(tmp / name, index=False)  # a name like "=HYPERLINK(…)" stays text
     click.echo(pc.summary(_lang()).to_string(index=False, header=False))
     click.echo(t("cli.written", _lang(), path=out))
 

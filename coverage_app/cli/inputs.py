@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 from coverage_app.cli import _exists
@@ -75,6 +77,8 @@ def _json_kind(path: Path) -> str | None:
     """
     import json
 
+    from coverage_app.io import rpss  # noqa: F401  (registers the JSON messages)
+
     name = path.name
     with path.open("rb") as fh:
         raw = fh.read(_JSON_HEAD + 1)
@@ -89,11 +93,12 @@ def _json_kind(path: Path) -> str | None:
     head = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
     if "druhSocialniSluzby" in head:
         return "rpss"  # the registry's reader says what is wrong with it (no "polozky", bad JSON…)
+    if re.search(r'"polozky"\s*:\s*\[\s*\]', head):  # an export that came out empty
+        raise DataError.single(name, None, "polozky", "err.registry_empty")
     if '"polozky"' in head:
         return "codelist"
     if '"FeatureCollection"' in head or '"features"' in head:
         return _vector_kind(path)
-    from coverage_app.io import rpss  # noqa: F401  (registers the JSON messages)
 
     try:
         value = json.loads(head)

@@ -23,7 +23,7 @@ def _load_with_meta(project: Path | None, demo: bool, district: str):
     if demo:
         from coverage_app.demo import load_demo
 
-        data = load_demo(district)
+        data = load_demo(district or "ORP:6221")  # the demo's own district unless another is named
         return data.district, data.services, data.municipalities, None, None, {}
     from coverage_app.io.project import load_project
 

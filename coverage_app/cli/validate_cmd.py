@@ -126,6 +126,24 @@ def _warn_unknown_obce(path: Path, population, obce, warnings: Report) -> None:
         warnings.add(path.name, first.get(code), column, "err.unknown_obec_code", severity="warning", value=code)
 
 
+#: Problems printed per file; the rest are counted (a broken file may have one on every row).
+MAX_PRINTED = 200
+
+
+def _echo_capped(problems: list[Problem], lang: str) -> None:
+    """Print the problems, at most :data:`MAX_PRINTED` per file, then how many more there are."""
+    shown: dict[str, int] = {}
+    hidden: dict[str, int] = {}
+    for p in problems:
+        if shown.get(p.file, 0) < MAX_PRINTED:
+            shown[p.file] = shown.get(p.file, 0) + 1
+            click.echo(p.format(lang), err=True)
+        else:
+            hidden[p.file] = hidden.get(p.file, 0) + 1
+    for file, n in hidden.items():
+        click.echo(t("cli.validate_more", lang, file=file, n=n), err=True)
+
+
 _ORDER = ("custom_kinds", "speeds", "municipalities", "population", "codelist", "addresses", "norms", "access",
           "services", "rpss", "service_areas", "roads")
 
@@ -173,10 +191,7 @@ def validate(files: tuple[Path, ...], lang: str) -> None:
             click.echo(t("cli.validate_ok", lang, file=f.name, what=t(f"kind.{kind}", lang), rows=_rows(n, lang)))
         except DataError as exc:
             problems.extend(exc.problems)
-    for p in warnings.problems:
-        click.echo(p.format(lang), err=True)
-    for p in problems:
-        click.echo(p.format(lang), err=True)
+    _echo_capped(warnings.problems + problems, lang)
     n_err = sum(1 for p in problems if p.severity == "error")
     click.echo(t("cli.validate_summary", lang, errors=n_err, warnings=len(warnings.problems)), err=True)
     if n_err:

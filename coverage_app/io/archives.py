@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from coverage_app.errors import DataError
 from coverage_app.i18n import register
 
-__all__ = ["MAX_MEMBERS", "MAX_RATIO", "MAX_TOTAL_BYTES", "open_zip", "read_member"]
+__all__ = ["MAX_MEMBERS", "MAX_MEMBER_BYTES", "MAX_RATIO", "MAX_TOTAL_BYTES", "open_zip", "read_member"]
 
 #: Members an archive may hold.
 MAX_MEMBERS = 20_000
@@ -25,6 +25,9 @@ MAX_MEMBERS = 20_000
 MAX_TOTAL_BYTES = 3 * 1024**3
 #: Expanded / compressed size of one member above which it is taken for a bomb (members over 1 MB).
 MAX_RATIO = 200
+#: Bytes one member read into memory may hold (256 MB; RÚIAN's largest file, Prague's, has ~20 MB).
+MAX_MEMBER_BYTES = 256 * 1024**2
+_CHUNK = 1024**2
 
 register({
     "err.zip_too_many": {"cs": "archiv má {n} souborů (nejvýš {limit})", "en": "the archive holds {n} files (at most {limit})"},
@@ -39,6 +42,14 @@ register({
                            "not used"},
     "err.zip_encrypted": {"cs": "soubor {member} v\u00a0archivu je chráněn heslem; uložte archiv bez hesla",
                           "en": "the member {member} is protected by a password; save the archive without one"},
+    "err.zip_member_too_big": {
+        "cs": "soubor {member} v\u00a0archivu má po rozbalení přes {mb} MB (nejvýš {mb} MB na soubor); nerozbaluje se",
+        "en": "the member {member} expands to more than {mb} MB (at most {mb} MB per file); it is not expanded"},
+    "err.zip_member_lies": {
+        "cs": "soubor {member} v\u00a0archivu se rozbaluje na víc dat, než archiv uvádí ({size} B); archiv je "
+              "poškozený nebo podvržený",
+        "en": "the member {member} expands to more data than the archive states ({size} B); the archive is damaged "
+              "or forged"},
     "err.zip_member_broken": {"cs": "soubor {member} v\u00a0archivu je poškozený a nejde rozbalit (technicky: {detail})",
                               "en": "the member {member} is damaged and cannot be expanded (technically: {detail})"},
 })
@@ -76,12 +87,31 @@ def open_zip(path: str | Path, name: str | None = None) -> zipfile.ZipFile:
     return zf
 
 
-def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
-    """The bytes of one member of an archive opened with :func:`open_zip`; a damaged member (bad
-    CRC, broken compressed data) raises :class:`DataError` naming the archive and the member."""
+def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
+                max_bytes: int = MAX_MEMBER_BYTES) -> bytes:
+    """The bytes of one member of an archive opened with :func:`open_zip`, read in 1 MB pieces so
+    that memory never exceeds what the member may hold: a member over ``max_bytes`` (declared or
+    found while expanding), one that expands beyond its declared size, and a damaged member (bad
+    CRC, broken compressed data) raise :class:`DataError` naming the archive and the member."""
+    mb = max_bytes // 1024**2
+    if info.file_size > max_bytes:
+        raise DataError.single(name, None, None, "err.zip_member_too_big", member=info.filename, mb=mb)
+    parts: list[bytes] = []
+    size = 0
     try:
         with zf.open(info) as fh:
-            return fh.read()
+            while True:
+                piece = fh.read(_CHUNK)
+                if not piece:
+                    break
+                size += len(piece)
+                if size > max_bytes:
+                    raise DataError.single(name, None, None, "err.zip_member_too_big", member=info.filename, mb=mb)
+                if size > info.file_size:
+                    raise DataError.single(name, None, None, "err.zip_member_lies", member=info.filename,
+                                           size=info.file_size)
+                parts.append(piece)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
         raise DataError.single(name, None, None, "err.zip_member_broken", member=info.filename,
                                detail=str(exc)) from None
+    return b"".join(parts)

@@ -36,6 +36,8 @@ __all__ = ["read_municipalities", "load_district", "select_district", "MUNICIPAL
 
 #: More people than this in one obec (Praha has 1,3 million) is most likely a typing error: warned.
 MAX_OBEC_POPULATION = 1_500_000
+#: … and above this one (twice Prague) it is impossible: refused, not to reach every count of people.
+MAX_POSSIBLE_POPULATION = 3_000_000
 
 #: Recognised column names (first match wins; case and diacritics are ignored).
 MUNICIPALITY_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -262,6 +264,9 @@ def _fill_attributes(out: pd.DataFrame, src: pd.DataFrame, cols: list[str], name
                 num = None
             if num is not None and num < 0:
                 report.add(name, rows[i], popc, "err.negative", value=v)
+            elif num is not None and num > MAX_POSSIBLE_POPULATION:
+                report.add(name, rows[i], popc, "err.population_impossible", value=v,
+                           limit=f"{MAX_POSSIBLE_POPULATION:,}".replace(",", "\u00a0"))
             elif num is not None and num > MAX_OBEC_POPULATION and warnings is not None:
                 warnings.add(name, rows[i], popc, "warn.population_implausible", severity="warning",
                              value=v, limit=f"{MAX_OBEC_POPULATION:,}".replace(",", " "))

@@ -18,6 +18,7 @@ project behind.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
@@ -32,7 +33,7 @@ import pandas as pd
 import pyogrio
 
 from coverage_app.codelists import KindCatalog
-from coverage_app.errors import DataError
+from coverage_app.errors import DataError, Problem
 from coverage_app.i18n import register
 from coverage_app.io.municipalities import load_district
 from coverage_app.model import CRS, District, Services
@@ -71,6 +72,9 @@ class Project:
     access : dict of kind id → AccessRule
         The user's access rules (the kraj's levels of availability); kinds not named keep the
         built-in defaults.
+    warnings : list of Problem
+        What was left out while reading the file (e.g. a damaged saved scenario), by layer, row and
+        column.
     timetable : dict of file name → text, or None
         A GTFS feed's tables (layer ``jizdni_rad``), read by :meth:`transit_feed`.
     """
@@ -84,6 +88,7 @@ class Project:
     meta: dict[str, str] = field(default_factory=dict)
     access: dict = field(default_factory=dict)
     timetable: dict[str, str] | None = None
+    warnings: list = field(default_factory=list)
     _graph: object = field(default=None, repr=False, compare=False)
     meta_cache: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -309,6 +314,7 @@ def load_project(path: str | Path) -> Project:
     norms: tuple[Norm, ...] = ()
     nf = _read(path, "normy", layers)
     if nf is not None:
+        _refuse_text_in_number_column(path, "normy", "na_1000")
         out = []
         for row, r in enumerate(nf.fillna("").itertuples(), start=1):
             try:
@@ -330,19 +336,50 @@ def load_project(path: str | Path) -> Project:
 
         af["limit_min"] = af["limit_min"].where(af["zpusob"] != "remote", None)
         access = access_from_frame(af, kinds, file=f"{path.name}: dostupnost")
-    scenarios: dict[str, dict] = {}
-    sf = _read(path, "scenare", layers)
-    if sf is not None:
-        for row, r in enumerate(sf.itertuples(), start=1):
-            try:
-                scenarios[str(r.nazev)] = json.loads(r.json)
-            except (TypeError, ValueError, RecursionError) as exc:
-                raise DataError.single(f"{path.name}: scenare", row, "json", "err.project_scenario",
-                                       name=str(r.nazev), detail=str(exc)) from None
+    scenarios, skipped = _read_scenarios(path, _read(path, "scenare", layers))
     roads = _read(path, "silnice", layers, geometry=True)
     tt = _read(path, "jizdni_rad", layers)
     timetable = dict(zip(tt["soubor"].astype(str), tt["obsah"].astype(str))) if tt is not None and len(tt) else None
-    return Project(obce, services, previous, roads, norms, scenarios, meta, access=access, timetable=timetable)
+    return Project(obce, services, previous, roads, norms, scenarios, meta, access=access, timetable=timetable,
+                   warnings=skipped)
+
+
+def _refuse_text_in_number_column(path: Path, layer: str, column: str) -> None:
+    """A number column edited by hand may hold text (SQLite keeps it; GDAL would read 0): refused,
+    naming the layer, the row and the column."""
+    import sqlite3
+
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            rows = db.execute(f'SELECT "{column}", typeof("{column}") FROM "{layer}" ORDER BY rowid').fetchall()
+    except sqlite3.Error:
+        return  # the layer is read by GDAL, which reports what it cannot read
+    for row, (value, kind) in enumerate(rows, start=1):
+        if kind in ("text", "blob"):
+            try:
+                float(value)
+            except (TypeError, ValueError):
+                raise DataError.single(f"{path.name}: {layer}", row, column, "err.not_a_number",
+                                       value=str(value)[:80]) from None
+
+
+def _read_scenarios(path: Path, sf: pd.DataFrame | None) -> tuple[dict[str, dict], list[Problem]]:
+    """Saved what-if scenarios; a damaged one (not JSON, or edits the tool does not know) is left
+    out with a warning naming it, so the rest of the project stays usable."""
+    from coverage_app.scenario import Scenario
+
+    scenarios: dict[str, dict] = {}
+    skipped: list[Problem] = []
+    for row, r in enumerate(sf.itertuples() if sf is not None else (), start=1):
+        try:
+            value = json.loads(r.json)
+            Scenario.from_dict(value)  # its edits must be ones the tool can apply
+        except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
+            skipped.append(Problem.make(f"{path.name}: scenare", row, "json", "warn.project_scenario_skipped",
+                                        "warning", name=str(r.nazev), detail=f"{type(exc).__name__}: {exc}"[:200]))
+            continue
+        scenarios[str(r.nazev)] = value
+    return scenarios, skipped
 
 
 def update_scenarios(path: str | Path, scenarios: Mapping[str, dict]) -> None:

@@ -91,6 +91,10 @@ __all__ = [
 ]
 
 register({
+    "err.registry_empty": {"cs": "soubor registru (nebo číselníku) neobsahuje žádnou položku: seznam „polozky“ je "
+                                 "prázdný; stáhněte export znovu",
+                           "en": "the registry (or codelist) file holds no item: the list \"polozky\" is empty; "
+                                 "download the export again"},
     "err.json_too_deep": {
         "cs": "JSON je vnořený příliš hluboko (seznam v\u00a0seznamu…); takový soubor není registr ani číselník",
         "en": "the JSON is nested too deeply (a list in a list…); such a file is neither a registry nor a codelist",
@@ -285,9 +289,8 @@ class _Stream:
     def _array(self) -> Iterator[tuple[int, Any]]:
         self._expect("[")
         n = 0
-        if self._skip_ws() == "]":
-            self.pos += 1
-            return
+        if self._skip_ws() == "]":  # an export that came out empty is no registry
+            raise DataError.single(self.name, None, "polozky", "err.registry_empty")
         while True:
             n += 1
             yield n, self._value(row=n)
@@ -816,6 +819,8 @@ def _forms(item: Mapping[str, Any], sid: str, name: str, n: int, warnings: Repor
                                  value=tid)
                 continue
             try:
+                if isinstance(c.get("pocet"), bool):  # JSON true/false is no count
+                    raise TypeError("bool")
                 num = float(c.get("pocet"))
             except (TypeError, ValueError):
                 if warnings is not None:

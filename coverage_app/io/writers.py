@@ -27,6 +27,8 @@ __all__ = ["write_analysis", "atomic_output_dir", "czech_headers", "OUTPUT_FILES
 OUTPUT_FILES: tuple[str, ...] = ("gap_summary.csv", "gaps.csv", "coverage.csv", "coverage_by_form.csv",
                                  "capacity.csv", "availability.csv", "reach_bands.csv", "access.csv",
                                  "network_check.csv", "coverage.gpkg", "report.xlsx")
+#: Files an analysis writes only for some inputs (public transport, several ORPs).
+OPTIONAL_OUTPUT_FILES: tuple[str, ...] = ("bez_auta.csv", "bez_auta_souhrn.csv", "orp_overview.csv")
 
 register({
     "col.municipality_code": {"cs": "kód obce", "en": "obec code"},
@@ -190,8 +192,11 @@ class atomic_output_dir:
     ...     (tmp / "a.csv").write_text("…")
     """
 
-    def __init__(self, target: str | Path):
+    def __init__(self, target: str | Path, owned: tuple[str, ...] = ()):
+        """``owned``: names of files this tool writes into ``target``; those an earlier run left
+        there and this run does not write are removed (no stale table beside new ones)."""
         self.target = Path(target)
+        self.owned = owned
         self.tmp: Path | None = None
 
     def __enter__(self) -> Path:
@@ -228,8 +233,11 @@ class atomic_output_dir:
         try:
             if exc_type is None:
                 self.target.mkdir(parents=True, exist_ok=True)
-                for f in sorted(self.tmp.iterdir()):
+                new = sorted(self.tmp.iterdir())
+                for f in new:
                     os.replace(f, self.target / f.name)
+                for name in set(self.owned) - {f.name for f in new}:
+                    (self.target / name).unlink(missing_ok=True)
         finally:
             shutil.rmtree(self.tmp, ignore_errors=True)
             if blocked:
@@ -349,7 +357,7 @@ def write_analysis(analysis, out_dir: str | Path, *, lang: str = "cs",
 
         tables["orp_overview.csv"] = orp_overview(analysis, lang)
     step = progress or (lambda name: None)
-    with atomic_output_dir(out_dir) as tmp:
+    with atomic_output_dir(out_dir, owned=OUTPUT_FILES + OPTIONAL_OUTPUT_FILES + tuple(extra or {})) as tmp:
         for name, frame in tables.items():
             step(name)
             csv_safe(frame).to_csv(tmp / name, index=False, encoding="utf-8")

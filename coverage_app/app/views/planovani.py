@@ -504,13 +504,19 @@ with tab_wi:
         else:
             st.success(ctx.t("app.wi.saved_ok", name=scenario.name))
     def _open_saved() -> None:
-        loaded = Scenario.from_dict(ss[saved_key][ss["wi_saved_pick"]])
+        try:
+            loaded = Scenario.from_dict(ss[saved_key][ss["wi_saved_pick"]])
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:  # a scenario saved by hand or damaged
+            ss["wi_open_error"] = ctx.t("app.wi.open_error", msg=f"{ss['wi_saved_pick']}: {exc}")
+            return
         ss["pl_edits"] = list(loaded.edits)
         ss["pl_scenario_name"] = loaded.name
 
     if saved:
         c2.selectbox(ctx.t("app.wi.saved"), list(saved), key="wi_saved_pick", label_visibility="collapsed")
         c3.button(ctx.t("app.wi.open"), key="wi_open", on_click=_open_saved)
+        if ss.get("wi_open_error"):
+            st.error(ss.pop("wi_open_error"))
     c4, c5 = st.columns(2)
     c4.download_button(ctx.t("app.wi.download"), scenario.to_json().encode("utf-8"),
                        file_name=f"scenar-{scenario.name}.json", mime="application/json",
