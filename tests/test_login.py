@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from coverage_app.app._login import FREE_TRIES, LOCK_AFTER, LOCK_S, LoginGuard, check_token, make_token
+from coverage_app.app._login import FREE_TRIES, LOCK_AFTER, LOCK_S, LoginGuard, check_token, make_token, token_id
 
 
 class Clock:
@@ -57,9 +57,41 @@ def test_token_is_signed_and_expires():
     assert check_token(tok, secret, now=3600)
     assert not check_token(tok, secret, now=8 * 3600 + 1)          # expired
     assert not check_token(tok, b"x" * 32, now=3600)                # another server's secret
-    expiry, mac = tok.split(".")
-    assert not check_token(f"{int(expiry) + 99999}.{mac}", secret, now=3600)  # a longer life forged
+    expiry, nonce, mac = tok.split(".")
+    assert not check_token(f"{int(expiry) + 99999}.{nonce}.{mac}", secret, now=3600)  # a longer life forged
     assert not check_token("", secret) and not check_token("abc", secret)
+    assert make_token(secret, 8, now=0) != tok  # every login its own id
+
+
+def test_a_new_password_ends_every_login_and_a_logged_out_token_is_revoked():
+    secret = b"s" * 32
+    tok = make_token(secret, 8, now=0, bound="hash-of-the-old-password")
+    assert check_token(tok, secret, now=60, bound="hash-of-the-old-password")
+    assert not check_token(tok, secret, now=60, bound="hash-of-a-new-password")
+    clock = Clock()
+    g = LoginGuard(clock=clock)
+    tid, expiry = token_id(tok)
+    assert tid and expiry == 8 * 3600 and not g.revoked(tid)
+    clock.now = 100
+    g.revoke(tid, expiry)
+    assert g.revoked(tid)  # a copied link no longer logs in after the planner logged out
+    clock.now = expiry + 1
+    assert not g.revoked(tid)  # forgotten once the token has expired anyway
+
+
+def test_parallel_attempts_cannot_pass_the_wait_together():
+    clock = Clock()
+    g = LoginGuard(clock=clock)
+    keys = ("ip:10.0.0.1", "session:a")
+    for _ in range(FREE_TRIES):
+        assert g.attempt(keys) == 0.0
+        g.failure(keys)
+    clock.now += 1.0
+    assert g.attempt(keys) == 0.0  # the one attempt the wait allows …
+    assert g.attempt(keys) > 0.0  # … and a second submitted meanwhile is refused
+    assert g.attempt(("ip:10.0.0.1", "session:b")) > 0.0  # from another tab of the same address too
+    g.failure(keys)
+    assert g.attempt(keys) == pytest.approx(2.0)
 
 
 def test_the_page_refuses_quick_guesses_and_keeps_the_login_across_a_reload():

@@ -566,6 +566,14 @@ def verify_password(given: str, data: AppData, env: Mapping[str, str] | None = N
     return False
 
 
+def password_binding(data: AppData, env: Mapping[str, str] | None = None) -> str:
+    """A fingerprint of the planner password in force (never the password): login tokens are
+    signed with it, so setting a new password ends every login."""
+    env = os.environ if env is None else env
+    secret = env.get(PASSWORD_ENV) or data.meta.get("planner_password") or ("demo" if data.kind == "demo" else "")
+    return hashlib.sha256(("coverage-app-login|" + str(secret)).encode("utf-8")).hexdigest()
+
+
 def password_hint(data: AppData, lang: str = "cs", env: Mapping[str, str] | None = None) -> str:
     """What the login page says about the password."""
     env = os.environ if env is None else env

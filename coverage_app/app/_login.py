@@ -8,11 +8,14 @@
   session) for :data:`LOCK_S`.
 * **Log.** Every success and failure is logged (logger ``coverage_app.login``) with the time and
   the client address.
-* **Reload.** A successful login gives a token — the expiry time signed with HMAC-SHA256 by a
-  secret of the server (``COVERAGE_APP_LOGIN_SECRET``, else one made when the server starts) —
-  that the page keeps in its address (``?prihlaseni=…``), so a reload within
-  ``COVERAGE_APP_LOGIN_HOURS`` (default 8) stays logged in; a restart of the server or the expiry
-  ends it, and logging out removes it.
+* **One attempt at a time.** Checking the wait and taking the attempt is one step under a lock,
+  so parallel submissions from one address or session cannot all pass before a failure counts.
+* **Reload.** A successful login gives a token — its expiry time and a random id, signed with
+  HMAC-SHA256 by a secret of the server (``COVERAGE_APP_LOGIN_SECRET``, else one made when the
+  server starts) and by the stored password's hash — that the page keeps in its address
+  (``?prihlaseni=…``), so a reload within ``COVERAGE_APP_LOGIN_HOURS`` (default 8) stays logged in.
+  The expiry, a restart of the server (without a fixed secret), a new password and logging out end
+  it: a logged-out token is revoked by the server, not just removed from the address.
 
 Pure Python (no Streamlit): the page calls :class:`LoginGuard` and the token functions.
 """
@@ -31,7 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 __all__ = ["FREE_TRIES", "LOCK_AFTER", "LOCK_S", "MAX_WAIT_S", "WINDOW_S", "LoginGuard", "check_token",
-           "make_token", "server_secret", "token_hours"]
+           "make_token", "server_secret", "token_hours", "token_id"]
 
 log = logging.getLogger("coverage_app.login")
 
@@ -47,11 +50,19 @@ WINDOW_S = 15 * 60.0
 LOCK_S = 15 * 60.0
 
 
+#: Seconds an attempt in progress blocks another one from the same keys (checking a password
+#: takes well under a second).
+BUSY_S = 5.0
+#: Records kept before those without recent failures are forgotten.
+MAX_RECORDS = 10_000
+
+
 @dataclass
 class _Record:
     failures: list[float] = field(default_factory=list)
     next_allowed: float = 0.0
     locked_until: float = 0.0
+    busy_until: float = 0.0
 
 
 class LoginGuard:
@@ -61,6 +72,7 @@ class LoginGuard:
         self.clock = clock
         self._lock = threading.Lock()
         self._records: dict[str, _Record] = {}
+        self._revoked: dict[str, float] = {}
 
     def _record(self, key: str) -> _Record:
         return self._records.setdefault(key, _Record())
@@ -73,6 +85,31 @@ class LoginGuard:
             waits = [max(r.locked_until, r.next_allowed) - now for r in (self._record(k) for k in keys)]
         return max([0.0, *waits])
 
+    def attempt(self, keys: Iterable[str]) -> float:
+        """Take an attempt for these keys if none waits: returns 0 and marks the keys busy until
+        :meth:`failure` or :meth:`success`; else the seconds to wait (nothing is marked)."""
+        keys = tuple(keys)
+        now = self.clock()
+        with self._lock:
+            records = [self._record(k) for k in keys]
+            wait = max([0.0, *(max(r.locked_until, r.next_allowed, r.busy_until) - now for r in records)])
+            if wait <= 0:
+                for r in records:
+                    r.busy_until = now + BUSY_S
+        return wait
+
+    def revoke(self, token_id: str, until: float) -> None:
+        """Revoke a login token (logged out) until it would have expired."""
+        with self._lock:
+            self._revoked[token_id] = until
+
+    def revoked(self, token_id: str) -> bool:
+        now = self.clock()
+        with self._lock:
+            self._revoked = {k: v for k, v in self._revoked.items() if v > now} if len(self._revoked) > 1000 \
+                else self._revoked
+            return self._revoked.get(token_id, 0.0) > now
+
     def locked(self, keys: Iterable[str]) -> bool:
         """Whether one of the keys is locked out now."""
         now = self.clock()
@@ -84,8 +121,12 @@ class LoginGuard:
         now = self.clock()
         wait = 0.0
         with self._lock:
+            if len(self._records) > MAX_RECORDS:  # forget keys without recent failures or a lock
+                self._records = {k: r for k, r in self._records.items()
+                                 if r.locked_until > now or any(now - f < WINDOW_S for f in r.failures)}
             for k in keys:
                 r = self._record(k)
+                r.busy_until = 0.0
                 r.failures = [f for f in r.failures if now - f < WINDOW_S] + [now]
                 n = len(r.failures)
                 w = 0.0 if n < FREE_TRIES else min(MAX_WAIT_S, 2.0 ** (n - FREE_TRIES))
@@ -123,22 +164,33 @@ def token_hours() -> float:
         return 8.0
 
 
-def _sign(payload: str, secret: bytes) -> str:
-    mac = hmac.new(secret, payload.encode("ascii"), hashlib.sha256).digest()
+def _sign(payload: str, secret: bytes, bound: str) -> str:
+    mac = hmac.new(secret + b"|" + bound.encode("utf-8"), payload.encode("ascii"), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(mac[:18]).decode("ascii")
 
 
-def make_token(secret: bytes, hours: float, now: float | None = None) -> str:
-    """A token valid for ``hours`` from ``now`` (seconds since the epoch)."""
+def make_token(secret: bytes, hours: float, now: float | None = None, bound: str = "") -> str:
+    """A token valid for ``hours`` from ``now`` (seconds since the epoch), with a random id, signed
+    with ``secret`` and ``bound`` (the stored password's hash: a new password ends every login)."""
     expiry = int((time.time() if now is None else now) + hours * 3600)
-    return f"{expiry}.{_sign(str(expiry), secret)}"
+    payload = f"{expiry}.{secrets.token_hex(8)}"
+    return f"{payload}.{_sign(payload, secret, bound)}"
 
 
-def check_token(token: str | None, secret: bytes, now: float | None = None) -> bool:
-    """Whether ``token`` was signed with ``secret`` and has not expired."""
-    if not token or "." not in token:
+def token_id(token: str | None) -> tuple[str, float]:
+    """The id and expiry time of a token (for :meth:`LoginGuard.revoke`); ``("", 0)`` if malformed."""
+    parts = str(token or "").split(".")
+    if len(parts) != 3 or not parts[0].isdigit():
+        return "", 0.0
+    return parts[1], float(parts[0])
+
+
+def check_token(token: str | None, secret: bytes, now: float | None = None, bound: str = "") -> bool:
+    """Whether ``token`` was signed with ``secret`` and ``bound`` and has not expired."""
+    parts = str(token or "").split(".")
+    if len(parts) != 3 or not parts[0].isdigit():
         return False
-    expiry, _, mac = str(token).partition(".")
-    if not expiry.isdigit() or not hmac.compare_digest(mac, _sign(expiry, secret)):
+    payload, mac = f"{parts[0]}.{parts[1]}", parts[2]
+    if not hmac.compare_digest(mac, _sign(payload, secret, bound)):
         return False
-    return int(expiry) > (time.time() if now is None else now)
+    return int(parts[0]) > (time.time() if now is None else now)

@@ -30,6 +30,7 @@ from coverage_app.app._logic import (
     load_demo_data,
     load_project_data,
     osm_reachable,
+    password_binding,
     password_hint,
     planner_password_configured,
     verify_password,
@@ -281,14 +282,20 @@ def require_login(ctx: PageContext) -> bool:
     Guessing is slowed down and logged (:mod:`coverage_app.app._login`); a login survives a
     reload through a signed token in the page address.
     """
-    from coverage_app.app._login import check_token, make_token, server_secret, token_hours
+    from coverage_app.app._login import check_token, make_token, server_secret, token_hours, token_id
 
     token_key = "prihlaseni"
-    if not st.session_state.get("planner_ok") and check_token(st.query_params.get(token_key), server_secret()):
+    guard = _login_guard()
+    bound = password_binding(ctx.data)
+    token = st.query_params.get(token_key)
+    if (not st.session_state.get("planner_ok") and check_token(token, server_secret(), bound=bound)
+            and not guard.revoked(token_id(token)[0])):
         st.session_state["planner_ok"] = True
     if st.session_state.get("planner_ok"):
         if st.sidebar.button(ctx.t("app.login.logout"), key="logout"):
             st.session_state["planner_ok"] = False
+            if token:  # the token is revoked, not only removed from the address
+                guard.revoke(*token_id(token))
             st.query_params.pop(token_key, None)
             st.rerun()
         return True
@@ -305,9 +312,8 @@ def require_login(ctx: PageContext) -> bool:
                                  disabled=not configured)
         submitted = st.form_submit_button(ctx.t("app.login.submit"), disabled=not configured)
     if submitted:
-        guard = _login_guard()
         keys, address = _login_keys()
-        wait = guard.wait_s(keys)
+        wait = guard.attempt(keys)  # one attempt at a time per address and session
         if wait > 0:  # refused without checking the password: guessing costs time, not CPU
             st.error(ctx.t("app.login.locked" if guard.locked(keys) else "app.login.wait",
                            seconds=int(wait + 0.999), minutes=int(wait / 60 + 0.999)))
@@ -316,7 +322,7 @@ def require_login(ctx: PageContext) -> bool:
             guard.success(keys, address)
             st.session_state["planner_ok"] = True
             if token_hours() > 0:
-                st.query_params[token_key] = make_token(server_secret(), token_hours())
+                st.query_params[token_key] = make_token(server_secret(), token_hours(), bound=bound)
             st.rerun()
         wait = guard.failure(keys, address)
         st.error(ctx.t("app.login.wrong") + (" " + ctx.t("app.login.wait", seconds=int(wait + 0.999),
