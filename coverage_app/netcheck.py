@@ -120,10 +120,11 @@ NOT_COVERED_M: float = 5000.0
 NOT_COVERED_SHARE: float = 0.2
 
 
-def require_cover(district: District, travel) -> None:
+def require_cover(district: District, travel, joined_share: float = 1.0 - NOT_COVERED_SHARE) -> None:
     """Refuse a road network that does not cover the district (a network of another area, or one
     in pieces that leaves the obce far from its main part): :data:`NOT_COVERED_SHARE` of the obce
-    or more lie farther than :data:`NOT_COVERED_M` from it.  Raises
+    or more lie farther than :data:`NOT_COVERED_M` from it, or the largest connected part of the network
+    joins less than ``joined_share`` of them.  Raises
     :class:`~coverage_app.errors.DataError` naming the network's file, the share and the farthest obce."""
     from coverage_app.errors import DataError
 
@@ -139,12 +140,12 @@ def require_cover(district: District, travel) -> None:
         raise DataError.single(source, None, None, "err.roads_not_covering",
                                share=fmt_num(100 * far.mean(), "cs", 0), km=fmt_num(NOT_COVERED_M / 1000, "cs", 0),
                                obce=", ".join(f"{names[i]} {fmt_num(snap[i] / 1000, 'cs', 0)} km" for i in worst))
-    _require_connected(travel, names, source)
+    _require_connected(travel, names, source, joined_share)
 
 
-def _require_connected(travel, names: np.ndarray, source: str) -> None:
-    """Refuse a network in pieces: the obce must lie on one connected part of it (all but
-    :data:`NOT_COVERED_SHARE` of them); otherwise their travel times would be "no route"."""
+def _require_connected(travel, names: np.ndarray, source: str, joined_share: float) -> None:
+    """Refuse a network in pieces: ``joined_share`` of the obce must lie on one connected part of
+    it; otherwise their travel times would be "no route"."""
     from coverage_app.errors import DataError
 
     graph, nodes = getattr(travel, "graph", None), getattr(travel, "origin_node", None)
@@ -153,7 +154,7 @@ def _require_connected(travel, names: np.ndarray, source: str) -> None:
     labels = graph.components(travel.mode)[np.asarray(nodes).ravel()]
     parts, counts = np.unique(labels, return_counts=True)
     main = parts[np.argmax(counts)]
-    if counts.max() >= (1.0 - NOT_COVERED_SHARE) * len(labels):
+    if counts.max() >= joined_share * len(labels):
         return
     apart = [names[i] for i in np.flatnonzero(labels != main)[:3]]
     raise DataError.single(source, None, None, "err.roads_in_pieces", parts=len(parts),

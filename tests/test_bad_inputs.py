@@ -414,3 +414,47 @@ def test_validate_lists_at_most_200_problems_per_file_and_counts_the_rest(tmp_pa
     assert len([ln for ln in err if "neznámý druh" in ln]) == 200
     assert "soubor sluzby.csv: … a dalších 800 problémů (opravte nejdřív ty vypsané)" in err
     assert err[-1] == "Nalezeno chyb: 1000, upozornění: 0."
+
+
+def test_validate_checks_roads_against_the_obce_given_with_them(tmp_path, capsys):
+    from shapely.geometry import LineString
+
+    from coverage_app.cli import main
+    from coverage_app.demo import demo_paths, load_demo
+
+    obce = load_demo("ORP:6221").district.obce
+    xy = list(zip(obce["x"], obce["y"]))
+    import geopandas as gpd
+
+    from coverage_app.model import CRS
+
+    pieces = gpd.GeoDataFrame({"TRIDA": ["silnice I. třídy"] * len(xy)},
+                              geometry=[LineString([(x - 300, y + 100), (x + 300, y + 100)]) for x, y in xy], crs=CRS)
+    path = tmp_path / "silnice.gpkg"
+    pieces.to_file(path, layer="silnice", driver="GPKG")
+    with pytest.raises(SystemExit) as info:
+        main(["validate", str(demo_paths()["municipalities"]), str(path)])
+    assert info.value.code == 1
+    err = capsys.readouterr().err
+    assert "soubor silnice.gpkg: chyba: silniční síť není souvislá" in err
+
+
+def test_validate_reads_a_project_and_the_data_page_says_how_to_open_one(tmp_path, capsys, demo):
+    import pandas as pd
+    import pyogrio
+
+    from coverage_app.app import _logic as lg
+    from coverage_app.cli import main
+    from coverage_app.io.project import Project, save_project
+
+    path = save_project(Project(demo.municipalities, demo.services, meta={"district": "ORP:6221"}), tmp_path / "p.gpkg")
+    pyogrio.write_dataframe(pd.DataFrame({"nazev": ["Plán"], "json": ["{nedokončený"]}), path, layer="scenare")
+    try:
+        main(["validate", str(path)])
+    except SystemExit as exc:
+        assert exc.code in (0, None)
+    out = capsys.readouterr()
+    assert "p.gpkg: v pořádku (projekt" in out.out
+    assert "p.gpkg: scenare, řádek 1, sloupec „json“: upozornění: uložený scénář „Plán“ je poškozený" in out.err
+    result = lg.load_uploaded_data({"p.gpkg": path.read_bytes()})
+    assert any("coverage-app serve --project p.gpkg" in p.message("cs") for p in result.problems)

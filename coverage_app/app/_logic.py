@@ -383,6 +383,8 @@ def load_uploaded_data(files: Mapping[str, bytes], previous: Mapping[str, bytes]
                 continue
             if kind is None:
                 problems.append(Problem.make(name, None, None, "app.err.unknown_file"))
+            elif kind == "project":  # a whole project is opened by the server, not mixed with uploads
+                problems.append(Problem.make(name, None, None, "app.err.project_upload", file=name))
             else:
                 kinds[name] = kind
         context: dict = {}

@@ -356,6 +356,11 @@ register({
     "app.dt.files": {"cs": "Soubory", "en": "Files"},
     "app.dt.previous": {"cs": "Předchozí stav služeb (nepovinné, pro srovnání období)",
                         "en": "Earlier snapshot of services (optional, for the period comparison)"},
+    "app.err.project_upload": {
+        "cs": "{file} je celý projekt: otevřete ho příkazem coverage-app serve --project {file}, nebo nahrajte "
+              "jednotlivé soubory",
+        "en": "{file} is a whole project: open it with coverage-app serve --project {file}, or upload the single "
+              "files"},
     "app.dt.check": {"cs": "Načíst a zkontrolovat", "en": "Read and check"},
     "app.dt.cancel": {"cs": "Zrušit kontrolu", "en": "Cancel the check"},
     "app.dt.cancelled": {"cs": "Kontrola souborů byla zrušena.", "en": "The file check was cancelled."},

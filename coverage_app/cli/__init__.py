@@ -81,6 +81,7 @@ register({
     "kind.population": {"cs": "obyvatelstvo", "en": "population"},
     "kind.services": {"cs": "služby (šablona)", "en": "services (template)"},
     "kind.access": {"cs": "úrovně dostupnosti", "en": "levels of availability"},
+    "kind.project": {"cs": "projekt", "en": "project"},
     "kind.rpss": {"cs": "registr poskytovatelů MPSV", "en": "MPSV registry"},
     "kind.codelist": {"cs": "číselník registru", "en": "registry codelist"},
     "kind.addresses": {"cs": "adresní body RÚIAN", "en": "RÚIAN address points"},

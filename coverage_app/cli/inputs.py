@@ -23,6 +23,8 @@ def detect_file_kind(path: Path) -> str | None:
     if suffix in (".gpkg", ".geojson", ".shp", ".zip", ".fgb", ".gml"):
         if suffix == ".zip" and _zip_has_adr(path):
             return "addresses"
+        if suffix == ".gpkg" and _is_project(path):
+            return "project"
         return _vector_kind(path)
     if suffix not in (".csv", ".xlsx", ".xlsm", ".txt"):
         return None
@@ -116,6 +118,17 @@ def _json_kind(path: Path) -> str | None:
             raise DataError.single(name, None, None, "err.bad_structure",
                                    detail="JSON obsahuje jedinou hodnotu, ne objekt se seznamem „polozky“")
     return None
+
+
+def _is_project(path: Path) -> bool:
+    """Whether a GeoPackage is a project of ``coverage-app import`` (its layers ``meta`` and ``sluzby``)."""
+    import pyogrio
+
+    try:
+        layers = {str(name) for name, _ in pyogrio.list_layers(path)}
+    except Exception:  # noqa: BLE001  (the vector reader says what is wrong with the file)
+        return False
+    return {"meta", "sluzby", "obce"} <= layers
 
 
 def _zip_has_adr(path: Path) -> bool:

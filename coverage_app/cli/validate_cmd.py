@@ -88,6 +88,12 @@ def _validate_one(path: Path, kind: str, context: dict, warnings: Report) -> int
         from coverage_app.io.roads import read_speed_table
 
         return len(read_speed_table(path))
+    if kind == "project":
+        from coverage_app.io.project import load_project
+
+        project = load_project(path)  # every stored layer checked; damaged scenarios warned
+        warnings.problems.extend(project.warnings)
+        return len(project.services.services)
     if kind == "roads":
         from coverage_app.io import roads as roads_io
         from coverage_app.reach import build_graph
@@ -98,9 +104,52 @@ def _validate_one(path: Path, kind: str, context: dict, warnings: Report) -> int
             lines, tol = roads_io.read_road_lines(path, speeds=context.get("speeds")), None
         if len(lines) == 0:  # e.g. an OSM extract without a single road
             raise DataError.single(path.name, None, None, "err.roads_empty")
-        build_graph(lines, **({} if tol is None else {"snap_tolerance_m": tol}), source=path.name)
+        graph = build_graph(lines, **({} if tol is None else {"snap_tolerance_m": tol}), source=path.name)
+        if context.get("municipalities") is not None:
+            _check_roads_cover(graph, context["municipalities"], path.name)
         return len(lines)
     raise ValueError(kind)
+
+
+def _check_roads_cover(graph, obce, name: str) -> None:
+    """Roads validated with obce: refused when they do not reach the obce of their own area (the
+    obce within their extent and 5 km around it, or all obce when none is there), or when their
+    largest part joins less than half of those obce (a network clipped to a district leaves a few
+    obce beyond its edge on loose ends; ``analyze`` checks the district itself more strictly)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from coverage_app.netcheck import NOT_COVERED_M, require_cover
+
+    xy = np.column_stack([obce["x"].to_numpy(float), obce["y"].to_numpy(float)])
+    missing = ~np.isfinite(xy).all(axis=1)
+    if missing.any():  # boundaries without definition points: a point inside each
+        points = obce.geometry[missing].representative_point()
+        xy[missing] = np.column_stack([points.x.to_numpy(float), points.y.to_numpy(float)])
+    obce = obce[np.isfinite(xy).all(axis=1)]
+    xy = xy[np.isfinite(xy).all(axis=1)]
+    if not len(xy):
+        return
+    x0, x1 = graph.x.min() - NOT_COVERED_M, graph.x.max() + NOT_COVERED_M
+    y0, y1 = graph.y.min() - NOT_COVERED_M, graph.y.max() + NOT_COVERED_M
+    inside = (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
+    if not inside.any():
+        inside[:] = True
+    nodes, snap_m = graph.nearest_node(xy[inside], mode="car")
+    travel = SimpleNamespace(method="road", origin_snap_m=snap_m, origin_node=nodes, graph=graph, mode="car",
+                             params={"source": name})
+    require_cover(_Sized(obce[inside].reset_index(drop=True)), travel, joined_share=0.5)
+
+
+class _Sized:
+    """What :func:`~coverage_app.netcheck.require_cover` reads of a district: its obce and size."""
+
+    def __init__(self, obce) -> None:
+        self.obce = obce
+
+    def __len__(self) -> int:
+        return len(self.obce)
 
 
 def _warn_unknown_obce(path: Path, population, obce, warnings: Report) -> None:
@@ -145,7 +194,7 @@ def _echo_capped(problems: list[Problem], lang: str) -> None:
 
 
 _ORDER = ("custom_kinds", "speeds", "municipalities", "population", "codelist", "addresses", "norms", "access",
-          "services", "rpss", "service_areas", "roads")
+          "services", "rpss", "service_areas", "roads", "project")
 
 
 @cli.command()
