@@ -458,3 +458,17 @@ def test_validate_reads_a_project_and_the_data_page_says_how_to_open_one(tmp_pat
     assert "p.gpkg: scenare, řádek 1, sloupec „json“: upozornění: uložený scénář „Plán“ je poškozený" in out.err
     result = lg.load_uploaded_data({"p.gpkg": path.read_bytes()})
     assert any("coverage-app serve --project p.gpkg" in p.message("cs") for p in result.problems)
+
+
+def test_unknown_template_column_and_a_web_address_that_is_no_link_are_warned(tmp_path):
+    path = tmp_path / "sluzby.csv"
+    path.write_text("id_sluzby,nazev_sluzby,druh,forma,kapacita,jednotka_kapacity,kod_obce,lat,lon,web,telefn\n"
+                    "S1,Domov,DruhSocialniSluzby/13,pob,20,luzka,584282,49.04,16.62,javascript:alert(1),+420 1\n",
+                    encoding="utf-8")
+    warnings = Report()
+    read_services(path, warnings=warnings)
+    by_code = {p.code: p for p in warnings.problems}
+    p = by_code["warn.unknown_column"]
+    assert (p.file, p.row, p.column) == ("sluzby.csv", 1, "telefn") and "překlep" in p.message("cs")
+    p = by_code["warn.web_not_link"]
+    assert (p.row, p.column) == (2, "web") and "javascript:alert(1)" in p.message("cs")

@@ -125,8 +125,16 @@ _DESCRIPTIVE = frozenset({"service_name", "provider_name", "phone", "email", "we
 #: Telephone numbers (``+420 …``) are not here.
 _FORMULA_FIELDS = ("service_name", "provider_name", "site_name", "obec_name", "street", "description")
 _FORMULA_START = ("=", "+", "@")
+#: A web address the public outputs link to (others, e.g. ``javascript:``, are shown as text only).
+_WEB = re.compile(r"(?:https?://|www\.)[^\s\"'<>]+", re.IGNORECASE)
 
 register({
+    "warn.unknown_column": {"cs": "sloupec není ve šabloně a nepoužije se (překlep v názvu?)",
+                            "en": "the column is not in the template and is not used (a typing error in its name?)"},
+    "warn.web_not_link": {"cs": "webová adresa „{value}“ nezačíná http://, https:// ani www.; veřejná mapa ji ukáže "
+                                "jen jako text, ne jako odkaz",
+                          "en": "the web address \"{value}\" does not begin with http://, https:// or www.; the public "
+                                "map shows it as text, not as a link"},
     "warn.formula": {
         "cs": "text začíná znakem „{char}“ jako vzorec tabulkového procesoru; ve výstupech (CSV, XLSX) se zapíše "
               "s\u00a0apostrofem, aby se nespustil — je to opravdu název?",
@@ -355,6 +363,11 @@ def services_from_table(table: Table, kinds: KindCatalog, *, source: str = "",
     report.raise_if_errors()
     df = table.frame
     f = table.file
+    if warnings is not None:  # a column the tool does not know is not read: said once, not lost silently
+        used = set(cols.values()) | {xcol, ycol}
+        for c in df.columns:
+            if c and c not in used and not str(c).startswith("Unnamed"):
+                warnings.add(f, 1, str(c), "warn.unknown_column", severity="warning")
 
     values = {c: [str(v) for v in df[c].tolist()] for c in df.columns}  # cells by column: no Series per look-up
 
@@ -380,6 +393,8 @@ def services_from_table(table: Table, kinds: KindCatalog, *, source: str = "",
             report.add(f, row, cols["service_name"], "err.missing_value")
         for fld in ("provider_name", "provider_ico", "phone", "email", "web", "hours", "description"):
             rec[fld] = cell(i, fld)
+        if rec["web"] and not _WEB.fullmatch(rec["web"]) and warnings is not None:
+            warnings.add(f, row, cols.get("web"), "warn.web_not_link", severity="warning", value=rec["web"][:80])
         for fld in _FORMULA_FIELDS:
             text = cell(i, fld)
             if text.startswith(_FORMULA_START) and warnings is not None:
