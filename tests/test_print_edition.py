@@ -220,3 +220,18 @@ def test_a3_and_a4_maps_list_their_services_so_a_household_can_read_them_alone(t
     with pytest.warns(UserWarning, match="nevejdou na list A5"):  # asked for on A5: said not to fit
         comp = compose_map(demo.district, demo.services, paper="A5", orientation="portrait", service_list=True)
     assert "list" in set(comp.panel["section"])
+
+
+def test_shading_by_a_field_kind_shows_its_areas_and_a_remote_kind_is_refused(tmp_path, capsys):
+    out = tmp_path / "mapa.pdf"
+    run(["print", "map", "--demo", "--paper", "A4", "--orientation", "portrait", "--shading", "osobní asistence",
+         "--out", str(out)])
+    err = capsys.readouterr().err
+    assert "přijíždí za klientem, dojezd k\u00a0ní nemá smysl" in err
+    text = pdf_text(out).replace(NBSP, " ")
+    assert "Působnost terénních služeb: osobní" in text and "mimo působnost terénních služeb" in text
+    assert "v působnosti terénní služby" in text and "bez údaje" not in text and "do 15 min" not in text
+    with pytest.raises(SystemExit) as info:
+        main(["print", "map", "--demo", "--shading", "telefonická krizová pomoc", "--out", str(tmp_path / "x.pdf")])
+    assert info.value.code != 0 and "pomáhá na dálku" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()

@@ -21,6 +21,16 @@ register({
         "cs": "Neočekávaná chyba ({kind}: {detail}). Spusťte znovu s COVERAGE_APP_DEBUG=1 a pošlete výpis vývojářům.",
         "en": "Unexpected error ({kind}: {detail}). Run again with COVERAGE_APP_DEBUG=1 and send the output to the developers."},
     "cli.shading_title": {"cs": "Dojezd k nejbližšímu místu: {kind}", "en": "Travel to the nearest site: {kind}"},
+    "cli.shading_field_title": {"cs": "Působnost terénních služeb: {kind}", "en": "Field services' areas: {kind}"},
+    "cli.shading_field_note": {
+        "cs": "Pozn.: {kind} přijíždí za klientem, dojezd k\u00a0ní nemá smysl; obce jsou podbarveny podle "
+              "působnosti terénních služeb.",
+        "en": "Note: staff of {kind} come to the client, so travel to it means nothing; the obce are shaded by "
+              "the field services' declared areas."},
+    "cli.shading_field_source": {"cs": "podle údajů poskytovatelů", "en": "as the providers state them"},
+    "err.shading_remote": {
+        "cs": "{kind} pomáhá na dálku (telefonem); obce podle ní nelze podbarvit dojezdem ani působností",
+        "en": "{kind} helps from a distance (by phone); the obce cannot be shaded by travel or area for it"},
     "cli.missing_option": {"cs": "chybí povinný parametr {option}", "en": "the option {option} is required"},
     "cli.no_such_option": {"cs": "neznámý parametr {option}", "en": "no such option {option}"},
     "cli.bad_value": {"cs": "neplatná hodnota parametru {option} ({detail})",

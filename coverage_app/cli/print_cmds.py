@@ -126,10 +126,17 @@ def _shading(dist, services, graph, context, kind_value, lang):
         # travel times to a shelter with a secret address would show where it is (0 minutes there)
         raise click.BadParameter(t("err.shading_secret", lang, kind=kobj.name_cs if kobj else kind),
                                  param_hint="--shading")
+    name = kobj.singular_cs if kobj and lang == "cs" else (kobj.name_en if kobj else kind)
     minutes = result.indicator_frame(kind, "travel_time_min")
-    title = t("cli.shading_title", lang, kind=kobj.singular_cs if kobj and lang == "cs" else
-              (kobj.name_en if kobj else kind))
-    return minutes, title, result.method_text(lang)
+    if minutes.notna().any():
+        return minutes, t("cli.shading_title", lang, kind=name), result.method_text(lang)
+    # no travel times: staff come to the client (field) or help comes by phone (remote)
+    modes = set(result.coverage.loc[result.coverage["service_kind"] == kind, "access_mode"].astype(str))
+    if any("field" in m for m in modes):
+        click.echo(t("cli.shading_field_note", lang, kind=name), err=True)
+        covered = result.indicator_frame(kind, "field_covered").fillna(False).astype(bool)
+        return covered, t("cli.shading_field_title", lang, kind=name), t("cli.shading_field_source", lang)
+    raise click.BadParameter(t("err.shading_remote", lang, kind=name), param_hint="--shading")
 
 
 @cli.group(name="print")

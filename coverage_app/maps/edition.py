@@ -36,6 +36,7 @@ register({
     "ed.fictional": {"cs": "fiktivní služby (ukázková data)", "en": "fictional services (demo data)"},
     "ed.roads": {"cs": "dojezdové doby po silnicích: {credit}", "en": "travel times along roads: {credit}"},
     "ed.travel": {"cs": "dojezdové doby: {note}", "en": "travel times: {note}"},
+    "ed.area": {"cs": "působnost terénních služeb: {note}", "en": "field services' areas: {note}"},
     "ed.publisher": {"cs": "Vydal: {publisher}", "en": "Published by {publisher}"},
     "ed.tool": {"cs": "zpracováno nástrojem coverage-app", "en": "made with coverage-app"},
     "ed.err.date": {"cs": "datum dat „{value}“ není datum (zadejte např. 2026-09-01 nebo 1. 9. 2026)",
@@ -140,7 +141,7 @@ class Edition:
         return format_data_date(self.data_date, lang)
 
     def source_parts(self, lang: str, *, boundaries: bool, fictional: bool = False,
-                     travel_note: str | None = None) -> list[str]:
+                     travel_note: str | None = None, area_note: str | None = None) -> list[str]:
         """The credits of what this output shows: the obce, the services, and the travel times of a
         shading (``travel_note``: how they were computed; the roads' credit when roads were loaded)."""
         parts = [t("ed.boundaries" if boundaries else "ed.points", lang)]
@@ -157,13 +158,15 @@ class Edition:
             if self.roads_credit:
                 parts.append(t("ed.roads", lang, credit=self.roads_credit))
             parts.append(t("ed.travel", lang, note=travel_note))
+        if area_note:
+            parts.append(t("ed.area", lang, note=area_note))
         return parts
 
     def source_line(self, lang: str, *, boundaries: bool, fictional: bool = False,
-                    travel_note: str | None = None) -> str:
+                    travel_note: str | None = None, area_note: str | None = None) -> str:
         """One line for the foot of a map: sources, publisher and edition, the tool."""
         parts = [t("ed.source", lang, parts="; ".join(self.source_parts(
-            lang, boundaries=boundaries, fictional=fictional, travel_note=travel_note)))]
+            lang, boundaries=boundaries, fictional=fictional, travel_note=travel_note, area_note=area_note)))]
         if self.publisher:
             parts.append(t("ed.publisher", lang, publisher=self.publisher))
         if self.edition:

@@ -12,14 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 from matplotlib.patches import Circle, PathPatch, Rectangle
 
 from coverage_app.i18n import czech_nbsp, register, t
 from coverage_app.maps.numbering import group_name
-from coverage_app.maps.sheet_draw import draw_badge, shading_band
+from coverage_app.maps.sheet_draw import draw_badge, is_field_shading, shading_classes
 from coverage_app.maps.sheet_layout import Measure, PanelCtx, PanelItem, Sizes, geom_path
 from coverage_app.maps.style import FORM_ORDER, MM_PER_PT, WORKING_GROUP_ORDER, PrintStyle, font_properties
 from coverage_app.model import CRS, District
@@ -42,6 +41,9 @@ register({
     "print.band.1": {"cs": "15–30 min", "en": "15–30 min"},
     "print.band.2": {"cs": "30–45 min", "en": "30–45 min"},
     "print.band.3": {"cs": "45 min a více", "en": "45 min or more"},
+    "print.band.field_in": {"cs": "v působnosti terénní služby (přijede domů)",
+                            "en": "in a field service's area (staff come home)"},
+    "print.band.field_out": {"cs": "mimo působnost terénních služeb", "en": "outside every field service's area"},
     "print.band.missing": {"cs": "bez údaje", "en": "no data"},
     "print.list.title": {"cs": "Služby na mapě", "en": "Services on the map"},
     "print.box.outside": {"cs": "Služby se sídlem mimo mapu", "en": "Services based outside the map"},
@@ -239,21 +241,16 @@ def _shading(panel: _Panel, shading: pd.Series, focus_codes: set[str], shading_t
              polygons: bool) -> None:
     """The travel-time bands present among the framed obce (and "no data" where one lacks a time)."""
     style = panel.style
-    sh = shading.copy()
-    sh.index = sh.index.map(str)
-    bands: set[int] = set()
-    missing = False
-    for code in focus_codes:
-        v = sh.get(code, np.nan)
-        b = shading_band(float(v)) if pd.notna(v) else None
-        if b is None:
-            missing = True
-        else:
-            bands.add(b)
+    classes = shading_classes(shading, sorted(focus_codes))
+    bands = {b for b in classes.values() if b is not None}
+    missing = any(b is None for b in classes.values())
+    field = is_field_shading(shading)
     panel.begin("shading")
     panel.heading(shading_title or t("print.legend.shading", lang))
     for b in sorted(bands):
-        panel.row(t(f"print.band.{b}", lang), panel.patch(style.shading[b], circle=not polygons))
+        label = t("print.band.field_in" if b == 0 else "print.band.field_out", lang) if field else \
+            t(f"print.band.{b}", lang)
+        panel.row(label, panel.patch(style.shading[b], circle=not polygons))
     if missing:
         panel.row(t("print.band.missing", lang), panel.patch(style.shading_missing, circle=not polygons))
     panel.end()

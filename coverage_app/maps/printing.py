@@ -54,6 +54,7 @@ from coverage_app.maps.sheet_draw import (
     draw_furniture,
     furniture_corner,
     furniture_size,
+    is_field_shading,
     obec_dot_radius,
     shading_band,
 )
@@ -513,11 +514,12 @@ def _edition(edition: Edition | None, data_date: object) -> Edition:
 
 
 def _source_line(entries: pd.DataFrame, district: District, edition: Edition, lang: str,
-                 shading_note: str | None) -> str:
+                 shading_note: str | None, field_shading: bool = False) -> str:
     """Sources of what the sheet shows (only what was loaded), publisher, edition, the tool."""
     fictional = bool(len(entries) and entries["fictional"].any())
     return edition.source_line(lang, boundaries=district.has_polygons, fictional=fictional,
-                               travel_note=shading_note)
+                               travel_note=None if field_shading else shading_note,
+                               area_note=shading_note if field_shading else None)
 
 
 def _prepare(district: District, services: Services, kinds: Iterable[str] | None, lang: str,
@@ -569,7 +571,8 @@ def compose_map(
     comp = _compose_page(district, entries, sites, focus_codes=district.codes, paper=paper, orientation=orientation,
                          style=st, title=title, subtitle=subtitle, shading=shading, shading_title=shading_title,
                          czechia_outline=czechia_outline,
-                         source_line=_source_line(entries, district, ed, lang, shading_note), lang=lang,
+                         source_line=_source_line(entries, district, ed, lang, shading_note,
+                                                  is_field_shading(shading)), lang=lang,
                          colour_by=colour_by, kind_colours=kind_colours, min_extent_m=3000.0,
                          service_list=_lists_services(service_list, paper))
     comp.author = ed.publisher
@@ -633,7 +636,8 @@ def render_map(
     shading : Series, optional
         Travel time (minutes) to the nearest site of a chosen kind, indexed by ``kod_obce``;
         drawn as 0–15 / 15–30 / 30–45 / 45+ min bands (polygons filled, or shaded circles
-        around obec points).
+        around obec points).  A ``bool`` Series shades field coverage instead (in a field
+        service's declared area or not), for kinds whose staff come to the client.
     shading_title : str, optional
         Legend heading for the shading, e.g. "Dojezd k nejbližší pečovatelské službě".
     shading_note : str, optional
@@ -796,7 +800,8 @@ def render_atlas(
                     district, page_entries, page_sites, focus_codes=codes, paper=paper, orientation=orientation,
                     style=st, title=title, subtitle=subtitle, shading=shading, shading_title=shading_title,
                     czechia_outline=czechia_outline,
-                    source_line=_source_line(page_entries, district, ed, lang, shading_note), lang=lang,
+                    source_line=_source_line(page_entries, district, ed, lang, shading_note,
+                                             is_field_shading(shading)), lang=lang,
                     colour_by=colour_by, kind_colours=kind_colours, min_extent_m=5000.0 if by == "obec" else 3000.0,
                     pad_frac=0.3 if by == "obec" else 0.05, service_list=_lists_services(service_list, paper))
                 pdf.savefig(comp.figure)

@@ -50,15 +50,33 @@ def obec_dot_radius(pop: np.ndarray, scale: float) -> np.ndarray:
     return np.where(pop >= 5000, 1.25, np.where(pop >= 1000, 0.95, 0.72)) * scale
 
 
+def is_field_shading(shading: pd.Series | None) -> bool:
+    """Whether a shading is field coverage (``bool`` per obec) rather than travel minutes."""
+    return shading is not None and pd.api.types.is_bool_dtype(shading.dtype)
+
+
+def shading_classes(shading: pd.Series, codes) -> dict[str, int | None]:
+    """The colour class of each obec: the travel-time band of its minutes (0–3), or for field
+    coverage 0 (in a field service's declared area) and 3 (outside every one); ``None`` = no data."""
+    sh = shading.copy()
+    sh.index = sh.index.map(str)
+    field = is_field_shading(shading)
+    out: dict[str, int | None] = {}
+    for code in codes:
+        value = sh.get(str(code))
+        if value is None or (not field and pd.isna(value)):
+            out[str(code)] = None
+        elif field:
+            out[str(code)] = 0 if bool(value) else len(SHADING_BANDS) - 1
+        else:
+            out[str(code)] = shading_band(float(value))
+    return out
+
+
 def draw_base(ax, obce: gpd.GeoDataFrame, focus: set[str], polygons: bool, style: PrintStyle, sz: Sizes,
                shading: pd.Series | None) -> None:
     """Obec polygons (or shading circles around points) and the district outline, in metres."""
-    band_of: dict[str, int | None] = {}
-    if shading is not None:
-        sh = shading.copy()
-        sh.index = sh.index.map(str)
-        for code in obce["kod_obce"]:
-            band_of[code] = shading_band(float(sh[code])) if code in sh.index and pd.notna(sh[code]) else None
+    band_of = shading_classes(shading, obce["kod_obce"]) if shading is not None else {}
     if polygons:
         patches, faces = [], []
         for row in obce.itertuples():
