@@ -235,3 +235,36 @@ def test_shading_by_a_field_kind_shows_its_areas_and_a_remote_kind_is_refused(tm
         main(["print", "map", "--demo", "--shading", "telefonická krizová pomoc", "--out", str(tmp_path / "x.pdf")])
     assert info.value.code != 0 and "pomáhá na dálku" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def _group_colours(style: str) -> list:
+    import numpy as np
+
+    from coverage_app.maps.style import get_style
+
+    colours = get_style(style).working_group_colours
+    return [np.array([int(h[i:i + 2], 16) for i in (1, 3, 5)]) / 255.0 for h in colours.values()]
+
+
+@pytest.mark.parametrize("style", ["colour", "cvd"])
+@pytest.mark.parametrize("vision", ["deuteranomaly", "protanomaly", "tritanomaly"])
+def test_working_groups_stay_apart_for_colour_blind_readers(style, vision):
+    """Simulated dichromacy (Machado et al. 2009, severity 100, colorspacious): every pair of group
+    colours at least 20 apart in CIELAB (ΔE 1976)."""
+    import itertools
+
+    import numpy as np
+
+    colorspacious = pytest.importorskip("colorspacious")
+    simulated = [np.clip(colorspacious.cspace_convert(c, {"name": "sRGB1+CVD", "cvd_type": vision,
+                                                          "severity": 100}, "sRGB1"), 0, 1)
+                 for c in _group_colours(style)]
+    lab = [colorspacious.cspace_convert(c, "sRGB1", "CIELab") for c in simulated]
+    worst = min(float(np.linalg.norm(a - b)) for a, b in itertools.combinations(lab, 2))
+    assert worst >= 20.0, worst
+
+
+@pytest.mark.parametrize("style", ["colour", "cvd", "grayscale"])
+def test_working_groups_stay_apart_on_a_black_and_white_photocopy(style):
+    grey = sorted(255 * (0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]) for c in _group_colours(style))
+    assert min(b - a for a, b in zip(grey, grey[1:])) >= 20.0, grey

@@ -311,11 +311,19 @@ class PrintStyle:
         return out
 
 
+#: Working-group colours that colour-blind readers and photocopies tell apart: blue (seniors), light
+#: green (disability), yellow (families), vermillion (crisis), dark grey (other).  Checked in the
+#: tests by simulating deuteranopia, protanopia and tritanopia (colorspacious) and by their Rec. 601
+#: grey values.
+SAFE_GROUP_COLOURS: dict[str, str] = {"seniori": "#1f5fa8", "postizeni": "#7fc97f", "rodiny": "#ffd92f",
+                                      "krize": "#d55e00", "ostatni": "#333333"}
+
 STYLES: dict[str, PrintStyle] = {
     "colour": PrintStyle(
         name="colour",
-        working_group_colours={"seniori": "#1f5fa8", "postizeni": "#2e8540", "rodiny": "#e07b00",
-                               "krize": "#b8202f", "ostatni": "#6b6b6b"},
+        # safe by default: the groups stay apart for deuteranopes and protanopes (CIELAB ΔE ≥ 33
+        # simulated, Machado et al. 2009) and on a black-and-white photocopy (grey values ≥ 33 apart)
+        working_group_colours=SAFE_GROUP_COLOURS,
         kind_palette=("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                       "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939"),
         shading=("#ffffe5", "#fee391", "#fec44f", "#fe9929"),
@@ -345,9 +353,7 @@ STYLES: dict[str, PrintStyle] = {
     ),
     "cvd": PrintStyle(
         name="cvd",
-        # Okabe & Ito (2008): blue, bluish green, orange, reddish purple; grey for the rest
-        working_group_colours={"seniori": "#0072b2", "postizeni": "#009e73", "rodiny": "#e69f00",
-                               "krize": "#cc79a7", "ostatni": "#999999"},
+        working_group_colours=SAFE_GROUP_COLOURS,
         # Paul Tol's "muted" scheme, then Okabe & Ito
         kind_palette=("#332288", "#88ccee", "#44aa99", "#117733", "#999933", "#ddcc77", "#cc6677",
                       "#882255", "#aa4499", "#0072b2", "#e69f00", "#d55e00"),
