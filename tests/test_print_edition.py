@@ -268,3 +268,21 @@ def test_working_groups_stay_apart_for_colour_blind_readers(style, vision):
 def test_working_groups_stay_apart_on_a_black_and_white_photocopy(style):
     grey = sorted(255 * (0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]) for c in _group_colours(style))
     assert min(b - a for a, b in zip(grey, grey[1:])) >= 20.0, grey
+
+
+def test_sites_placed_at_the_obec_point_are_drawn_as_approximate_and_explained(tmp_path):
+    from coverage_app.demo import load_demo
+    from coverage_app.maps.printing import compose_map, render_map
+
+    demo = load_demo("ORP:6221")
+    public = demo.services.public_sites("cs")
+    at_obec = set(public.loc[public["location_method"] == "obec_point", "site_id"])
+    comp = compose_map(demo.district, demo.services, paper="A4", orientation="portrait")
+    marked = set(comp.markers.loc[comp.markers["approximate"], "site_id"])
+    assert marked and marked == at_obec & set(comp.markers["site_id"])
+    rings = {a.get_gid() for ax in comp.figure.axes for a in ax.patches if (a.get_gid() or "").startswith("approx-")}
+    assert len(rings) == len(marked)
+    out = tmp_path / "mapa.pdf"
+    render_map(demo.district, demo.services, out, paper="A4", orientation="portrait")
+    assert "přibližná poloha: adresa není známa, značka stojí u obce" in pdf_text(out).replace(NBSP, " ").replace(
+        "\n", " ")

@@ -18,7 +18,7 @@ from matplotlib.patches import Circle, PathPatch, Rectangle
 
 from coverage_app.i18n import czech_nbsp, register, t
 from coverage_app.maps.numbering import group_name
-from coverage_app.maps.sheet_draw import draw_badge, is_field_shading, shading_classes
+from coverage_app.maps.sheet_draw import draw_approximate_ring, draw_badge, is_field_shading, shading_classes
 from coverage_app.maps.sheet_layout import Measure, PanelCtx, PanelItem, Sizes, geom_path
 from coverage_app.maps.style import FORM_ORDER, MM_PER_PT, WORKING_GROUP_ORDER, PrintStyle, font_properties
 from coverage_app.model import CRS, District
@@ -35,6 +35,8 @@ register({
     "print.legend.district_boundary": {"cs": "hranice území ({name})", "en": "boundary of {name}"},
     "print.legend.obec_point": {"cs": "obec", "en": "obec"},
     "print.legend.context": {"cs": "ostatní obce území", "en": "other obce of the area"},
+    "print.legend.approximate": {"cs": "přibližná poloha: adresa není známa, značka stojí u\u00a0obce",
+                                 "en": "approximate position: the address is unknown, the marker stands at the obec"},
     "print.legend.displaced": {"cs": "skutečná poloha posunuté značky", "en": "true position of a moved marker"},
     "print.legend.shading": {"cs": "Dojezd k nejbližší službě", "en": "Travel time to the nearest service"},
     "print.band.0": {"cs": "do 15 min", "en": "under 15 min"},
@@ -144,6 +146,15 @@ class _Panel:
                                        lw=0.4))
         return fn
 
+    def approximate(self) -> Swatch:
+        """A marker with the dotted ring of an approximately placed site."""
+        sz = self.sz
+
+        def fn(ax, x, y):
+            draw_badge(ax, x, y, "amb", "#ffffff", None, sz, self.style, self.fp_num, diameter=sz.swatch)
+            draw_approximate_ring(ax, x, y, sz.swatch / 2, sz.scale)
+        return fn
+
     @staticmethod
     def dot(r: float, colour: str = "#000000") -> Swatch:
         def fn(ax, x, y):
@@ -156,14 +167,16 @@ def legend_items(page_entries: pd.DataFrame, msites: gpd.GeoDataFrame, outside_r
                  lang: str, colour_by: str, colour_of: Callable[[object], str], *, polygons: bool,
                  focus_is_all: bool, displaced: bool, shading: pd.Series | None, focus_codes: set[str],
                  shading_title: str | None, czechia_outline: gpd.GeoDataFrame | None, col_w: float,
-                 compact: bool = False, service_list: pd.DataFrame | None = None) -> list[PanelItem]:
+                 compact: bool = False, service_list: pd.DataFrame | None = None,
+                 approximate: bool = False) -> list[PanelItem]:
     """Panel items of one sheet: legend of what is on it, the numbered list of the services on the
     map (``service_list``, when given), side boxes, note, inset (``col_w`` mm wide)."""
     panel = _Panel(sz, meas, style, col_w)
     if len(page_entries):
         _kinds(panel, page_entries, lang, colour_by, colour_of, compact)
         _forms(panel, page_entries, msites, lang)
-    _map_elements(panel, district, lang, polygons=polygons, focus_is_all=focus_is_all, displaced=displaced)
+    _map_elements(panel, district, lang, polygons=polygons, focus_is_all=focus_is_all, displaced=displaced,
+                  approximate=approximate)
     if service_list is not None and len(service_list):
         _service_list(panel, service_list, colour_of, lang)
     if shading is not None:
@@ -220,7 +233,7 @@ def _forms(panel: _Panel, page_entries: pd.DataFrame, msites: gpd.GeoDataFrame, 
 
 
 def _map_elements(panel: _Panel, district: District, lang: str, *, polygons: bool, focus_is_all: bool,
-                  displaced: bool) -> None:
+                  displaced: bool, approximate: bool = False) -> None:
     sz, style = panel.sz, panel.style
     panel.begin("map")
     panel.heading(t("print.legend.map", lang))
@@ -234,6 +247,8 @@ def _map_elements(panel: _Panel, district: District, lang: str, *, polygons: boo
         panel.row(t("print.legend.obec_point", lang), panel.dot(0.95 * sz.scale))
     if displaced:
         panel.row(t("print.legend.displaced", lang), panel.dot(0.45 * sz.scale))
+    if approximate:
+        panel.row(t("print.legend.approximate", lang), panel.approximate())
     panel.end()
 
 

@@ -357,9 +357,10 @@ def map_sites(services: Services, entries: pd.DataFrame, lang: str = "cs") -> gp
     -------
     GeoDataFrame
         ``service_id``, ``site_id``, ``number``, ``kod_obce``, ``obec_name``, ``main_form``,
-        ``forms``, ``geometry`` (EPSG:5514 points).
+        ``forms``, ``approximate`` (placed at the obec's point for want of an address or
+        coordinates), ``geometry`` (EPSG:5514 points).
     """
-    cols = ["service_id", "site_id", "number", "kod_obce", "obec_name", "main_form", "forms"]
+    cols = ["service_id", "site_id", "number", "kod_obce", "obec_name", "main_form", "forms", "approximate"]
     if entries.empty:
         return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in cols}, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
     num = dict(zip(entries["service_id"], entries["number"]))
@@ -372,6 +373,7 @@ def map_sites(services: Services, entries: pd.DataFrame, lang: str = "cs") -> gp
         first = grp.iloc[0]
         rows.append({"service_id": sid, "site_id": site_id, "number": int(num[sid]), "kod_obce": first["kod_obce"],
                      "obec_name": first["obec_name"], "main_form": forms[0] if forms else "amb", "forms": forms,
+                     "approximate": str(first.get("location_method", "")) == "obec_point",
                      "geometry": first.geometry})
     if not rows:
         return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in cols}, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)

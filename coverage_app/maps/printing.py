@@ -49,6 +49,7 @@ from coverage_app.maps.edition import Edition, format_data_date, parse_data_date
 from coverage_app.maps.map_legend import legend_items
 from coverage_app.maps.numbering import czech_sort_key, map_sites, service_entries, services_for_obce
 from coverage_app.maps.sheet_draw import (
+    draw_approximate_ring,
     draw_badge,
     draw_base,
     draw_furniture,
@@ -261,8 +262,8 @@ def _plan(sheet: _Sheet, orientation: str, paper: str, bounds: tuple[float, floa
     base = sheet.base
     body_w = sheet.W - 2 * sheet.margin
     body_h = sheet.body_top - sheet.body_bottom
-    shares = ((0.25, 0.28, 0.31, 0.34, 0.38, 0.42, 0.47, 0.52) if orientation == "landscape"
-              else (0.14, 0.17, 0.20, 0.23, 0.26, 0.30, 0.34, 0.39, 0.45, 0.52))
+    shares = ((0.25, 0.28, 0.31, 0.34, 0.38, 0.42, 0.47, 0.52, 0.58) if orientation == "landscape"
+              else (0.14, 0.17, 0.20, 0.23, 0.26, 0.30, 0.34, 0.39, 0.45, 0.52, 0.58, 0.64))
     attempts = [(share, compact, fs) for fs in (1.0, 0.9, 0.8) for compact in (False, True) for share in shares]
     for attempt_no, (share, compact, fscale) in enumerate(attempts):
         last = attempt_no == len(attempts) - 1
@@ -357,7 +358,8 @@ def _compose(
                             colour_by, colour_of, polygons=polygons, focus_is_all=focus == set(obce["kod_obce"]),
                             displaced=displaced, shading=shading, focus_codes=focus, shading_title=shading_title,
                             czechia_outline=czechia_outline, col_w=col_w, compact=compact,
-                            service_list=on_map if service_list else None)
+                            service_list=on_map if service_list else None,
+                            approximate=bool(msites["approximate"].any()) if "approximate" in msites else False)
 
     sheet = _sheet(paper, orientation, source_line, meas)
     base = sheet.base
@@ -386,7 +388,8 @@ def _compose(
         for item, x, y, w in plan.flowed:
             item.draw(ctx, x, y, w)
 
-    markers = pd.DataFrame(marker_rows, columns=["number", "service_id", "site_id", "x", "y", "px", "py", "displaced"])
+    markers = pd.DataFrame(marker_rows, columns=["number", "service_id", "site_id", "x", "y", "px", "py", "displaced",
+                                                 "approximate"])
     labels_df = pd.DataFrame(label_rows, columns=["kod_obce", "name", "x0", "y0", "x1", "y1", "size"])
     return MapComposition(
         figure=fig, paper=paper, orientation=orientation, size_mm=(sheet.W, sheet.H), frame_mm=plan.map_rect,
@@ -462,9 +465,11 @@ def _draw_markers(over, plan: _Plan, colour_by_number: dict[int, str], sz: Sizes
             over.add_patch(Circle((tx, ty), dot_r, facecolor="#000000", edgecolor="none", zorder=4.5))
         draw_badge(over, qx, qy, row.main_form, colour_by_number[int(row.number)], int(row.number), sz, style,
                    fp_num, gid=f"marker-{int(row.number)}-{i}")
+        if bool(getattr(row, "approximate", False)):  # placed at the obec's point: a dotted ring says so
+            draw_approximate_ring(over, qx, qy, float(plan.radius[i]), base.scale, gid=f"approx-{int(row.number)}")
         rows.append({"number": int(row.number), "service_id": row.service_id, "site_id": row.site_id,
                      "x": row.geometry.x, "y": row.geometry.y, "px": float(qx), "py": float(qy),
-                     "displaced": bool(plan.displaced[i])})
+                     "displaced": bool(plan.displaced[i]), "approximate": bool(getattr(row, "approximate", False))})
     return rows
 
 

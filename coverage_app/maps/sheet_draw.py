@@ -224,3 +224,13 @@ def furniture_corner(map_rect: tuple[float, float, float, float], pos_xy: np.nda
             best = (score, (cx0, cy0))
     assert best is not None
     return best[1]
+
+
+def draw_approximate_ring(ax, x: float, y: float, radius: float, scale: float, gid: str | None = None) -> None:
+    """A dotted ring around a marker (centre and radius in mm) whose site is only approximately
+    placed: at its obec's point, for want of an address or coordinates."""
+    ring = Circle((x, y), radius + 0.9 * scale, facecolor="none", edgecolor="#000000", lw=0.6 * scale,
+                  linestyle=(0, (1.0, 1.2)), zorder=4.7)
+    if gid:
+        ring.set_gid(gid)
+    ax.add_patch(ring)
