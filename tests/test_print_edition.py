@@ -286,3 +286,39 @@ def test_sites_placed_at_the_obec_point_are_drawn_as_approximate_and_explained(t
     render_map(demo.district, demo.services, out, paper="A4", orientation="portrait")
     assert "přibližná poloha: adresa není známa, značka stojí u obce" in pdf_text(out).replace(NBSP, " ").replace(
         "\n", " ")
+
+
+def test_real_orp_map_shows_its_surroundings_from_loaded_data(realdata, tmp_path, artifacts):
+    """ORP Židlochovice with real boundaries: neighbouring obce in grey with their ORPs named, the
+    ArcČR roads beneath the markers; no obec name over a neighbour's name; rendered for a look."""
+    from coverage_app.io.municipalities import load_district, read_municipalities
+    from coverage_app.io.roads import read_road_lines, read_speed_table
+    from coverage_app.maps.printing import compose_map, save_map
+    from coverage_app.demo import load_demo_services
+
+    czechia = read_municipalities(realdata("covidvobcich", "obce_polygony_cr.gpkg"))
+    obce = read_municipalities(realdata("districts", "target_obce_polygony.gpkg"))
+    district = load_district(obce, "ORP:6221")
+    roads = read_road_lines(realdata("districts", "target_silnice_arccr.gpkg"),
+                            speeds=read_speed_table(ROOT / "services_data" / "rychlosti_silnic_arccr.csv"))
+    services = load_demo_services(obce)
+    comp = compose_map(district, services, paper="A4", orientation="portrait", context_obce=czechia, roads=roads)
+    gids = {c.get_gid() for ax in comp.figure.axes for c in ax.collections}
+    assert "neighbours" in gids and any((g or "").startswith("roads-") for g in gids)
+    texts = {a.get_gid(): a for ax in comp.figure.axes for a in ax.texts if (a.get_gid() or "").startswith("neighbour-")}
+    assert {"neighbour-ORP Šlapanice", "neighbour-ORP Pohořelice"} <= set(texts)
+    # the neighbours' names are obstacles for the obec names
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(comp.figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    for label in comp.label_artists:
+        for name in texts.values():
+            assert not label.get_window_extent(renderer).overlaps(name.get_window_extent(renderer))
+    out = save_map(comp, artifacts / "real_orp_zidlochovice_context_a4.png", dpi=110)
+    assert out.exists()
+    legend = tmp_path / "m.pdf"
+    save_map(comp, legend)
+    text = pdf_text(legend).replace(NBSP, " ")
+    assert "okolní obce" in text and "silnice (širší = rychlejší)" in text

@@ -29,6 +29,7 @@ pypdf = pytest.importorskip("pypdf")
 from coverage_app.demo import load_demo  # noqa: E402
 from coverage_app.maps import catalogue as cat  # noqa: E402
 from coverage_app.maps import printing as pr  # noqa: E402
+from coverage_app.maps import atlas as at  # noqa: E402
 from coverage_app.maps.numbering import (  # noqa: E402
     czech_sort_key,
     number_services,
@@ -454,7 +455,7 @@ def test_bad_arguments_raise(demo, out_dir):
     with pytest.raises(ValueError, match="styl"):
         pr.render_map(demo.district, demo.services, out_dir / "map.pdf", style="sepia")
     with pytest.raises(ValueError):
-        pr.render_atlas(demo.district, demo.services, out_dir / "atlas.png")
+        at.render_atlas(demo.district, demo.services, out_dir / "atlas.png")
     with pytest.raises(ValueError):
         cat.render_catalogue(demo.district, demo.services, out_dir / "katalog.pdf", group_by="colour")
 
@@ -479,13 +480,13 @@ def test_english_map(demo, out_dir):
 # the atlas
 # ---------------------------------------------------------------------------------------------
 def test_atlas_has_one_page_per_obec_with_its_own_legend(demo, out_dir):
-    path = pr.render_atlas(demo.district, demo.services, out_dir / "atlas.pdf", by="obec", paper="A4",
+    path = at.render_atlas(demo.district, demo.services, out_dir / "atlas.pdf", by="obec", paper="A4",
                            orientation="portrait")
     reader = pypdf.PdfReader(path)
     assert len(reader.pages) == len(demo.district) == 24
     for w, h in page_sizes_mm(path):
         assert abs(w - 210) < 0.5 and abs(h - 297) < 0.5
-    units = pr.atlas_units(demo.district, "obec")
+    units = at.atlas_units(demo.district, "obec")
     pages = [p.extract_text() for p in reader.pages]
     for (_code, name, _), text in zip(units, pages):
         assert f"Obec {name}" in text
@@ -506,7 +507,7 @@ def test_atlas_has_one_page_per_obec_with_its_own_legend(demo, out_dir):
 
 def test_atlas_by_pou_and_orp(demo, out_dir):
     for by in ("pou", "orp"):
-        path = pr.render_atlas(demo.district, demo.services, out_dir / f"atlas_{by}.pdf", by=by, paper="A3",
+        path = at.render_atlas(demo.district, demo.services, out_dir / f"atlas_{by}.pdf", by=by, paper="A3",
                                orientation="landscape")
         reader = pypdf.PdfReader(path)
         assert len(reader.pages) == 1

@@ -12,24 +12,24 @@ from coverage_app.i18n import t
 
 def _load_source(project: Path | None, demo: bool, district: str):
     """(district, services, all obce, road graph, population of all obce) from a project or the demo."""
-    dist, svc, obce, graph, context, _ = _load_with_meta(project, demo, district)
+    dist, svc, obce, graph, context, _, _ = _load_with_meta(project, demo, district)
     return dist, svc, obce, graph, context
 
 
 def _load_with_meta(project: Path | None, demo: bool, district: str):
-    """As :func:`_load_source`, and the project's ``meta`` (empty for the demo)."""
+    """As :func:`_load_source`, and the project's ``meta`` (empty for the demo) and road lines."""
     if bool(project) == bool(demo):
         raise click.UsageError("zadejte --project SOUBOR nebo --demo / give --project FILE or --demo")
     if demo:
         from coverage_app.demo import load_demo
 
         data = load_demo(district or "ORP:6221")  # the demo's own district unless another is named
-        return data.district, data.services, data.municipalities, None, None, {}
+        return data.district, data.services, data.municipalities, None, None, {}, None
     from coverage_app.io.project import load_project
 
     proj = load_project(project)
     return (proj.district(district or None), proj.services, proj.municipalities, proj.road_graph(),
-            proj.area_population(), proj.meta)
+            proj.area_population(), proj.meta, proj.roads)
 
 
 def _edition(meta: dict, demo: bool, data_date: str | None, publisher: str | None, edition: str | None):
@@ -152,12 +152,13 @@ def print_map(project, demo, district, style, title, subtitle, lang, out, data_d
     """Tisková mapa služeb (PDF/SVG vektorově, PNG 300 dpi; A5–A3)."""
     from coverage_app.maps import render_map
 
-    dist, svc, obce, graph, context, meta = _load_with_meta(project, demo, district)
+    dist, svc, obce, graph, context, meta, roads = _load_with_meta(project, demo, district)
     ed = _edition(meta, demo, data_date, publisher, edition_text)
     shade = _shading(dist, svc, graph, context, shading, lang) if shading else (None, None, None)
     path = render_map(dist, svc, out, paper=paper.upper(), orientation=orientation, style=style, title=title,
                       subtitle=subtitle, kinds=_resolve_kinds(svc, kinds), shading=shade[0], shading_title=shade[1],
-                      shading_note=shade[2], czechia_outline=czechia_outline(obce, czechia), lang=lang, edition=ed)
+                      shading_note=shade[2], czechia_outline=czechia_outline(obce, czechia), lang=lang, edition=ed,
+                      context_obce=obce, roads=roads)
     click.echo(t("cli.written", lang, path=path))
 
 
@@ -173,13 +174,13 @@ def print_atlas(project, demo, district, style, title, subtitle, lang, out, data
 
     if out.suffix.lower() != ".pdf":
         raise click.BadParameter(t("err.unknown_format", lang, ext=out.suffix, expected=".pdf"), param_hint="--out")
-    dist, svc, obce, graph, context, meta = _load_with_meta(project, demo, district)
+    dist, svc, obce, graph, context, meta, roads = _load_with_meta(project, demo, district)
     ed = _edition(meta, demo, data_date, publisher, edition_text)
     shade = _shading(dist, svc, graph, context, shading, lang) if shading else (None, None, None)
     path = render_atlas(dist, svc, out, by=by, paper=paper.upper(), orientation=orientation, style=style,
                         kinds=_resolve_kinds(svc, kinds), shading=shade[0], shading_title=shade[1],
                         shading_note=shade[2], czechia_outline=czechia_outline(obce, czechia), lang=lang,
-                        edition=ed)
+                        edition=ed, context_obce=obce, roads=roads)
     click.echo(t("cli.written", lang, path=path))
 
 
@@ -206,7 +207,7 @@ def print_catalogue(project, demo, district, style, title, subtitle, lang, out, 
 
         _exists(crisis_lines)
         lines = read_crisis_lines(crisis_lines)
-    dist, svc, _, _, _, meta = _load_with_meta(project, demo, district)
+    dist, svc, _, _, _, meta, _ = _load_with_meta(project, demo, district)
     ed = _edition(meta, demo, data_date, publisher, edition_text)
     path = render_catalogue(dist, svc, out, group_by=group_by, style=style, title=title, subtitle=subtitle,
                             lang=lang, edition=ed, large_print=large_print, crisis_lines=lines)

@@ -18,6 +18,7 @@ from matplotlib.patches import Circle, PathPatch, Rectangle
 
 from coverage_app.i18n import czech_nbsp, register, t
 from coverage_app.maps.numbering import group_name
+from coverage_app.maps.sheet_context import MIN_LINE_PT, ROAD_COLOUR
 from coverage_app.maps.sheet_draw import draw_approximate_ring, draw_badge, is_field_shading, shading_classes
 from coverage_app.maps.sheet_layout import Measure, PanelCtx, PanelItem, Sizes, geom_path
 from coverage_app.maps.style import FORM_ORDER, MM_PER_PT, WORKING_GROUP_ORDER, PrintStyle, font_properties
@@ -35,6 +36,9 @@ register({
     "print.legend.district_boundary": {"cs": "hranice území ({name})", "en": "boundary of {name}"},
     "print.legend.obec_point": {"cs": "obec", "en": "obec"},
     "print.legend.context": {"cs": "ostatní obce území", "en": "other obce of the area"},
+    "print.legend.neighbours": {"cs": "okolní obce (šedě jména sousedních ORP)",
+                                "en": "neighbouring obce (neighbouring ORPs named in grey)"},
+    "print.legend.roads": {"cs": "silnice (širší = rychlejší)", "en": "roads (wider = faster)"},
     "print.legend.approximate": {"cs": "přibližná poloha: adresa není známa, značka stojí u\u00a0obce",
                                  "en": "approximate position: the address is unknown, the marker stands at the obec"},
     "print.legend.displaced": {"cs": "skutečná poloha posunuté značky", "en": "true position of a moved marker"},
@@ -168,7 +172,7 @@ def legend_items(page_entries: pd.DataFrame, msites: gpd.GeoDataFrame, outside_r
                  focus_is_all: bool, displaced: bool, shading: pd.Series | None, focus_codes: set[str],
                  shading_title: str | None, czechia_outline: gpd.GeoDataFrame | None, col_w: float,
                  compact: bool = False, service_list: pd.DataFrame | None = None,
-                 approximate: bool = False) -> list[PanelItem]:
+                 approximate: bool = False, surroundings: dict[str, bool] | None = None) -> list[PanelItem]:
     """Panel items of one sheet: legend of what is on it, the numbered list of the services on the
     map (``service_list``, when given), side boxes, note, inset (``col_w`` mm wide)."""
     panel = _Panel(sz, meas, style, col_w)
@@ -176,7 +180,7 @@ def legend_items(page_entries: pd.DataFrame, msites: gpd.GeoDataFrame, outside_r
         _kinds(panel, page_entries, lang, colour_by, colour_of, compact)
         _forms(panel, page_entries, msites, lang)
     _map_elements(panel, district, lang, polygons=polygons, focus_is_all=focus_is_all, displaced=displaced,
-                  approximate=approximate)
+                  approximate=approximate, surroundings=surroundings or {})
     if service_list is not None and len(service_list):
         _service_list(panel, service_list, colour_of, lang)
     if shading is not None:
@@ -233,7 +237,7 @@ def _forms(panel: _Panel, page_entries: pd.DataFrame, msites: gpd.GeoDataFrame, 
 
 
 def _map_elements(panel: _Panel, district: District, lang: str, *, polygons: bool, focus_is_all: bool,
-                  displaced: bool, approximate: bool = False) -> None:
+                  displaced: bool, approximate: bool = False, surroundings: dict[str, bool] | None = None) -> None:
     sz, style = panel.sz, panel.style
     panel.begin("map")
     panel.heading(t("print.legend.map", lang))
@@ -245,6 +249,10 @@ def _map_elements(panel: _Panel, district: District, lang: str, *, polygons: boo
             panel.row(t("print.legend.context", lang), panel.patch(style.context_fill))
     else:
         panel.row(t("print.legend.obec_point", lang), panel.dot(0.95 * sz.scale))
+    if (surroundings or {}).get("neighbours"):
+        panel.row(t("print.legend.neighbours", lang), panel.patch(style.context_fill))
+    if (surroundings or {}).get("roads"):
+        panel.row(t("print.legend.roads", lang), panel.line(ROAD_COLOUR, max(MIN_LINE_PT, 1.0 * sz.scale)))
     if displaced:
         panel.row(t("print.legend.displaced", lang), panel.dot(0.45 * sz.scale))
     if approximate:

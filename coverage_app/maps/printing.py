@@ -40,14 +40,20 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib import patheffects
-from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Rectangle
 
 from coverage_app.i18n import czech_nbsp, register, t
 from coverage_app.maps.edition import Edition, format_data_date, parse_data_date
 from coverage_app.maps.map_legend import legend_items
-from coverage_app.maps.numbering import czech_sort_key, map_sites, service_entries, services_for_obce
+from coverage_app.maps.numbering import map_sites, service_entries
+from coverage_app.maps.sheet_context import (
+    draw_neighbour_labels,
+    draw_neighbours,
+    draw_roads,
+    neighbour_district_labels,
+    neighbours_in_frame,
+)
 from coverage_app.maps.sheet_draw import (
     draw_approximate_ring,
     draw_badge,
@@ -86,10 +92,8 @@ from coverage_app.model import CRS, District, Services
 __all__ = [
     "MAP_FORMATS",
     "MapComposition",
-    "atlas_units",
     "compose_map",
     "format_data_date",
-    "render_atlas",
     "render_map",
     "save_map",
     "shading_band",
@@ -335,6 +339,8 @@ def _compose(
     min_extent_m: float,
     pad_frac: float = 0.03,
     service_list: bool = False,
+    context_obce: gpd.GeoDataFrame | None = None,
+    roads: gpd.GeoDataFrame | None = None,
 ) -> MapComposition:
     """Lay out and draw one sheet (see :func:`render_map`); ``focus_codes`` are the obce framed."""
     obce = district.obce
@@ -351,6 +357,11 @@ def _compose(
             return kind_colours.get(entry.kind_id, style.group_colour("ostatni"))  # type: ignore[attr-defined]
         return style.group_colour(entry.working_group)  # type: ignore[attr-defined]
 
+    b = obce.total_bounds
+    near = (b[0] - 5000, b[1] - 5000, b[2] + 5000, b[3] + 5000)
+    surroundings = {"roads": roads is not None and len(roads) > 0,
+                    "neighbours": neighbours_in_frame(context_obce, set(obce["kod_obce"]), near) is not None}
+
     def legend(*, msites, outside_rows, secret_rows, sz, col_w, compact, displaced) -> list[PanelItem]:
         on_map = entries[entries["number"].isin(set(int(n) for n in msites["number"]))]
         page_entries = pd.concat([on_map, outside_rows, secret_rows])
@@ -359,7 +370,8 @@ def _compose(
                             displaced=displaced, shading=shading, focus_codes=focus, shading_title=shading_title,
                             czechia_outline=czechia_outline, col_w=col_w, compact=compact,
                             service_list=on_map if service_list else None,
-                            approximate=bool(msites["approximate"].any()) if "approximate" in msites else False)
+                            approximate=bool(msites["approximate"].any()) if "approximate" in msites else False,
+                            surroundings=surroundings)
 
     sheet = _sheet(paper, orientation, source_line, meas)
     base = sheet.base
@@ -372,15 +384,21 @@ def _compose(
     with _print_rc():
         fig, page, map_ax, over = _new_figure(sheet, plan)
         _draw_title_block(page, sheet, title, subtitle, sz, style)
+        neighbours = neighbours_in_frame(context_obce, set(obce["kod_obce"]), frame.extent)
+        draw_neighbours(map_ax, neighbours, style, sz)
         draw_base(map_ax, obce, focus, polygons, style, sz, shading)
+        draw_roads(map_ax, roads, frame.extent, sz)
         obec_xy = np.column_stack(frame.to_mm(obce["x"].to_numpy(), obce["y"].to_numpy()))
+        district_names = neighbour_district_labels(neighbours, frame, meas, sz)
 
         scale_den, furniture_box = _draw_north_and_scale(over, plan, fo if polygons else None, obec_xy, base, style,
                                                          meas, lang, paper)
         colour_by_number = {int(e.number): colour_of(e) for e in entries.itertuples()}
         marker_rows = _draw_markers(over, plan, colour_by_number, sz, base, style)
+        names_boxes = [(x - w / 2, y - h / 2, x + w / 2, y + h / 2) for _, x, y, w, h in district_names]
         label_rows, label_artists, unplaced = _draw_obec_names(over, obce, focus, obec_xy, polygons, plan,
-                                                               furniture_box, sz, base, style, meas)
+                                                               [furniture_box, *names_boxes], sz, base, style, meas)
+        draw_neighbour_labels(over, district_names, sz, style)
         over.add_patch(Rectangle((mx, my), mw, mh, fill=False, edgecolor="#000000", lw=0.6 * base.scale, zorder=10))
 
         # legend, boxes, inset
@@ -474,16 +492,17 @@ def _draw_markers(over, plan: _Plan, colour_by_number: dict[int, str], sz: Sizes
 
 
 def _draw_obec_names(over, obce: gpd.GeoDataFrame, focus: set[str], obec_xy: np.ndarray, polygons: bool,
-                     plan: _Plan, furniture_box: tuple[float, float, float, float], sz: Sizes, base: Sizes,
+                     plan: _Plan, keep_clear: list[tuple[float, float, float, float]], sz: Sizes, base: Sizes,
                      style: PrintStyle, meas: Measure) -> tuple[list[dict], list, list[Label]]:
     """Obec points (where only points are known) and the names placed clear of markers, points and
-    the furniture; returns the label rows, the label artists and the labels that found no place."""
+    the boxes in ``keep_clear`` (the furniture, the neighbouring districts' names); returns the
+    label rows, the label artists and the labels that found no place."""
     frame = plan.frame
     dot_r = 0.45 * base.scale
     obstacles = [(x - r - 0.6, y - r - 0.6, x + r + 0.6, y + r + 0.6) for (x, y), r in zip(plan.pos_xy, plan.radius)]
     obstacles += [(x - dot_r, y - dot_r, x + dot_r, y + dot_r)
                   for (x, y), moved in zip(plan.true_xy, plan.displaced) if moved]
-    obstacles.append(furniture_box)
+    obstacles.extend(keep_clear)
     pop_dot = obec_dot_radius(obce["population"].to_numpy(), base.scale)
     if not polygons:
         for (x, y), r in zip(obec_xy, pop_dot):
@@ -558,6 +577,8 @@ def compose_map(
     colour_by: str = "working_group",
     edition: Edition | None = None,
     service_list: bool | None = None,
+    context_obce: gpd.GeoDataFrame | None = None,
+    roads: gpd.GeoDataFrame | None = None,
 ) -> MapComposition:
     """Compose a printed service map of a district (see :func:`render_map` for the parameters).
 
@@ -579,7 +600,7 @@ def compose_map(
                          source_line=_source_line(entries, district, ed, lang, shading_note,
                                                   is_field_shading(shading)), lang=lang,
                          colour_by=colour_by, kind_colours=kind_colours, min_extent_m=3000.0,
-                         service_list=_lists_services(service_list, paper))
+                         service_list=_lists_services(service_list, paper), context_obce=context_obce, roads=roads)
     comp.author = ed.publisher
     return comp
 
@@ -618,6 +639,8 @@ def render_map(
     dpi: int = 300,
     edition: Edition | None = None,
     service_list: bool | None = None,
+    context_obce: gpd.GeoDataFrame | None = None,
+    roads: gpd.GeoDataFrame | None = None,
 ) -> Path:
     """Print a numbered service map of a district to PDF, SVG or PNG.
 
@@ -658,6 +681,11 @@ def render_map(
     service_list : bool, optional
         Print the numbered list of the services on the map (name, obec, phone) beside the legend,
         so the map can be read without the catalogue; default on A3 and A4, off on A5.
+    context_obce : GeoDataFrame, optional
+        All loaded obce: those around the district are drawn in grey, with their ORP names.
+    roads : GeoDataFrame, optional
+        The loaded road lines (``speed_car_kmh``), drawn beneath the markers, wider for faster
+        roads.
     lang : {"cs", "en"}
     colour_by : {"working_group", "kind"}
         Marker colour: the service's working group (default; five colours that survive
@@ -681,7 +709,8 @@ def render_map(
     comp = compose_map(district, services, paper=paper, orientation=orientation, style=style, title=title,
                        subtitle=subtitle, kinds=kinds, shading=shading, shading_title=shading_title,
                        shading_note=shading_note, czechia_outline=czechia_outline, data_date=data_date, lang=lang,
-                       colour_by=colour_by, edition=edition, service_list=service_list)
+                       colour_by=colour_by, edition=edition, service_list=service_list,
+                       context_obce=context_obce, roads=roads)
     return save_map(comp, out, dpi=dpi)
 
 
@@ -717,97 +746,4 @@ def save_map(composition: MapComposition, out: str | Path, *, dpi: int = 300) ->
             fig.savefig(out, format="svg", metadata={"Title": title, "Creator": "coverage-app"})
         else:
             fig.savefig(out, format="png", dpi=dpi, metadata={"Title": title, "Software": "coverage-app"})
-    return out
-
-
-def atlas_units(district: District, by: str = "obec") -> list[tuple[str, str, list[str]]]:
-    """Pages of an atlas: ``(unit code, unit name, obec codes)`` per obec, POÚ or ORP.
-
-    Units are in Czech alphabetical order of their names.
-    """
-    if by not in ("obec", "pou", "orp"):
-        raise ValueError(t("print.err.atlas_by", "cs", value=by))
-    obce = district.obce
-    if by == "obec":
-        units = [(r.kod_obce, r.nazev_obce, [r.kod_obce]) for r in obce.itertuples()]
-    else:
-        code_col, name_col = (f"kod_{by}", f"nazev_{by}")
-        units = []
-        for code, grp in obce.groupby(code_col, sort=False):
-            name = str(grp[name_col].iloc[0]) or str(code)
-            units.append((str(code), name, grp["kod_obce"].tolist()))
-    return sorted(units, key=lambda u: czech_sort_key(u[1]))
-
-
-def render_atlas(
-    district: District,
-    services: Services,
-    out: str | Path,
-    *,
-    by: str = "obec",
-    paper: str = "A4",
-    orientation: str = "portrait",
-    style: str | PrintStyle = "colour",
-    kinds: Iterable[str] | None = None,
-    shading: pd.Series | None = None,
-    shading_title: str | None = None,
-    shading_note: str | None = None,
-    czechia_outline: gpd.GeoDataFrame | None = None,
-    data_date: object = None,
-    lang: str = "cs",
-    colour_by: str = "working_group",
-    edition: Edition | None = None,
-    service_list: bool | None = None,
-) -> Path:
-    """Print an atlas: one map page per obec, POÚ or ORP of the district, in one PDF.
-
-    Each page frames its unit (the rest of the district drawn for context), shows the services
-    relevant to the unit — a public site in it, or a service area naming its obce — with their
-    district-wide numbers (the catalogue's), and has its own legend of only what is on it.
-    Services relevant to the unit whose sites lie outside the page frame are listed in the
-    page's box "služby se sídlem mimo mapu"; services with a secret address in its box of
-    withheld addresses.
-
-    Parameters
-    ----------
-    by : {"obec", "pou", "orp"}
-        Unit of a page.
-    out : path
-        ``.pdf`` only (one file, one page per unit).
-    Other parameters
-        As :func:`render_map`.
-
-    Returns
-    -------
-    Path
-        The written PDF.
-    """
-    out = Path(out)
-    _check_format(out, (".pdf",))
-    st = get_style(style)
-    entries, sites, kind_colours = _prepare(district, services, kinds, lang, st)
-    ed = _edition(edition, data_date)
-    date_text = ed.date_text(lang)
-    units = atlas_units(district, by)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with _print_rc():
-        meta = {"Title": t("print.map.title", lang, name=district.name or ""), "Creator": "coverage-app"}
-        if ed.publisher:
-            meta["Author"] = ed.publisher
-        with PdfPages(out, metadata=meta) as pdf:
-            for _code, name, codes in units:
-                page_entries = services_for_obce(entries, codes).reset_index(drop=True)
-                page_sites = sites[sites["number"].isin(set(page_entries["number"]))].reset_index(drop=True)
-                title = t(f"print.atlas.title.{by}", lang, name=name)
-                subtitle = (t("print.atlas.subtitle", lang, district=district.name or "", date=date_text) if date_text
-                            else t("print.atlas.subtitle_nodate", lang, district=district.name or ""))
-                comp = _compose_page(
-                    district, page_entries, page_sites, focus_codes=codes, paper=paper, orientation=orientation,
-                    style=st, title=title, subtitle=subtitle, shading=shading, shading_title=shading_title,
-                    czechia_outline=czechia_outline,
-                    source_line=_source_line(page_entries, district, ed, lang, shading_note,
-                                             is_field_shading(shading)), lang=lang,
-                    colour_by=colour_by, kind_colours=kind_colours, min_extent_m=5000.0 if by == "obec" else 3000.0,
-                    pad_frac=0.3 if by == "obec" else 0.05, service_list=_lists_services(service_list, paper))
-                pdf.savefig(comp.figure)
     return out

@@ -19,7 +19,8 @@ data = ctx.data
 lang = ctx.lang
 
 try:
-    from coverage_app.maps.printing import render_atlas, render_map
+    from coverage_app.maps.atlas import render_atlas
+    from coverage_app.maps.printing import render_map
 except ImportError:  # the printing module is optional until it lands
     render_map = render_atlas = None  # type: ignore[assignment]
 try:
@@ -87,7 +88,8 @@ def _render(fn, suffix: str, **kwargs) -> bytes:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _map_file(key: str, suffix: str, paper: str, orientation: str, style: str, title: str | None, kinds: tuple[str, ...],
               lang: str, dpi: int) -> bytes:
-    kw = dict(paper=paper, orientation=orientation, style=style, title=title, kinds=list(kinds) or None, lang=lang)
+    kw = dict(paper=paper, orientation=orientation, style=style, title=title, kinds=list(kinds) or None, lang=lang,
+              context_obce=data.municipalities)
     if suffix == ".png":
         kw["dpi"] = dpi
     return _render(render_map, suffix, **kw)
@@ -96,7 +98,7 @@ def _map_file(key: str, suffix: str, paper: str, orientation: str, style: str, t
 @st.cache_data(show_spinner=False, max_entries=4)
 def _atlas_file(key: str, paper: str, orientation: str, style: str, kinds: tuple[str, ...], lang: str) -> bytes:
     return _render(render_atlas, ".pdf", paper=paper, orientation=orientation, style=style,
-                   kinds=list(kinds) or None, lang=lang)
+                   kinds=list(kinds) or None, lang=lang, context_obce=data.municipalities)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
