@@ -322,3 +322,22 @@ def test_real_orp_map_shows_its_surroundings_from_loaded_data(realdata, tmp_path
     save_map(comp, legend)
     text = pdf_text(legend).replace(NBSP, " ")
     assert "okolní obce" in text and "silnice (širší = rychlejší)" in text
+
+
+def test_svg_keeps_type_styles_and_embeds_or_outlines_fonts_on_request(tmp_path):
+    import re
+
+    named, embedded, outlined = (tmp_path / f"{m}.svg" for m in ("name", "embed", "outline"))
+    for path, mode in ((named, "name"), (embedded, "embed"), (outlined, "outline")):
+        run(["print", "map", "--demo", "--paper", "A4", "--orientation", "portrait", "--svg-fonts", mode,
+             "--out", str(path)])
+    svg = named.read_text(encoding="utf-8")
+    styles = re.findall(r'<text[^>]*style="([^"]*)"', svg)
+    assert any("font-weight: 700" in s and "'DejaVu Sans Mono'" in s for s in styles)  # service numbers
+    assert any("font-weight: 700" in s and "'DejaVu Sans'" in s for s in styles)  # the title, headings
+    assert any("font-style: oblique" in s for s in styles)  # the note on numbers
+    assert "@font-face" not in svg
+    big = embedded.read_text(encoding="utf-8")
+    assert big.count("@font-face") >= 3 and "data:font/ttf;base64," in big and "<text" in big
+    flat = outlined.read_text(encoding="utf-8")
+    assert "<text" not in flat and "<!-- Druhy služeb -->" in flat  # shapes, the words only in comments

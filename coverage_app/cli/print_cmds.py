@@ -147,8 +147,10 @@ def print_() -> None:
 @print_.command(name="map")
 @_print_options
 @_map_options
+@click.option("--svg-fonts", type=click.Choice(["name", "embed", "outline"]), default="name", show_default=True,
+              help="SVG: písma jménem, vložená do souboru, nebo převedená na křivky.")
 def print_map(project, demo, district, style, title, subtitle, lang, out, data_date, publisher, edition_text, paper,
-              orientation, kinds, shading, czechia) -> None:
+              orientation, kinds, shading, czechia, svg_fonts) -> None:
     """Tisková mapa služeb (PDF/SVG vektorově, PNG 300 dpi; A5–A3)."""
     from coverage_app.maps import render_map
 
@@ -158,7 +160,7 @@ def print_map(project, demo, district, style, title, subtitle, lang, out, data_d
     path = render_map(dist, svc, out, paper=paper.upper(), orientation=orientation, style=style, title=title,
                       subtitle=subtitle, kinds=_resolve_kinds(svc, kinds), shading=shade[0], shading_title=shade[1],
                       shading_note=shade[2], czechia_outline=czechia_outline(obce, czechia), lang=lang, edition=ed,
-                      context_obce=obce, roads=roads)
+                      context_obce=obce, roads=roads, svg_fonts=svg_fonts)
     click.echo(t("cli.written", lang, path=path))
 
 

@@ -118,6 +118,8 @@ register({
     "print.north": {"cs": "S", "en": "N"},
     "print.err.format": {"cs": "nepodporovaný formát výstupu „{ext}“ (podporuji {expected})",
                          "en": 'unsupported output format "{ext}" (supported: {expected})'},
+    "print.err.svg_fonts": {"cs": "písma v SVG: „{value}“ není možnost (možnosti: {expected})",
+                            "en": "SVG fonts: \"{value}\" is not an option (options: {expected})"},
     "print.err.atlas_by": {"cs": "atlas lze členit podle obec, pou nebo orp, ne „{value}“",
                            "en": 'an atlas is split by obec, pou or orp, not "{value}"'},
     "print.err.no_obce": {"cs": "území nemá žádné obce", "en": "the area has no obce"},
@@ -641,6 +643,7 @@ def render_map(
     service_list: bool | None = None,
     context_obce: gpd.GeoDataFrame | None = None,
     roads: gpd.GeoDataFrame | None = None,
+    svg_fonts: str = "name",
 ) -> Path:
     """Print a numbered service map of a district to PDF, SVG or PNG.
 
@@ -686,6 +689,8 @@ def render_map(
     roads : GeoDataFrame, optional
         The loaded road lines (``speed_car_kmh``), drawn beneath the markers, wider for faster
         roads.
+    svg_fonts : {"name", "embed", "outline"}
+        SVG only: see :func:`save_map`.
     lang : {"cs", "en"}
     colour_by : {"working_group", "kind"}
         Marker colour: the service's working group (default; five colours that survive
@@ -711,10 +716,10 @@ def render_map(
                        shading_note=shading_note, czechia_outline=czechia_outline, data_date=data_date, lang=lang,
                        colour_by=colour_by, edition=edition, service_list=service_list,
                        context_obce=context_obce, roads=roads)
-    return save_map(comp, out, dpi=dpi)
+    return save_map(comp, out, dpi=dpi, svg_fonts=svg_fonts)
 
 
-def save_map(composition: MapComposition, out: str | Path, *, dpi: int = 300) -> Path:
+def save_map(composition: MapComposition, out: str | Path, *, dpi: int = 300, svg_fonts: str = "name") -> Path:
     """Write a composed sheet to PDF, SVG or PNG (format from the extension).
 
     Parameters
@@ -726,14 +731,21 @@ def save_map(composition: MapComposition, out: str | Path, *, dpi: int = 300) ->
         ``.png`` (raster).
     dpi : int
         Resolution of PNG output (dots per inch); the PNG records it.
+    svg_fonts : {"name", "embed", "outline"}
+        SVG text naming its fonts (bold, oblique and monospaced kept), with the font files
+        embedded, or outlined as paths.
 
     Returns
     -------
     Path
         The written file.
     """
+    from coverage_app.maps.svg_fonts import SVG_FONT_MODES, embed_fonts
+
     out = Path(out)
     ext = _check_format(out, MAP_FORMATS)
+    if svg_fonts not in SVG_FONT_MODES:
+        raise ValueError(t("print.err.svg_fonts", "cs", value=svg_fonts, expected=", ".join(SVG_FONT_MODES)))
     out.parent.mkdir(parents=True, exist_ok=True)
     fig, title = composition.figure, composition.title
     with _print_rc():
@@ -743,7 +755,10 @@ def save_map(composition: MapComposition, out: str | Path, *, dpi: int = 300) ->
                 meta["Author"] = composition.author
             fig.savefig(out, format="pdf", metadata=meta)
         elif ext == ".svg":
-            fig.savefig(out, format="svg", metadata={"Title": title, "Creator": "coverage-app"})
+            with matplotlib.rc_context({"svg.fonttype": "path" if svg_fonts == "outline" else "none"}):
+                fig.savefig(out, format="svg", metadata={"Title": title, "Creator": "coverage-app"})
+            if svg_fonts == "embed":
+                out.write_text(embed_fonts(out.read_text(encoding="utf-8")), encoding="utf-8")
         else:
             fig.savefig(out, format="png", dpi=dpi, metadata={"Title": title, "Software": "coverage-app"})
     return out

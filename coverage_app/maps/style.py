@@ -33,6 +33,7 @@ from coverage_app.i18n import register
 
 __all__ = [
     "FONT_FILES",
+    "FONT_STYLES",
     "FORM_ORDER",
     "MM_PER_PT",
     "PAPER_SIZES_MM",
@@ -173,9 +174,19 @@ def font_path(role: str = "regular") -> Path:
     return path
 
 
+#: Family, weight and style of each role, written into SVG text (the file decides PDF and PNG).
+FONT_STYLES: dict[str, tuple[str, str, str]] = {
+    "regular": ("DejaVu Sans", "normal", "normal"), "bold": ("DejaVu Sans", "bold", "normal"),
+    "italic": ("DejaVu Sans", "normal", "oblique"), "bold_italic": ("DejaVu Sans", "bold", "oblique"),
+    "number": ("DejaVu Sans Mono", "bold", "normal"), "number_light": ("DejaVu Sans Mono", "normal", "normal"),
+}
+
+
 def font_properties(role: str = "regular", size: float | None = None) -> FontProperties:
-    """matplotlib font properties bound to the TrueType file of ``role`` (size in points)."""
-    fp = FontProperties(fname=str(font_path(role)))
+    """matplotlib font properties bound to the TrueType file of ``role`` (size in points), with
+    the role's family, weight and style set too, so SVG text keeps bold, oblique and monospaced."""
+    family, weight, style = FONT_STYLES.get(role, FONT_STYLES["regular"])
+    fp = FontProperties(family=family, weight=weight, style=style, fname=str(font_path(role)))
     if size is not None:
         fp.set_size(size)
     return fp
