@@ -341,3 +341,22 @@ def test_svg_keeps_type_styles_and_embeds_or_outlines_fonts_on_request(tmp_path)
     assert big.count("@font-face") >= 3 and "data:font/ttf;base64," in big and "<text" in big
     flat = outlined.read_text(encoding="utf-8")
     assert "<text" not in flat and "<!-- Druhy služeb -->" in flat  # shapes, the words only in comments
+
+
+@pytest.mark.parametrize("paper,orientation", [("A5", "portrait"), ("A4", "portrait"), ("A3", "landscape")])
+def test_map_pdf_has_no_hairline_and_no_transparency(paper, orientation, tmp_path):
+    """Every stroke at least 0.25 pt and leaders 0.5 pt; no graphics state with a transparent stroke
+    or fill (a print shop's PDF/X-1a check rejects them)."""
+    import re
+
+    out = tmp_path / "mapa.pdf"
+    run(["print", "map", "--demo", "--paper", paper, "--orientation", orientation, "--shading", "pečovatelská služba",
+         "--out", str(out)])
+    page = pypdf.PdfReader(out).pages[0]
+    content = page.get_contents().get_data().decode("latin-1")
+    widths = {float(w) for w in re.findall(r"(?<![\w.])(\d*\.?\d+) w\b", content)}
+    assert min(w for w in widths if w > 0) >= 0.25, sorted(widths)
+    states = page["/Resources"].get("/ExtGState", {})
+    for name, state in states.items():
+        state = state.get_object()
+        assert float(state.get("/CA", 1)) == 1.0 and float(state.get("/ca", 1)) == 1.0, (name, dict(state))

@@ -18,9 +18,9 @@ from matplotlib.patches import Circle, PathPatch, Rectangle
 
 from coverage_app.i18n import czech_nbsp, register, t
 from coverage_app.maps.numbering import group_name
-from coverage_app.maps.sheet_context import MIN_LINE_PT, ROAD_COLOUR
+from coverage_app.maps.sheet_context import ROAD_COLOUR
 from coverage_app.maps.sheet_draw import draw_approximate_ring, draw_badge, is_field_shading, shading_classes
-from coverage_app.maps.sheet_layout import Measure, PanelCtx, PanelItem, Sizes, geom_path
+from coverage_app.maps.sheet_layout import MIN_LINE_PT, Measure, PanelCtx, PanelItem, Sizes, geom_path, thin
 from coverage_app.maps.style import FORM_ORDER, MM_PER_PT, WORKING_GROUP_ORDER, PrintStyle, font_properties
 from coverage_app.model import CRS, District
 
@@ -144,10 +144,10 @@ class _Panel:
 
         def fn(ax, x, y):
             if circle:
-                ax.add_patch(Circle((x, y), sw * 0.45, facecolor=face, edgecolor=edge, lw=0.4))
+                ax.add_patch(Circle((x, y), sw * 0.45, facecolor=face, edgecolor=edge, lw=thin(0.4)))
             else:
                 ax.add_patch(Rectangle((x - sw / 2, y - sw * 0.38), sw, sw * 0.76, facecolor=face, edgecolor=edge,
-                                       lw=0.4))
+                                       lw=thin(0.4)))
         return fn
 
     def approximate(self) -> Swatch:
@@ -162,7 +162,7 @@ class _Panel:
     @staticmethod
     def dot(r: float, colour: str = "#000000") -> Swatch:
         def fn(ax, x, y):
-            ax.add_patch(Circle((x, y), r, facecolor=colour, edgecolor="none"))
+            ax.add_patch(Circle((x, y), r, facecolor=colour, edgecolor=colour, lw=0))  # no transparent stroke
         return fn
 
 
@@ -353,12 +353,12 @@ def _inset(panel: _Panel, czechia_outline: gpd.GeoDataFrame, district: District,
         for g in cz.geometry.simplify(300):
             p = geom_path(g)
             if p is not None:
-                ax.add_patch(PathPatch(p, facecolor=style.inset_land, edgecolor="#555555", lw=0.4 * sz.scale))
+                ax.add_patch(PathPatch(p, facecolor=style.inset_land, edgecolor="#555555", lw=thin(0.4 * sz.scale)))
         obce = district.obce
         if district.has_polygons:
             p = geom_path(shapely.union_all(obce.geometry.values).simplify(150))
             if p is not None:
-                ax.add_patch(PathPatch(p, facecolor="#000000", edgecolor="#000000", lw=0.3 * sz.scale))
+                ax.add_patch(PathPatch(p, facecolor="#000000", edgecolor="#000000", lw=thin(0.3 * sz.scale)))
         else:
             ax.plot(obce["x"], obce["y"], "o", color="#000000", ms=1.0 * sz.scale, mew=0)
         if ctx.extent is not None:

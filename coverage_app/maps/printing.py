@@ -66,6 +66,7 @@ from coverage_app.maps.sheet_draw import (
     shading_band,
 )
 from coverage_app.maps.sheet_layout import (
+    LEADER_PT,
     Frame,
     Label,
     Measure,
@@ -77,6 +78,7 @@ from coverage_app.maps.sheet_layout import (
     obec_labels,
     place_labels,
     place_markers,
+    thin,
 )
 from coverage_app.maps.style import (
     MM_PER_PT,
@@ -481,8 +483,9 @@ def _draw_markers(over, plan: _Plan, colour_by_number: dict[int, str], sz: Sizes
     for i, row in enumerate(plan.msites.itertuples()):
         (tx, ty), (qx, qy) = plan.true_xy[i], plan.pos_xy[i]
         if plan.displaced[i]:
-            over.plot([tx, qx], [ty, qy], color="#000000", lw=0.45 * base.scale, zorder=4, solid_capstyle="round")
-            over.add_patch(Circle((tx, ty), dot_r, facecolor="#000000", edgecolor="none", zorder=4.5))
+            over.plot([tx, qx], [ty, qy], color="#000000", lw=max(LEADER_PT, 0.6 * base.scale), zorder=4,
+                      solid_capstyle="round")
+            over.add_patch(Circle((tx, ty), dot_r, facecolor="#000000", edgecolor="#000000", lw=0, zorder=4.5))
         draw_badge(over, qx, qy, row.main_form, colour_by_number[int(row.number)], int(row.number), sz, style,
                    fp_num, gid=f"marker-{int(row.number)}-{i}")
         if bool(getattr(row, "approximate", False)):  # placed at the obec's point: a dotted ring says so
@@ -510,7 +513,7 @@ def _draw_obec_names(over, obce: gpd.GeoDataFrame, focus: set[str], obec_xy: np.
         for (x, y), r in zip(obec_xy, pop_dot):
             obstacles.append((x - r, y - r, x + r, y + r))
             if frame.inside(x, y):
-                over.add_patch(Circle((x, y), r, facecolor=style.obec_point, edgecolor="white", lw=0.3, zorder=3))
+                over.add_patch(Circle((x, y), r, facecolor=style.obec_point, edgecolor="white", lw=thin(0.3), zorder=3))
     labels = obec_labels(obce, focus, frame, obec_xy, polygons, sz, base)
     placed, unplaced = place_labels(labels, obstacles, frame, meas, float(np.max(pop_dot)) if len(pop_dot) else 1.0)
     rows, artists = [], []

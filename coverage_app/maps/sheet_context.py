@@ -14,12 +14,10 @@ import shapely
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.patches import PathPatch
 
-from coverage_app.maps.sheet_layout import MIN_TYPE_PT, Frame, Measure, Sizes, geom_path
+from coverage_app.maps.sheet_layout import MIN_LINE_PT, MIN_TYPE_PT, Frame, Measure, Sizes, geom_path
 from coverage_app.maps.style import PrintStyle, font_properties
 from coverage_app.model import CRS
 
-#: The thinnest line printed (pt).
-MIN_LINE_PT = 0.25
 #: Road widths (pt at A3) by the car speed of the road (km/h): motorway, class I, class II, others.
 ROAD_WIDTHS: tuple[tuple[float, float], ...] = ((100.0, 1.6), (70.0, 1.0), (55.0, 0.6), (0.0, 0.35))
 ROAD_COLOUR = "#b5b5b5"

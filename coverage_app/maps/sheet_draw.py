@@ -29,6 +29,7 @@ from coverage_app.maps.sheet_layout import (
     geom_path,
     nice_length_km,
     round_scale,
+    thin,
     true_north_angle,
 )
 from coverage_app.maps.style import MM_PER_PT, SHADING_BANDS, PrintStyle, font_properties, text_colour_on
@@ -114,7 +115,7 @@ def draw_base(ax, obce: gpd.GeoDataFrame, focus: set[str], polygons: bool, style
             b = band_of.get(row.kod_obce)
             face = style.shading_missing if b is None else style.shading[b]
             ax.add_patch(Circle((row.x, row.y), r_m, facecolor=face, edgecolor=style.obec_edge,
-                                                   lw=sz.line * 0.8, zorder=1))
+                                                   lw=thin(sz.line * 0.8), zorder=1))
 
 
 def draw_badge(ax, x: float, y: float, form: str, fill: str, number: int | None, sz: Sizes, style: PrintStyle,
@@ -157,7 +158,7 @@ def draw_furniture(ax, x: float, y: float, w: float, h: float, bar_km: float, fr
                     paper: str) -> float:
     """North arrow and scale bar in a white box at (x, y) mm; returns the scale denominator."""
     s = base.scale
-    ax.add_patch(Rectangle((x, y), w, h, facecolor="white", edgecolor="#000000", lw=0.4 * s, zorder=7))
+    ax.add_patch(Rectangle((x, y), w, h, facecolor="white", edgecolor="#000000", lw=thin(0.4 * s), zorder=7))
     # north arrow (true north: EPSG:5514 grid north differs by the meridian convergence, 5–10°)
     fx, fy, fw, fh = frame.rect
     cxm, cym = frame.to_data(fx + fw / 2, fy + fh / 2)
@@ -171,9 +172,9 @@ def draw_furniture(ax, x: float, y: float, w: float, h: float, bar_km: float, fr
     tail = (ax_c - ux * L / 2, ay_c - uy * L / 2)
     notch = (ax_c - ux * L * 0.28, ay_c - uy * L * 0.28)
     ax.add_patch(MplPolygon([tip, (tail[0] + nx * half, tail[1] + ny * half), notch], closed=True,
-                            facecolor="#000000", edgecolor="#000000", lw=0.45 * s, zorder=8))
+                            facecolor="#000000", edgecolor="#000000", lw=thin(0.45 * s), zorder=8))
     ax.add_patch(MplPolygon([tip, (tail[0] - nx * half, tail[1] - ny * half), notch], closed=True,
-                            facecolor="white", edgecolor="#000000", lw=0.45 * s, zorder=8))
+                            facecolor="white", edgecolor="#000000", lw=thin(0.45 * s), zorder=8))
     ax.text(tip[0] + ux * 1.0 * s, tip[1] + uy * 1.0 * s, t("print.north", lang), fontproperties=fp_bold,
             fontsize=sz.text, ha="center", va="bottom", color=style.text, zorder=8, gid="north",
             rotation=math.degrees(ang), rotation_mode="anchor")
@@ -187,7 +188,7 @@ def draw_furniture(ax, x: float, y: float, w: float, h: float, bar_km: float, fr
     bh = 1.5 * s
     for i in range(nseg):
         ax.add_patch(Rectangle((bar_x + i * seg, bar_y), seg, bh, facecolor="#000000" if i % 2 == 0 else "white",
-                               edgecolor="#000000", lw=0.35 * s, zorder=8))
+                               edgecolor="#000000", lw=thin(0.35 * s), zorder=8))
     for k in ([0, nseg // 2, nseg] if nseg == 4 else [0, 1, 2]):
         label = fmt_km(L_km * k / nseg, lang)
         ax.text(bar_x + k * seg, bar_y + bh + 0.7 * s, label, fontproperties=fp_reg, fontsize=sz.small,

@@ -73,6 +73,17 @@ class Measure:
         return lines
 
 
+#: The thinnest line printed (pt): a print shop cannot hold thinner ones.
+MIN_LINE_PT = 0.25
+#: Leader lines from a moved marker to its true position (pt), thick enough to follow.
+LEADER_PT = 0.5
+
+
+def thin(width_pt: float) -> float:
+    """A line width (pt) never under :data:`MIN_LINE_PT`."""
+    return max(MIN_LINE_PT, float(width_pt))
+
+
 #: The smallest type on a printed map (pt): legend, boxes, numbers, obec names and the source line
 #: stay legible for older readers at every paper size.
 MIN_TYPE_PT = 7.0
