@@ -7,7 +7,8 @@ Run from the repository root::
 Uses the real obec polygons from ``../shared/realdata`` when present (with the Czechia outline
 for the inset), else the embedded demo points; services are the demo's fictional ones.  Prints
 the time of loading (not part of the figure), of composing the sheet, and of writing PNG
-(300 dpi), PDF and SVG — each the median of ``--repeat`` runs.  Nothing is asserted.
+(300 dpi), PDF and SVG, and of turning the PDF into the print shop's PDF/X (Ghostscript) — each
+the median of ``--repeat`` runs.  Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -66,6 +67,12 @@ def main() -> None:
     png_s = _median_time(lambda: save_map(comp, out_dir / "mapa_a3.png", dpi=300), args.repeat)
     pdf_s = _median_time(lambda: save_map(comp, out_dir / "mapa_a3.pdf"), args.repeat)
     svg_s = _median_time(lambda: save_map(comp, out_dir / "mapa_a3.svg"), args.repeat)
+    from coverage_app.maps.print_shop import ghostscript, print_shop_pdf
+
+    shop_s = None
+    if ghostscript() is not None:
+        shop_s = _median_time(lambda: print_shop_pdf(out_dir / "mapa_a3.pdf", out_dir / "mapa_a3_tiskarna.pdf"),
+                              args.repeat)
 
     print(f"A3 landscape map of ORP Židlochovice, {len(district)} obce, {source}; "
           f"{len(comp.markers)} markers, {len(comp.numbers)} numbered services")
@@ -74,6 +81,10 @@ def main() -> None:
     print(f"  write PNG 300 dpi    {png_s:7.2f} s")
     print(f"  write PDF            {pdf_s:7.2f} s")
     print(f"  write SVG            {svg_s:7.2f} s")
+    if shop_s is None:
+        print("  print-shop PDF/X     (Ghostscript not installed)")
+    else:
+        print(f"  print-shop PDF/X     {shop_s:7.2f} s (office PDF → bleed, marks, CMYK, PDF/X-3)")
     print(f"  A3 300 dpi total     {compose_s + png_s:7.2f} s (compose + PNG), median of {args.repeat}")
     print(f"  outputs in {out_dir}")
 

@@ -360,3 +360,58 @@ def test_map_pdf_has_no_hairline_and_no_transparency(paper, orientation, tmp_pat
     for name, state in states.items():
         state = state.get_object()
         assert float(state.get("/CA", 1)) == 1.0 and float(state.get("/ca", 1)) == 1.0, (name, dict(state))
+
+
+def _require_ghostscript() -> None:
+    from coverage_app.maps.print_shop import ghostscript
+
+    if ghostscript() is None:
+        msg = "Ghostscript (gs) is not installed: apt-get install ghostscript"
+        if os.environ.get("COVERAGE_APP_REQUIRE_GHOSTSCRIPT"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+
+
+def test_print_shop_pdf_is_cmyk_pdfx_with_bleed_trim_and_crop_marks(tmp_path, artifacts):
+    import re
+    import subprocess
+
+    _require_ghostscript()
+    out = tmp_path / "mapa_tiskarna.pdf"
+    run(["print", "map", "--demo", "--paper", "A4", "--orientation", "portrait", "--publisher", "Město Židlochovice",
+         "--print-shop", "--out", str(out)])
+    reader = pypdf.PdfReader(out)
+    page = reader.pages[0]
+    mm = 72 / 25.4
+    trim = [float(v) for v in page["/TrimBox"]]
+    bleed = [float(v) for v in page["/BleedBox"]]
+    assert (trim[2] - trim[0]) / mm == pytest.approx(210, abs=0.2) and (trim[3] - trim[1]) / mm == pytest.approx(
+        297, abs=0.2)
+    assert [round((b - t) / mm, 1) for b, t in zip(bleed, trim)] == [-3.0, -3.0, 3.0, 3.0]
+    media = [float(v) for v in page.mediabox]
+    assert media[2] - media[0] > bleed[2] - bleed[0]  # room for the crop marks
+    assert reader.metadata.get("/GTS_PDFXVersion") == "PDF/X-3:2002"
+    (intent,) = [o.get_object() for o in reader.trailer["/Root"]["/OutputIntents"]]
+    assert intent["/S"] == "/GTS_PDFX" and intent["/DestOutputProfile"].get_object()["/N"] == 4
+    content = page.get_contents().get_data().decode("latin-1")
+    assert not re.search(r"(?:-?[\d.]+\s+){3}(rg|RG)\b", content)  # no RGB colour left
+    assert re.search(r"(?:-?[\d.]+\s+){4}k\b", content)  # colours are CMYK
+    # text is black alone (DeviceGray 0 = the K plate): every text block set after a gray colour
+    assert "BT" in content and not re.search(r"(?:-?[\d.]+\s+){4}k\s+BT", content)
+    assert not page["/Resources"].get("/ExtGState") or all(
+        float(s.get_object().get("/CA", 1)) == 1 and float(s.get_object().get("/ca", 1)) == 1
+        for s in page["/Resources"]["/ExtGState"].values())
+    # crop marks: 8 straight lines in the slug, each wholly outside the bleed box, aligned with the trim
+    scale = 0.1 if content.startswith("q 0.1 0 0 0.1 0 0 cm") else 1.0  # Ghostscript writes in 1/10 pt
+    segments = [[float(v) * scale for v in m] for m in
+                re.findall(r"([\d.]+) ([\d.]+) m\s+([\d.]+) ([\d.]+) l\s+S", content)]
+
+    def outside_bleed(x: float, y: float) -> bool:
+        return x < bleed[0] or x > bleed[2] or y < bleed[1] or y > bleed[3]
+
+    marks = [sg for sg in segments if outside_bleed(sg[0], sg[1]) and outside_bleed(sg[2], sg[3])]
+    assert len(marks) == 8, marks
+    on_trim = {round(v, 0) for sg in marks for v in sg} & {round(v, 0) for v in trim}
+    assert on_trim == {round(v, 0) for v in trim}  # every trim edge is marked
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-singlefile", str(out),
+                    str(artifacts / "print_shop_a4")], check=False)

@@ -149,18 +149,40 @@ def print_() -> None:
 @_map_options
 @click.option("--svg-fonts", type=click.Choice(["name", "embed", "outline"]), default="name", show_default=True,
               help="SVG: písma jménem, vložená do souboru, nebo převedená na křivky.")
+@click.option("--print-shop", is_flag=True,
+              help="PDF pro tiskárnu: CMYK, PDF/X-3, spadávka 3 mm, ořezové značky (potřebuje Ghostscript).")
 def print_map(project, demo, district, style, title, subtitle, lang, out, data_date, publisher, edition_text, paper,
-              orientation, kinds, shading, czechia, svg_fonts) -> None:
+              orientation, kinds, shading, czechia, svg_fonts, print_shop) -> None:
     """Tisková mapa služeb (PDF/SVG vektorově, PNG 300 dpi; A5–A3)."""
     from coverage_app.maps import render_map
 
+    if print_shop:
+        from coverage_app.maps.print_shop import ghostscript
+
+        if out.suffix.lower() != ".pdf":
+            raise click.BadParameter(t("err.unknown_format", lang, ext=out.suffix, expected=".pdf"), param_hint="--out")
+        if ghostscript() is None:
+            raise click.UsageError(t("ps.err.no_gs", lang))
     dist, svc, obce, graph, context, meta, roads = _load_with_meta(project, demo, district)
     ed = _edition(meta, demo, data_date, publisher, edition_text)
     shade = _shading(dist, svc, graph, context, shading, lang) if shading else (None, None, None)
-    path = render_map(dist, svc, out, paper=paper.upper(), orientation=orientation, style=style, title=title,
-                      subtitle=subtitle, kinds=_resolve_kinds(svc, kinds), shading=shade[0], shading_title=shade[1],
-                      shading_note=shade[2], czechia_outline=czechia_outline(obce, czechia), lang=lang, edition=ed,
-                      context_obce=obce, roads=roads, svg_fonts=svg_fonts)
+    kw = dict(paper=paper.upper(), orientation=orientation, style=style, title=title, subtitle=subtitle,
+              kinds=_resolve_kinds(svc, kinds), shading=shade[0], shading_title=shade[1], shading_note=shade[2],
+              czechia_outline=czechia_outline(obce, czechia), lang=lang, edition=ed, context_obce=obce, roads=roads,
+              svg_fonts=svg_fonts)
+    if print_shop:
+        import tempfile
+
+        from coverage_app.maps.print_shop import print_shop_pdf
+
+        with tempfile.TemporaryDirectory(prefix="coverage-app-print-") as tmp:
+            office = render_map(dist, svc, Path(tmp) / "mapa.pdf", **kw)
+            try:
+                path = print_shop_pdf(office, out, title=title or dist.name or "")
+            except RuntimeError as exc:
+                raise click.UsageError(str(exc)) from None
+    else:
+        path = render_map(dist, svc, out, **kw)
     click.echo(t("cli.written", lang, path=path))
 
 
