@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-import coverage_app.io.rpss as rpss_mod
 from coverage_app.codelists import KindCatalog
 from coverage_app.errors import DataError, Report
 from coverage_app.io.addresses import read_address_points
@@ -175,7 +174,9 @@ def test_sites_placed_by_address_points(codelists) -> None:
 
 def test_streaming_in_tiny_chunks_gives_the_same(monkeypatch, codelists) -> None:
     whole = read_rpss(MINI, codelists, active_on=DAY)
-    monkeypatch.setattr(rpss_mod, "_CHUNK", 7)
+    from coverage_app.io import rpss_stream
+
+    monkeypatch.setattr(rpss_stream, "_CHUNK", 7)
     pieces = read_rpss(MINI, codelists, active_on=DAY)
     assert pieces.services.drop(columns=["source"]).equals(whole.services.drop(columns=["source"]))
     assert pieces.capacities.equals(whole.capacities)
