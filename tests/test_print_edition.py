@@ -415,3 +415,45 @@ def test_print_shop_pdf_is_cmyk_pdfx_with_bleed_trim_and_crop_marks(tmp_path, ar
     assert on_trim == {round(v, 0) for v in trim}  # every trim edge is marked
     subprocess.run(["pdftoppm", "-r", "50", "-png", "-singlefile", str(out),
                     str(artifacts / "print_shop_a4")], check=False)
+
+
+@pytest.mark.parametrize("paper,orientation", [("A5", "portrait"), ("A4", "portrait"), ("A3", "landscape")])
+def test_real_orp_layout_has_no_collisions(realdata, paper, orientation):
+    """ORP Židlochovice with real boundaries and its surroundings: no two markers overlap, no obec
+    name overlaps another name or a marker, every marker inside the frame, markers moved only
+    within their own obec's group; every obec named on A4 and A3."""
+    import numpy as np
+
+    from coverage_app.demo import load_demo_services
+    from coverage_app.io.municipalities import load_district, read_municipalities
+    from coverage_app.maps.printing import compose_map
+    from coverage_app.maps.sheet_layout import Sizes
+
+    czechia = read_municipalities(realdata("covidvobcich", "obce_polygony_cr.gpkg"))
+    obce = read_municipalities(realdata("districts", "target_obce_polygony.gpkg"))
+    district = load_district(obce, "ORP:6221")
+    services = load_demo_services(obce)
+    comp = compose_map(district, services, paper=paper, orientation=orientation, context_obce=czechia)
+    sz = Sizes.for_paper(paper)
+    xy = comp.markers[["px", "py"]].to_numpy()
+    r = sz.marker / 2
+    for i in range(len(xy)):
+        for j in range(i + 1, len(xy)):
+            assert np.hypot(*(xy[i] - xy[j])) >= 2 * r * 0.98, (paper, i, j)
+    boxes = comp.labels[["x0", "y0", "x1", "y1"]].to_numpy()
+    for i in range(len(boxes)):
+        a = boxes[i]
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1]), comp.labels.iloc[i]["name"]
+        for x, y in xy:
+            assert not (a[0] < x + r and a[2] > x - r and a[1] < y + r and a[3] > y - r), comp.labels.iloc[i]["name"]
+    fx, fy, fw, fh = comp.frame_mm
+    assert ((xy[:, 0] - r >= fx) & (xy[:, 0] + r <= fx + fw) & (xy[:, 1] - r >= fy) & (xy[:, 1] + r <= fy + fh)).all()
+    # a moved marker stays nearer to a point of its own obec than the cluster of another obec does
+    obec_of = dict(zip(services.sites["site_id"], services.sites["kod_obce"]))
+    moved = comp.markers[comp.markers["displaced"]]
+    for row in moved.itertuples():
+        same = comp.markers[[obec_of.get(s) == obec_of.get(row.site_id) for s in comp.markers["site_id"]]]
+        assert np.hypot(row.px - same["px"].mean(), row.py - same["py"].mean()) < 4 * sz.marker
+    if paper != "A5":
+        assert comp.unlabelled == []

@@ -76,6 +76,7 @@ from coverage_app.maps.sheet_layout import (
     fit_extent,
     flow_panel,
     obec_labels,
+    overlaps,
     place_labels,
     place_markers,
     thin,
@@ -298,7 +299,8 @@ def _plan(sheet: _Sheet, orientation: str, paper: str, bounds: tuple[float, floa
         true_xy = np.column_stack([spx[in_frame], spy[in_frame]]) if len(msites) else np.zeros((0, 2))
         radius = np.array([sz.marker / 2 * (1.3 if f == "ter" else 1.0) * style.form_marker_scale.get(f, 1.0)
                            for f in msites["main_form"]]) if len(msites) else np.zeros(0)
-        qx, qy = place_markers(true_xy[:, 0], true_xy[:, 1], radius, gap=0.5 * base.scale, frame=frame)
+        qx, qy = place_markers(true_xy[:, 0], true_xy[:, 1], radius, gap=0.5 * base.scale, frame=frame,
+                               groups=msites["kod_obce"].astype(str).to_numpy() if len(msites) else None)
         pos_xy = np.column_stack([qx, qy]) if len(msites) else np.zeros((0, 2))
         displaced = np.hypot(*(pos_xy - true_xy).T) > 0.05 if len(msites) else np.zeros(0, dtype=bool)
         on_map = set(int(n) for n in msites["number"])
@@ -399,6 +401,9 @@ def _compose(
                                                          meas, lang, paper)
         colour_by_number = {int(e.number): colour_of(e) for e in entries.itertuples()}
         marker_rows = _draw_markers(over, plan, colour_by_number, sz, base, style)
+        taken = np.array([furniture_box] + [(x - r, y - r, x + r, y + r) for (x, y), r in zip(plan.pos_xy, plan.radius)])
+        district_names = [n for n in district_names  # never over the scale bar or a marker
+                          if not overlaps((n[1] - n[3] / 2, n[2] - n[4] / 2, n[1] + n[3] / 2, n[2] + n[4] / 2), taken)]
         names_boxes = [(x - w / 2, y - h / 2, x + w / 2, y + h / 2) for _, x, y, w, h in district_names]
         label_rows, label_artists, unplaced = _draw_obec_names(over, obce, focus, obec_xy, polygons, plan,
                                                                [furniture_box, *names_boxes], sz, base, style, meas)

@@ -89,18 +89,25 @@ def neighbour_district_labels(neighbours: gpd.GeoDataFrame | None, frame: Frame,
     if neighbours is None or "nazev_orp" not in neighbours:
         return []
     out = []
-    box = _box(frame.extent)
     fp = font_properties("italic")
     size = max(MIN_TYPE_PT, sz.label_sizes[1])
     for name, grp in neighbours.groupby(neighbours["nazev_orp"].astype(str)):
         if not name:
             continue
-        part = shapely.union_all(grp.geometry.values).intersection(box)
-        if part.is_empty or part.area < 0.02 * box.area:
+        w, h, _ = meas.extent(f"ORP {name}", fp, size)
+        # the label's centre must keep the whole label inside the frame (and 1 mm from its edge)
+        x0, y0 = frame.to_data(frame.rect[0] + w / 2 + 1, frame.rect[1] + h / 2 + 1)
+        x1, y1 = frame.to_data(frame.rect[0] + frame.rect[2] - w / 2 - 1, frame.rect[1] + frame.rect[3] - h / 2 - 1)
+        if x1 <= x0 or y1 <= y0:
+            continue
+        inner = shapely.box(float(x0), float(y0), float(x1), float(y1))
+        part = shapely.union_all(grp.geometry.values).intersection(inner)
+        if part.is_empty or part.area < 0.01 * inner.area:
             continue
         pt = part.representative_point()
         px, py = frame.to_mm(pt.x, pt.y)
-        w, h, _ = meas.extent(f"ORP {name}", fp, size)
+        if any(abs(px - ox) < (w + ow) / 2 and abs(py - oy) < (h + oh) / 2 for _, ox, oy, ow, oh in out):
+            continue  # two neighbours' names would overlap: the later one is left out
         out.append((f"ORP {name}", float(px), float(py), w, h))
     return out
 

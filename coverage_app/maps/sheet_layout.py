@@ -242,13 +242,20 @@ def hex_cells(n: int, spacing: float) -> np.ndarray:
     return pts - pts.mean(axis=0)
 
 
-def place_markers(px: np.ndarray, py: np.ndarray, radius: np.ndarray, gap: float,
-                   frame: Frame) -> tuple[np.ndarray, np.ndarray]:
-    """Displace overlapping markers into compact clusters; positions in mm."""
+def place_markers(px: np.ndarray, py: np.ndarray, radius: np.ndarray, gap: float, frame: Frame,
+                  groups: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Displace overlapping markers into compact clusters; positions in mm.
+
+    Markers of one group (one obec) that touch are set in a hexagonal cluster around their mean
+    (optimal assignment, so leader lines do not cross); clusters of different groups are never
+    merged: where they would overlap they are pushed apart as wholes, so a town's markers stay
+    together and next to their own obec.  Every cluster is kept inside the frame.
+    """
     n = len(px)
     if n == 0:
         return px.copy(), py.copy()
     true = np.column_stack([px, py])
+    key = np.asarray(groups, dtype=object) if groups is not None else np.zeros(n, dtype=object)
     parent = list(range(n))
 
     def find(i: int) -> int:
@@ -264,41 +271,81 @@ def place_markers(px: np.ndarray, py: np.ndarray, radius: np.ndarray, gap: float
 
     for i in range(n):
         for j in range(i + 1, n):
-            if np.hypot(*(true[i] - true[j])) < radius[i] + radius[j] + gap:
+            if key[i] == key[j] and np.hypot(*(true[i] - true[j])) < radius[i] + radius[j] + gap:
                 union(i, j)
     pos = true.copy()
-    fx, fy, fw, fh = frame.rect
     for _ in range(30):
-        groups: dict[int, list[int]] = {}
-        for i in range(n):
-            groups.setdefault(find(i), []).append(i)
-        for members in groups.values():
-            if len(members) == 1:
-                pos[members[0]] = true[members[0]]
-                continue
-            spacing = 2 * float(radius[members].max()) + gap
-            centre = true[members].mean(axis=0)
-            cells = hex_cells(len(members), spacing) + centre
-            cost = ((true[members][:, None, :] - cells[None, :, :]) ** 2).sum(axis=2)
-            rows, cols = linear_sum_assignment(cost)
-            for r, c in zip(rows, cols):
-                pos[members[r]] = cells[c]
-            # keep the cluster inside the frame
-            lo = pos[members] - radius[members][:, None]
-            hi = pos[members] + radius[members][:, None]
-            shift = np.zeros(2)
-            shift[0] = max(0.0, fx + 1 - lo[:, 0].min()) - max(0.0, hi[:, 0].max() - (fx + fw - 1))
-            shift[1] = max(0.0, fy + 1 - lo[:, 1].min()) - max(0.0, hi[:, 1].max() - (fy + fh - 1))
-            pos[members] += shift
+        clusters = _clusters(n, find)
+        for members in clusters:
+            _arrange(members, true, pos, radius, gap)
         merged = False
         for i in range(n):
             for j in range(i + 1, n):
-                if find(i) != find(j) and np.hypot(*(pos[i] - pos[j])) < radius[i] + radius[j] + gap * 0.5:
+                if (key[i] == key[j] and find(i) != find(j)
+                        and np.hypot(*(pos[i] - pos[j])) < radius[i] + radius[j] + gap * 0.5):
                     union(i, j)
                     merged = True
         if not merged:
             break
+    _separate(_clusters(n, find), key, pos, radius, gap)
+    for members in _clusters(n, find):
+        _keep_inside(members, pos, radius, frame)
     return pos[:, 0], pos[:, 1]
+
+
+def _clusters(n: int, find: Callable[[int], int]) -> list[list[int]]:
+    out: dict[int, list[int]] = {}
+    for i in range(n):
+        out.setdefault(find(i), []).append(i)
+    return list(out.values())
+
+
+def _arrange(members: list[int], true: np.ndarray, pos: np.ndarray, radius: np.ndarray, gap: float) -> None:
+    """A cluster's markers in hexagonal cells around their mean true position."""
+    if len(members) == 1:
+        pos[members[0]] = true[members[0]]
+        return
+    spacing = 2 * float(radius[members].max()) + gap
+    cells = hex_cells(len(members), spacing) + true[members].mean(axis=0)
+    cost = ((true[members][:, None, :] - cells[None, :, :]) ** 2).sum(axis=2)
+    rows, cols = linear_sum_assignment(cost)
+    for r, c in zip(rows, cols):
+        pos[members[r]] = cells[c]
+
+
+def _separate(clusters: list[list[int]], key: np.ndarray, pos: np.ndarray, radius: np.ndarray, gap: float,
+              rounds: int = 80) -> None:
+    """Push clusters of different obce apart (as wholes) until no two of their markers overlap."""
+    for _ in range(rounds):
+        moved = False
+        for a in range(len(clusters)):
+            for b in range(a + 1, len(clusters)):
+                ma, mb = clusters[a], clusters[b]
+                d = pos[ma][:, None, :] - pos[mb][None, :, :]
+                dist = np.hypot(d[..., 0], d[..., 1])
+                need = radius[ma][:, None] + radius[mb][None, :] + gap * 0.5
+                overlap = float((need - dist).max())
+                if overlap <= 1e-6:
+                    continue
+                axis = pos[mb].mean(axis=0) - pos[ma].mean(axis=0)
+                norm = float(np.hypot(*axis))
+                axis = axis / norm if norm > 1e-9 else np.array([1.0, 0.0])
+                pos[ma] -= axis * (overlap / 2 + 0.05)
+                pos[mb] += axis * (overlap / 2 + 0.05)
+                moved = True
+        if not moved:
+            return
+
+
+def _keep_inside(members: list[int], pos: np.ndarray, radius: np.ndarray, frame: Frame) -> None:
+    """Shift a cluster back inside the frame (1 mm clear of its edge)."""
+    fx, fy, fw, fh = frame.rect
+    lo = pos[members] - radius[members][:, None]
+    hi = pos[members] + radius[members][:, None]
+    shift = np.zeros(2)
+    shift[0] = max(0.0, fx + 1 - lo[:, 0].min()) - max(0.0, hi[:, 0].max() - (fx + fw - 1))
+    shift[1] = max(0.0, fy + 1 - lo[:, 1].min()) - max(0.0, hi[:, 1].max() - (fy + fh - 1))
+    pos[members] += shift
 
 
 def overlaps(box: tuple[float, float, float, float], boxes: np.ndarray) -> bool:
