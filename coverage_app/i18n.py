@@ -366,3 +366,18 @@ def czech_nbsp(text: str) -> str:
     text = _IN_NUMBER.sub("\u00a0", text)
     text = _SECTION.sub("§\u00a0", text)
     return _UNIT.sub("\u00a0", text)
+
+
+_STRAIGHT_QUOTES = re.compile(r'"([^"\n]+)"')
+_RANGE = re.compile(r"(?<=\d)\s?-\s?(?=\d)")
+_DAYS = re.compile(r"\b(po|út|st|čt|pá|so|ne)\s?-\s?(po|út|st|čt|pá|so|ne)\b", re.IGNORECASE)
+
+
+def czech_quotes(text: str) -> str:
+    """Straight double quotes in pairs as Czech „…“."""
+    return _STRAIGHT_QUOTES.sub("\u201e\\1\u201c", str(text))
+
+
+def czech_range(text: str) -> str:
+    """A range of numbers or times with an en dash: ``7.00-15.30`` → ``7.00–15.30``, ``8 - 20`` → ``8–20``."""
+    return _DAYS.sub("\\1\u2013\\2", _RANGE.sub("\u2013", str(text)))

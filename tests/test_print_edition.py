@@ -457,3 +457,43 @@ def test_real_orp_layout_has_no_collisions(realdata, paper, orientation):
         assert np.hypot(row.px - same["px"].mean(), row.py - same["py"].mean()) < 4 * sz.marker
     if paper != "A5":
         assert comp.unlabelled == []
+
+
+def test_atlas_titles_say_mesto_mestys_or_obec_by_the_status_in_the_data(tmp_path):
+    from coverage_app.demo import load_demo
+    from coverage_app.io.municipalities import load_district, read_municipalities
+    from coverage_app.maps.atlas import render_atlas
+
+    src = (ROOT / "geodata" / "obce_seed_districts.csv").read_text(encoding="utf-8").splitlines()
+    status = {"Židlochovice": "město", "Nosislav": "obec", "Rajhrad": "Město"}
+    rows = [src[0] + ",status"] + [line + "," + status.get(line.split(",")[1], "") for line in src[1:]]
+    path = tmp_path / "obce.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    district = load_district(read_municipalities(path), "ORP:6221")
+    out = render_atlas(district, load_demo("ORP:6221").services, tmp_path / "atlas.pdf", by="obec")
+    titles = [p.extract_text().splitlines()[0] for p in pypdf.PdfReader(out).pages]
+    assert "Město Židlochovice" in titles and "Město Rajhrad" in titles and "Obec Nosislav" in titles
+    assert "Žabčice" in titles  # no status in the data: the name alone
+
+
+def test_czech_quotes_and_ranges_in_print():
+    from coverage_app.i18n import czech_quotes, czech_range
+
+    assert czech_quotes('Klub "Zóna" a "Slunce"') == "Klub \u201eZóna\u201c a \u201eSlunce\u201c"
+    assert czech_range("po-pá 7.00-15.30, so 8 - 12") == "po\u2013pá 7.00\u201315.30, so 8\u201312"
+    assert czech_range("+420 000 000 101") == "+420 000 000 101"  # no hyphen, nothing changes
+
+
+def test_catalogue_sets_hours_with_en_dashes_and_names_in_czech_quotes(tmp_path):
+    from coverage_app.demo import load_demo
+    from coverage_app.maps.catalogue import render_catalogue
+
+    demo = load_demo("ORP:6221")
+    sv = demo.services.services.copy()
+    first = sv.index[0]
+    sv.loc[first, "hours"] = "po-pá 7.00-15.30"
+    sv.loc[first, "service_name"] = 'Klub "Zóna" (fiktivní)'
+    services = type(demo.services)(sv, demo.services.sites, demo.services.capacities, demo.services.kinds)
+    out = render_catalogue(demo.district, services, tmp_path / "katalog.pdf")
+    text = pdf_text(out)
+    assert "po\u2013pá 7.00\u201315.30" in text and "Klub \u201eZóna\u201c (fiktivní)" in text

@@ -58,7 +58,11 @@ MUNICIPALITY_COLUMNS: dict[str, tuple[str, ...]] = {
     "lon": ("lon", "lng", "long", "longitude", "delka", "zemepisna_delka", "rep_lon", "x_wgs84", "wgs84_lon"),
     "x": ("x", "x_sjtsk", "sjtsk_x", "souradnice x", "souradnice_x", "definicni_bod_x", "X"),
     "y": ("y", "y_sjtsk", "sjtsk_y", "souradnice y", "souradnice_y", "definicni_bod_y", "Y"),
+    "status": ("STATUS", "status", "status_obce", "typ_obce"),
 }
+
+#: The statuses an obec may have (the column ``status``: printed titles say "Město Židlochovice").
+OBEC_STATUSES: tuple[str, ...] = ("obec", "městys", "město", "statutární město", "hlavní město")
 
 _VECTOR_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".zip", ".fgb", ".gml")
 
@@ -249,6 +253,10 @@ def _fill_attributes(out: pd.DataFrame, src: pd.DataFrame, cols: list[str], name
                         else out["kod_pou"].map(pou_names).fillna("").to_numpy())
     out["nazev_orp"] = (src[norp].fillna("").astype(str).to_numpy() if norp
                         else out["kod_orp"].map(orp_names).fillna("").to_numpy())
+    status = _column(cols, "status")
+    if status:  # optional: "město", "městys" or "obec" (anything else is left out)
+        values = src[status].fillna("").astype(str).str.strip().str.lower()
+        out["status"] = values.where(values.isin(OBEC_STATUSES), "").to_numpy()
     for key in ("kod_okresu", "kod_okresu_csu", "nazev_okresu"):  # optional: OKRES:… districts
         col = _column(cols, key)
         if col:

@@ -112,7 +112,7 @@ def render_atlas(
             for _code, name, codes in units:
                 page_entries = services_for_obce(entries, codes).reset_index(drop=True)
                 page_sites = sites[sites["number"].isin(set(page_entries["number"]))].reset_index(drop=True)
-                title = t(f"print.atlas.title.{by}", lang, name=name)
+                title = _unit_title(district, by, _code, name, lang)
                 subtitle = (t("print.atlas.subtitle", lang, district=district.name or "", date=date_text) if date_text
                             else t("print.atlas.subtitle_nodate", lang, district=district.name or ""))
                 comp = _compose_page(
@@ -126,3 +126,18 @@ def render_atlas(
                     context_obce=context_obce, roads=roads)
                 pdf.savefig(comp.figure)
     return out
+
+
+def _unit_title(district: District, by: str, code: str, name: str, lang: str) -> str:
+    """A page's title: "Město Židlochovice", "Městys …", "Obec …" by the obec's status where the
+    data give it, else the name alone (a town is never called "Obec"); "ORP …", "POÚ …"."""
+    if by != "obec":
+        return t(f"print.atlas.title.{by}", lang, name=name)
+    obce = district.obce
+    status = ""
+    if "status" in obce:
+        hit = obce.loc[obce["kod_obce"] == code, "status"]
+        status = str(hit.iloc[0]) if len(hit) else ""
+    if not status:
+        return name
+    return f"{status[:1].upper()}{status[1:]} {name}"

@@ -48,7 +48,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import BalancedColumns
 
 from coverage_app.codelists import FORMS, TARGET_GROUPS
-from coverage_app.i18n import czech_nbsp, register, t
+from coverage_app.i18n import czech_nbsp, czech_quotes, czech_range, register, t
 from coverage_app.maps.crisis_lines import CRISIS_LINES, CrisisLine, default_crisis_lines, read_crisis_lines
 from coverage_app.maps.edition import Edition, parse_data_date
 from coverage_app.maps.numbering import czech_sort_key, group_name, service_entries
@@ -317,7 +317,7 @@ def _card(e: pd.Series, fill: str, fonts: _Fonts, st: dict[str, ParagraphStyle],
     if e["web"]:
         parts.append(field("cat.field.web", e["web"]))
     if e["hours"]:
-        parts.append(field("cat.field.hours", e["hours"]))
+        parts.append(field("cat.field.hours", czech_range(e["hours"])))
     if e["capacity_text"]:
         parts.append(field("cat.field.capacity", e["capacity_text"]))
     if e["target_group_names"]:
@@ -381,7 +381,7 @@ def _story(district: District, entries: pd.DataFrame, *, style: PrintStyle, font
 
 def _para(text: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of plain text with Czech non-breaking spaces (after one-letter words, in numbers)."""
-    return Paragraph(escape(czech_nbsp(text)), style)
+    return Paragraph(escape(czech_nbsp(czech_quotes(text))), style)
 
 
 def _cover(district: District, entries: pd.DataFrame, st: dict[str, ParagraphStyle], lang: str, title: str,

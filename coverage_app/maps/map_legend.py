@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 from matplotlib.patches import Circle, PathPatch, Rectangle
 
-from coverage_app.i18n import czech_nbsp, register, t
+from coverage_app.i18n import czech_nbsp, czech_quotes, register, t
 from coverage_app.maps.numbering import group_name
 from coverage_app.maps.sheet_context import ROAD_COLOUR
 from coverage_app.maps.sheet_draw import draw_approximate_ring, draw_badge, is_field_shading, shading_classes
@@ -111,7 +111,7 @@ class _Panel:
         fp = self.fp_bold if bold else self.fp_reg
         sym = sym or sz.swatch
         tx = max(self.text_x, sym * 1.2 + 1.6 * sz.scale) + indent
-        lines = self.meas.wrap(czech_nbsp(text), fp, size, self.col_w - tx)
+        lines = self.meas.wrap(czech_nbsp(czech_quotes(text)), fp, size, self.col_w - tx)
         sym_h = sym * 1.25 if swatch is not None else lh
         h = max(len(lines) * lh, sym_h) + (0.7 if swatch is not None else 0.25) * sz.scale
 

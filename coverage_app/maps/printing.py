@@ -111,7 +111,6 @@ register({
                            "en": "Where social and related services are provided · data as of {date}"},
     "print.map.subtitle_nodate": {"cs": "Místa poskytování sociálních a navazujících služeb",
                                   "en": "Where social and related services are provided"},
-    "print.atlas.title.obec": {"cs": "Obec {name}", "en": "Obec {name}"},
     "print.atlas.title.pou": {"cs": "POÚ {name}", "en": "POÚ {name}"},
     "print.atlas.title.orp": {"cs": "ORP {name}", "en": "ORP {name}"},
     "print.atlas.subtitle": {"cs": "{district} · sociální služby · údaje k\u00a0{date}",
