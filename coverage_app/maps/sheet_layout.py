@@ -84,6 +84,9 @@ def thin(width_pt: float) -> float:
     return max(MIN_LINE_PT, float(width_pt))
 
 
+#: How far (mm) a name may stand from its obec's anchor when no place inside the obec is free.
+FALLBACK_MM = 6.0
+
 #: The smallest type on a printed map (pt): legend, boxes, numbers, obec names and the source line
 #: stay legible for older readers at every paper size.
 MIN_TYPE_PT = 7.0
@@ -408,7 +411,7 @@ def place_labels(labels: list[Label], obstacles: list[tuple[float, float, float,
                 if overlaps(box, obs_arr):
                     continue
                 if lab.polygon is not None and not lab.polygon.contains(shapely.Point(cx + w / 2, cy + h / 2)):
-                    if fallback is None and math.hypot(cx + w / 2 - lab.x, cy + h / 2 - lab.y) <= 4.5:
+                    if fallback is None and math.hypot(cx + w / 2 - lab.x, cy + h / 2 - lab.y) <= FALLBACK_MM:
                         fallback = (cx, cy)
                     continue
                 fallback = None
