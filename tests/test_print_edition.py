@@ -398,6 +398,11 @@ def test_print_shop_pdf_is_cmyk_pdfx_with_bleed_trim_and_crop_marks(tmp_path, ar
     assert re.search(r"(?:-?[\d.]+\s+){4}k\b", content)  # colours are CMYK
     # text is black alone (DeviceGray 0 = the K plate): every text block set after a gray colour
     assert "BT" in content and not re.search(r"(?:-?[\d.]+\s+){4}k\s+BT", content)
+    # black lines too (no rich black); only the crop marks are registration black on every plate
+    cmyk = [tuple(float(v) for v in m.split()[:4]) + (m.split()[4],)
+            for m in re.findall(r"(?:-?[\d.]+\s+){4}[kK]\b", content)]
+    assert [c for c in cmyk if min(c[:4]) > 0.5] == [(1.0, 1.0, 1.0, 1.0, "K")]
+    assert re.search(r"(?<![\d.])0 G\b", content)
     assert not page["/Resources"].get("/ExtGState") or all(
         float(s.get_object().get("/CA", 1)) == 1 and float(s.get_object().get("/ca", 1)) == 1
         for s in page["/Resources"]["/ExtGState"].values())

@@ -1,15 +1,16 @@
 """The print shop's PDF of a map: 3 mm bleed, crop marks, trim and bleed boxes, CMYK with an
-output intent (PDF/X-3), black text as 100 % K.
+output intent (PDF/X-3), black text and lines as 100 % K.
 
 The office PDF (RGB, trimmed to the paper) stays the default; :func:`print_shop_pdf` turns it into
 the file a print shop asks for:
 
 1. the sheet is placed on a larger page with a slug of :data:`SLUG_MM` around the trim, its
    TrimBox (the paper) and BleedBox (paper + :data:`BLEED_MM`) set, and crop marks drawn in the
-   slug at the four corners (0.25 pt, registration black);
+   slug at the four corners (0.25 pt, registration black on all four plates);
 2. Ghostscript (``gs``, Debian's ``ghostscript`` package) converts every colour to CMYK through its
    own CMYK profile (``default_cmyk.icc``, Artifex's SWOP-like profile shipped with Ghostscript),
-   text to black alone (``-dBlackText``: DeviceGray, printed on the K plate only), and writes a
+   text to black alone (``-dBlackText``), black lines staying DeviceGray as matplotlib writes them
+   (both printed on the K plate only), and writes a
    PDF/X-3 with that profile as the output intent (colour is CMYK only and nothing is transparent,
    as PDF/X-1a also asks).
 
@@ -84,7 +85,7 @@ def _with_bleed_and_marks(src: Path, dst: Path) -> None:
                 marks.append(f"{x + dx * (bleed + 2):.2f} {y:.2f} m {x + dx * (slug - 1):.2f} {y:.2f} l S")
                 marks.append(f"{x:.2f} {y + dy * (bleed + 2):.2f} m {x:.2f} {y + dy * (slug - 1):.2f} l S")
         stream = DecodedStreamObject()
-        stream.set_data(("q 0 0 0 RG 0.25 w " + " ".join(marks) + " Q").encode("ascii"))
+        stream.set_data(("q 1 1 1 1 K 0.25 w " + " ".join(marks) + " Q").encode("ascii"))  # registration: every plate
         contents = out.get_contents()
         writer_stream = writer._add_object(stream)
         out[NameObject("/Contents")] = ArrayObject([writer._add_object(contents), writer_stream])
