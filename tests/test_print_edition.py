@@ -210,7 +210,7 @@ def test_a3_and_a4_maps_list_their_services_so_a_household_can_read_them_alone(t
     for paper, orientation, listed in (("A3", "landscape", True), ("A4", "portrait", True), ("A5", "portrait", False)):
         out = tmp_path / f"mapa_{paper}.pdf"
         render_map(demo.district, demo.services, out, paper=paper, orientation=orientation)
-        text = pdf_text(out).replace(NBSP, " ").replace("\n", " ")
+        text = pypdf.PdfReader(out).pages[0].extract_text().replace(NBSP, " ").replace("\n", " ")  # the front
         assert ("Služby na mapě" in text) is listed
         if listed:
             on_map = set(compose_map(demo.district, demo.services, paper=paper, orientation=orientation)
@@ -502,3 +502,24 @@ def test_catalogue_sets_hours_with_en_dashes_and_names_in_czech_quotes(tmp_path)
     out = render_catalogue(demo.district, services, tmp_path / "katalog.pdf")
     text = pdf_text(out)
     assert "po\u2013pá 7.00\u201315.30" in text and "Klub \u201eZóna\u201c (fiktivní)" in text
+
+
+def test_an_a5_map_lists_its_services_on_the_back(tmp_path):
+    from coverage_app.demo import load_demo
+    from coverage_app.maps.numbering import service_entries
+    from coverage_app.maps.printing import compose_map, render_map
+
+    demo = load_demo("ORP:6221")
+    out = render_map(demo.district, demo.services, tmp_path / "mapa.pdf", paper="A5", orientation="portrait")
+    reader = pypdf.PdfReader(out)
+    assert len(reader.pages) == 2  # front and back, for double-sided printing
+    back = reader.pages[1].extract_text().replace(NBSP, " ").replace("\n", " ")
+    entries = service_entries(demo.services, demo.district, "cs").set_index("number")
+    on_map = set(compose_map(demo.district, demo.services, paper="A5", orientation="portrait").markers["number"])
+    for n in on_map:
+        assert entries.loc[n, "name"] in back and entries.loc[n, "phone"] in back
+    assert "Služby na mapě" not in reader.pages[0].extract_text()
+    png = render_map(demo.district, demo.services, tmp_path / "mapa.png", paper="A5", orientation="portrait", dpi=60)
+    assert png.exists() and (tmp_path / "mapa-zadni.png").exists()
+    one = render_map(demo.district, demo.services, tmp_path / "a4.pdf", paper="A4", orientation="portrait")
+    assert len(pypdf.PdfReader(one).pages) == 1  # the A4 front has the list itself

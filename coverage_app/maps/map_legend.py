@@ -9,18 +9,20 @@ into its panel columns; a heading is kept with what follows it.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 import geopandas as gpd
 import pandas as pd
 import shapely
+from matplotlib.figure import Figure
 from matplotlib.patches import Circle, PathPatch, Rectangle
 
 from coverage_app.i18n import czech_nbsp, czech_quotes, register, t
 from coverage_app.maps.numbering import group_name
 from coverage_app.maps.sheet_context import ROAD_COLOUR
 from coverage_app.maps.sheet_draw import draw_approximate_ring, draw_badge, is_field_shading, shading_classes
-from coverage_app.maps.sheet_layout import MIN_LINE_PT, Measure, PanelCtx, PanelItem, Sizes, geom_path, thin
+from coverage_app.maps.sheet_layout import MIN_LINE_PT, Measure, PanelCtx, PanelItem, Sizes, flow_panel, geom_path, thin
 from coverage_app.maps.style import FORM_ORDER, MM_PER_PT, WORKING_GROUP_ORDER, PrintStyle, font_properties
 from coverage_app.model import CRS, District
 
@@ -315,6 +317,45 @@ def _service_list(panel: _Panel, entries: pd.DataFrame, colour_of: Callable[[obj
         panel.row(" – ".join(parts), panel.badge(e.main_form, colour_of(e), e.number, diameter=sz.marker),
                   size=sz.small, sym=sz.marker)
     panel.end()
+
+
+def service_list_items(entries: pd.DataFrame, style: PrintStyle, sz: Sizes, meas: Measure, lang: str,
+                       colour_of: Callable[[object], str], col_w: float) -> list[PanelItem]:
+    """The numbered list of services alone (for the back side of a sheet with no room for it)."""
+    panel = _Panel(sz, meas, style, col_w)
+    _service_list(panel, entries, colour_of, lang)
+    return panel.items
+
+
+def back_side(size_mm: tuple[float, float], margin: float, sz: Sizes, title: str, on_map: pd.DataFrame,
+              style: PrintStyle, meas: Measure, lang: str, colour_of: Callable[[object], str]) -> Figure:
+    """The back side of a sheet (``size_mm``): its title and the numbered list of the services on
+    the map in two columns, for a paper with no room for the list beside the map."""
+    W, H = size_mm
+    fig = Figure(figsize=(W / 25.4, H / 25.4))
+    page = fig.add_axes((0, 0, 1, 1))
+    page.set_axis_off()
+    page.set_xlim(0, W)
+    page.set_ylim(0, H)
+    page.text(margin, H - margin, title, fontproperties=font_properties("bold"), fontsize=sz.subtitle, ha="left",
+              va="top", color=style.text, gid="back-title")
+    gap = 5.0 * sz.scale
+    top = H - margin - sz.subtitle * MM_PER_PT * 1.6
+    flowed = None
+    for ncols in (1, 2, 3):  # as few columns as hold the list: long names wrap least
+        col_w = (W - 2 * margin - (ncols - 1) * gap) / ncols
+        items = service_list_items(on_map, style, sz, meas, lang, colour_of, col_w)
+        columns = [(margin + i * (col_w + gap), margin, col_w, top - margin) for i in range(ncols)]
+        flowed = flow_panel(items, columns)
+        if flowed is not None:
+            break
+    if flowed is None:
+        warnings.warn(t("print.warn.overflow", "cs", paper=""), UserWarning, stacklevel=4)
+        flowed = flow_panel(items, [(c[0], c[1] - 1e4, c[2], c[3] + 1e4) for c in columns]) or []
+    ctx = PanelCtx(fig=fig, page=page, extent=None)
+    for item, x, y, w in flowed:
+        item.draw(ctx, x, y, w)
+    return fig
 
 
 def _note(panel: _Panel, lang: str) -> None:

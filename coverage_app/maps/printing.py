@@ -40,12 +40,13 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib import patheffects
+from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Rectangle
 
 from coverage_app.i18n import czech_nbsp, register, t
 from coverage_app.maps.edition import Edition, format_data_date, parse_data_date
-from coverage_app.maps.map_legend import legend_items
+from coverage_app.maps.map_legend import back_side, legend_items
 from coverage_app.maps.numbering import map_sites, service_entries
 from coverage_app.maps.sheet_context import (
     draw_neighbour_labels,
@@ -190,6 +191,9 @@ class MapComposition:
     panel : DataFrame
         The side panel's blocks as placed: ``section`` (``kinds``, ``forms``, ``map``, ``outside``…),
         ``x``, ``top`` and ``height`` (mm).
+    back : Figure or None
+        The back side: the numbered list of the services on the map, for a sheet with no room for
+        it on the front (A5 by default).
     """
 
     figure: Figure
@@ -208,6 +212,7 @@ class MapComposition:
     label_artists: list = field(default_factory=list, repr=False)
     author: str = ""
     panel: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    back: Figure | None = field(default=None, repr=False)
 
     @property
     def numbers(self) -> set[int]:
@@ -346,8 +351,10 @@ def _compose(
     service_list: bool = False,
     context_obce: gpd.GeoDataFrame | None = None,
     roads: gpd.GeoDataFrame | None = None,
+    back_list: bool = False,
 ) -> MapComposition:
-    """Lay out and draw one sheet (see :func:`render_map`); ``focus_codes`` are the obce framed."""
+    """Lay out and draw one sheet (see :func:`render_map`); ``focus_codes`` are the obce framed;
+    ``back_list`` adds a back side listing the services on the map."""
     obce = district.obce
     if obce.empty:
         raise ValueError(t("print.err.no_obce", "cs"))
@@ -414,6 +421,11 @@ def _compose(
         for item, x, y, w in plan.flowed:
             item.draw(ctx, x, y, w)
 
+        on_map = entries[entries["number"].isin(set(int(n) for n in plan.msites["number"]))]
+        back_sz = Sizes.for_paper(paper, font_scale=9.5 / (7.2 * sheet.base.scale))  # the list at 9.5 pt
+        back = (back_side((sheet.W, sheet.H), sheet.margin, back_sz, title, on_map, style, meas, lang, colour_of)
+                if back_list and len(on_map) else None)
+
     markers = pd.DataFrame(marker_rows, columns=["number", "service_id", "site_id", "x", "y", "px", "py", "displaced",
                                                  "approximate"])
     labels_df = pd.DataFrame(label_rows, columns=["kod_obce", "name", "x0", "y0", "x1", "y1", "size"])
@@ -424,7 +436,9 @@ def _compose(
         numbers_secret=[int(n) for n in plan.secret_rows["number"]], title=title, label_artists=label_artists,
         panel=pd.DataFrame([{"section": item.section, "x": x, "top": y, "height": item.height}
                             for item, x, y, _w in plan.flowed], columns=["section", "x", "top", "height"]),
+        back=back,
     )
+
 
 
 def _draw_north_and_scale(over, plan: _Plan, framed: gpd.GeoDataFrame | None, obec_xy: np.ndarray, base: Sizes,
@@ -609,7 +623,8 @@ def compose_map(
                          source_line=_source_line(entries, district, ed, lang, shading_note,
                                                   is_field_shading(shading)), lang=lang,
                          colour_by=colour_by, kind_colours=kind_colours, min_extent_m=3000.0,
-                         service_list=_lists_services(service_list, paper), context_obce=context_obce, roads=roads)
+                         service_list=_lists_services(service_list, paper), context_obce=context_obce, roads=roads,
+                         back_list=not _lists_services(service_list, paper) and service_list is None)
     comp.author = ed.publisher
     return comp
 
@@ -760,7 +775,12 @@ def save_map(composition: MapComposition, out: str | Path, *, dpi: int = 300, sv
             meta = {"Title": title, "Creator": "coverage-app", "Subject": title}
             if composition.author:
                 meta["Author"] = composition.author
-            fig.savefig(out, format="pdf", metadata=meta)
+            if composition.back is None:
+                fig.savefig(out, format="pdf", metadata=meta)
+            else:  # front and back: one PDF of two pages, for double-sided printing
+                with PdfPages(out, metadata=meta) as pdf:
+                    pdf.savefig(fig)
+                    pdf.savefig(composition.back)
         elif ext == ".svg":
             with matplotlib.rc_context({"svg.fonttype": "path" if svg_fonts == "outline" else "none"}):
                 fig.savefig(out, format="svg", metadata={"Title": title, "Creator": "coverage-app"})
@@ -768,4 +788,7 @@ def save_map(composition: MapComposition, out: str | Path, *, dpi: int = 300, sv
                 out.write_text(embed_fonts(out.read_text(encoding="utf-8")), encoding="utf-8")
         else:
             fig.savefig(out, format="png", dpi=dpi, metadata={"Title": title, "Software": "coverage-app"})
+        if composition.back is not None and ext != ".pdf":  # single-page formats: the back beside it
+            back = out.with_name(f"{out.stem}-zadni{out.suffix}")
+            composition.back.savefig(back, format=ext[1:], **({"dpi": dpi} if ext == ".png" else {}))
     return out
