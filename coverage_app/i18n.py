@@ -131,9 +131,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "the road network does not cover the area: {share} % of the obce lie more than {km} km from it (e.g. "
               "{obce}); is it the network of another area, or pieces that do not connect?"},
     "warn.project_scenario_skipped": {
-        "cs": "uložený scénář „{name}“ je poškozený a vynechává se; ostatní data projektu se použijí "
-              "(technicky: {detail})",
-        "en": "the saved scenario \"{name}\" is damaged and left out; the rest of the project is used "
+        "cs": "uložený scénář „{name}“ je poškozený a vynechává se (v souboru zůstává); ostatní data projektu se "
+              "použijí (technicky: {detail})",
+        "en": "the saved scenario \"{name}\" is damaged and left out (it stays in the file); the rest of the "
+              "project is used "
               "(technically: {detail})"},
     "err.shading_secret": {"cs": "druh „{kind}“ má místo s utajenou adresou: stínování dojezdem by ho na veřejné mapě "
                                  "prozradilo; zvolte jiný druh",

@@ -120,7 +120,8 @@ NOT_COVERED_M: float = 5000.0
 NOT_COVERED_SHARE: float = 0.2
 
 
-def require_cover(district: District, travel, joined_share: float = 1.0 - NOT_COVERED_SHARE) -> None:
+def require_cover(district: District, travel, joined_share: float = 1.0 - NOT_COVERED_SHARE,
+                  check_far: bool = True) -> None:
     """Refuse a road network that does not cover the district (a network of another area, or one
     in pieces that leaves the obce far from its main part): :data:`NOT_COVERED_SHARE` of the obce
     or more lie farther than :data:`NOT_COVERED_M` from it, or the largest connected part of the network
@@ -135,7 +136,7 @@ def require_cover(district: District, travel, joined_share: float = 1.0 - NOT_CO
     far = snap > NOT_COVERED_M
     names = district.obce["nazev_obce"].astype(str).to_numpy()
     source = str(travel.params.get("source") or "")
-    if far.mean() >= NOT_COVERED_SHARE:
+    if check_far and far.mean() >= NOT_COVERED_SHARE:
         worst = np.argsort(-snap)[:3]
         raise DataError.single(source, None, None, "err.roads_not_covering",
                                share=fmt_num(100 * far.mean(), "cs", 0), km=fmt_num(NOT_COVERED_M / 1000, "cs", 0),

@@ -472,3 +472,18 @@ def test_unknown_template_column_and_a_web_address_that_is_no_link_are_warned(tm
     assert (p.file, p.row, p.column) == ("sluzby.csv", 1, "telefn") and "překlep" in p.message("cs")
     p = by_code["warn.web_not_link"]
     assert (p.row, p.column) == (2, "web") and "javascript:alert(1)" in p.message("cs")
+
+
+def test_saving_a_project_keeps_a_scenario_it_cannot_read(tmp_path, demo):
+    import pyogrio
+
+    from coverage_app.io.project import Project, load_project, save_project, update_scenarios
+
+    path = save_project(Project(demo.municipalities, demo.services, meta={"district": "ORP:6221"}), tmp_path / "p.gpkg")
+    pd_ = __import__("pandas")
+    pyogrio.write_dataframe(pd_.DataFrame({"nazev": ["Z budoucí verze"], "json": ['{"edits": [{"op": "explode"}]}']}),
+                            path, layer="scenare")
+    update_scenarios(path, {"Nový": {"name": "Nový", "edits": []}})  # the planner saves another scenario
+    stored = pyogrio.read_dataframe(path, layer="scenare", read_geometry=False)
+    assert set(stored["nazev"]) == {"Nový", "Z budoucí verze"}
+    assert load_project(path).damaged_scenarios == {"Z budoucí verze": '{"edits": [{"op": "explode"}]}'}

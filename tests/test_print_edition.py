@@ -391,6 +391,7 @@ def test_print_shop_pdf_is_cmyk_pdfx_with_bleed_trim_and_crop_marks(tmp_path, ar
     media = [float(v) for v in page.mediabox]
     assert media[2] - media[0] > bleed[2] - bleed[0]  # room for the crop marks
     assert reader.metadata.get("/GTS_PDFXVersion") == "PDF/X-3:2002"
+    assert reader.metadata.get("/Title") == "Sociální služby – ORP Židlochovice"  # Czech letters intact
     (intent,) = [o.get_object() for o in reader.trailer["/Root"]["/OutputIntents"]]
     assert intent["/S"] == "/GTS_PDFX" and intent["/DestOutputProfile"].get_object()["/N"] == 4
     content = page.get_contents().get_data().decode("latin-1")
@@ -523,3 +524,18 @@ def test_an_a5_map_lists_its_services_on_the_back(tmp_path):
     assert png.exists() and (tmp_path / "mapa-zadni.png").exists()
     one = render_map(demo.district, demo.services, tmp_path / "a4.pdf", paper="A4", orientation="portrait")
     assert len(pypdf.PdfReader(one).pages) == 1  # the A4 front has the list itself
+
+
+def test_marker_clusters_of_different_obce_never_overlap_even_at_the_frame_edge():
+    import numpy as np
+
+    from coverage_app.maps.sheet_layout import Frame, place_markers
+
+    frame = Frame((0, 0, 100, 100), (0, 0, 100, 100))
+    r, gap = 2.0, 0.5
+    for px, py in (([2.0, 2.0], [50.0, 50.5]), ([1.0, 2.0, 1.5, 2.5], [1.0, 2.0, 2.5, 1.0])):
+        n = len(px)
+        x, y = place_markers(np.array(px), np.array(py), np.full(n, r), gap, frame, groups=np.array(list("abcd"[:n])))
+        xy = np.column_stack([x, y])
+        assert min(np.hypot(*(xy[i] - xy[j])) for i in range(n) for j in range(i + 1, n)) >= 2 * r + gap / 2 - 1e-6
+        assert (xy - r >= 0).all() and (xy + r <= 100).all()

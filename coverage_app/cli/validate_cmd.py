@@ -112,10 +112,10 @@ def _validate_one(path: Path, kind: str, context: dict, warnings: Report) -> int
 
 
 def _check_roads_cover(graph, obce, name: str) -> None:
-    """Roads validated with obce: refused when they do not reach the obce of their own area (the
-    obce within their extent and 5 km around it, or all obce when none is there), or when their
-    largest part joins less than half of those obce (a network clipped to a district leaves a few
-    obce beyond its edge on loose ends; ``analyze`` checks the district itself more strictly)."""
+    """Roads validated with obce: refused when no obec lies within their extent and 5 km around it
+    (a network of another area), or when their largest part joins less than half of the obce there
+    (a network in pieces; one clipped to a district leaves a few obce beyond its edge on loose
+    ends).  ``analyze`` checks the district itself more strictly."""
     from types import SimpleNamespace
 
     import numpy as np
@@ -134,12 +134,15 @@ def _check_roads_cover(graph, obce, name: str) -> None:
     x0, x1 = graph.x.min() - NOT_COVERED_M, graph.x.max() + NOT_COVERED_M
     y0, y1 = graph.y.min() - NOT_COVERED_M, graph.y.max() + NOT_COVERED_M
     inside = (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
-    if not inside.any():
+    around = bool(inside.any())
+    if not around:  # no obec near the roads at all: a network of another area
         inside[:] = True
     nodes, snap_m = graph.nearest_node(xy[inside], mode="car")
     travel = SimpleNamespace(method="road", origin_snap_m=snap_m, origin_node=nodes, graph=graph, mode="car",
                              params={"source": name})
-    require_cover(_Sized(obce[inside].reset_index(drop=True)), travel, joined_share=0.5)
+    # obce near the roads but outside their district (a box's corners) may lie far from them: only
+    # a network far from every obec, or in pieces, is refused here
+    require_cover(_Sized(obce[inside].reset_index(drop=True)), travel, joined_share=0.5, check_far=not around)
 
 
 class _Sized:

@@ -75,6 +75,8 @@ class Project:
     warnings : list of Problem
         What was left out while reading the file (e.g. a damaged saved scenario), by layer, row and
         column.
+    damaged_scenarios : dict of name → stored text
+        Saved scenarios the tool cannot read; kept as they are when the project is saved again.
     timetable : dict of file name → text, or None
         A GTFS feed's tables (layer ``jizdni_rad``), read by :meth:`transit_feed`.
     """
@@ -89,6 +91,7 @@ class Project:
     access: dict = field(default_factory=dict)
     timetable: dict[str, str] | None = None
     warnings: list = field(default_factory=list)
+    damaged_scenarios: dict[str, str] = field(default_factory=dict)
     _graph: object = field(default=None, repr=False, compare=False)
     meta_cache: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -228,9 +231,11 @@ def save_project(project: Project, path: str | Path) -> Path:
 
             pyogrio.write_dataframe(access_table(project.services.kinds, project.access, project.access)
                                     [list(ACCESS_TABLE_COLUMNS)].fillna({"limit_min": 0.0}), tmp, layer="dostupnost")
-        if project.scenarios:
-            pyogrio.write_dataframe(pd.DataFrame([{"nazev": k, "json": json.dumps(v, ensure_ascii=False)}
-                                                  for k, v in project.scenarios.items()]), tmp, layer="scenare")
+        rows = [{"nazev": k, "json": json.dumps(v, ensure_ascii=False)} for k, v in project.scenarios.items()]
+        rows += [{"nazev": k, "json": v} for k, v in project.damaged_scenarios.items()
+                 if k not in project.scenarios]  # never lost by saving: left for a newer tool or a person
+        if rows:
+            pyogrio.write_dataframe(pd.DataFrame(rows), tmp, layer="scenare")
         if project.roads is not None and len(project.roads):
             project.roads.to_crs(CRS).to_file(tmp, layer="silnice", driver="GPKG", engine="pyogrio")
         if project.timetable:
@@ -336,12 +341,12 @@ def load_project(path: str | Path) -> Project:
 
         af["limit_min"] = af["limit_min"].where(af["zpusob"] != "remote", None)
         access = access_from_frame(af, kinds, file=f"{path.name}: dostupnost")
-    scenarios, skipped = _read_scenarios(path, _read(path, "scenare", layers))
+    scenarios, skipped, damaged = _read_scenarios(path, _read(path, "scenare", layers))
     roads = _read(path, "silnice", layers, geometry=True)
     tt = _read(path, "jizdni_rad", layers)
     timetable = dict(zip(tt["soubor"].astype(str), tt["obsah"].astype(str))) if tt is not None and len(tt) else None
     return Project(obce, services, previous, roads, norms, scenarios, meta, access=access, timetable=timetable,
-                   warnings=skipped)
+                   warnings=skipped, damaged_scenarios=damaged)
 
 
 def _refuse_text_in_number_column(path: Path, layer: str, column: str) -> None:
@@ -363,13 +368,15 @@ def _refuse_text_in_number_column(path: Path, layer: str, column: str) -> None:
                                        value=str(value)[:80]) from None
 
 
-def _read_scenarios(path: Path, sf: pd.DataFrame | None) -> tuple[dict[str, dict], list[Problem]]:
+def _read_scenarios(path: Path, sf: pd.DataFrame | None) -> tuple[dict[str, dict], list[Problem], dict[str, str]]:
     """Saved what-if scenarios; a damaged one (not JSON, or edits the tool does not know) is left
-    out with a warning naming it, so the rest of the project stays usable."""
+    out with a warning naming it, so the rest of the project stays usable, and returned as its
+    stored text so that saving the project keeps it."""
     from coverage_app.scenario import Scenario
 
     scenarios: dict[str, dict] = {}
     skipped: list[Problem] = []
+    damaged: dict[str, str] = {}
     for row, r in enumerate(sf.itertuples() if sf is not None else (), start=1):
         try:
             value = json.loads(r.json)
@@ -377,9 +384,10 @@ def _read_scenarios(path: Path, sf: pd.DataFrame | None) -> tuple[dict[str, dict
         except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
             skipped.append(Problem.make(f"{path.name}: scenare", row, "json", "warn.project_scenario_skipped",
                                         "warning", name=str(r.nazev), detail=f"{type(exc).__name__}: {exc}"[:200]))
+            damaged[str(r.nazev)] = str(r.json)
             continue
         scenarios[str(r.nazev)] = value
-    return scenarios, skipped
+    return scenarios, skipped, damaged
 
 
 def update_scenarios(path: str | Path, scenarios: Mapping[str, dict]) -> None:

@@ -8,11 +8,10 @@ the file a print shop asks for:
    TrimBox (the paper) and BleedBox (paper + :data:`BLEED_MM`) set, and crop marks drawn in the
    slug at the four corners (0.25 pt, registration black on all four plates);
 2. Ghostscript (``gs``, Debian's ``ghostscript`` package) converts every colour to CMYK through its
-   own CMYK profile (``default_cmyk.icc``, Artifex's SWOP-like profile shipped with Ghostscript),
-   text to black alone (``-dBlackText``), black lines staying DeviceGray as matplotlib writes them
-   (both printed on the K plate only), and writes a
-   PDF/X-3 with that profile as the output intent (colour is CMYK only and nothing is transparent,
-   as PDF/X-1a also asks).
+   own CMYK profile (``default_cmyk.icc``, Artifex's SWOP-like profile shipped with Ghostscript)
+   and writes a PDF/X-3 with that profile as the output intent (colour is CMYK only and nothing is
+   transparent, as PDF/X-1a also asks).  Black text and lines stay DeviceGray, as matplotlib writes
+   pure black, and so print on the K plate only (``-dBlackText`` asks for the same of any text).
 
 No PDF/X validator is available from the package registries (veraPDF checks PDF/A); the tests
 inspect the result with pypdf instead: boxes, output intent, no RGB colour operators, black as K.
@@ -131,8 +130,7 @@ def print_shop_pdf(office_pdf: str | Path, out: str | Path, title: str = "") -> 
         marked = tmpdir / "marked.pdf"
         _with_bleed_and_marks(Path(office_pdf), marked)
         pdfx_def = tmpdir / "PDFX_def.ps"
-        pdfx_def.write_text(_pdfx_def(title or "Mapa sociálních služeb", profile), encoding="latin-1",
-                            errors="replace")
+        pdfx_def.write_text(_pdfx_def(title or "Mapa sociálních služeb", profile), encoding="ascii")
         converted = tmpdir / "pdfx.pdf"
         cmd = [gs, "-q", "-dPDFX", "-dBATCH", "-dNOPAUSE", "-dNOOUTERSAVE", "-dNOSAFER", "-sDEVICE=pdfwrite",
                "-sColorConversionStrategy=CMYK", "-sProcessColorModel=DeviceCMYK", "-dBlackText",
@@ -152,16 +150,17 @@ def print_shop_pdf(office_pdf: str | Path, out: str | Path, title: str = "") -> 
 
 def _pdfx_def(title: str, profile: Path | None) -> str:
     """Ghostscript's PDFX_def.ps for this file: the title, the CMYK profile as the output intent."""
-    esc = title.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    title_hex = "<FEFF" + title.encode("utf-16-be").hex().upper() + ">"  # any Czech letter, as PDF text
     icc = ""
     if profile is not None:
-        icc = (f"/ICCProfile ({profile}) def\n"
+        path = str(profile).replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        icc = (f"/ICCProfile ({path}) def\n"
                "[/_objdef {icc_PDFX} /type /stream /OBJ pdfmark\n"
                "[{icc_PDFX} << /N 4 >> /PUT pdfmark\n"
                "[{icc_PDFX} ICCProfile (r) file /PUT pdfmark\n")
     dest = "/DestOutputProfile {icc_PDFX}\n" if profile is not None else ""
     return ("%!\n"
-            f"[ /GTS_PDFXVersion (PDF/X-3:2002) /Title ({esc}) /Trapped /False /DOCINFO pdfmark\n"
+            f"[ /GTS_PDFXVersion (PDF/X-3:2002) /Title {title_hex} /Trapped /False /DOCINFO pdfmark\n"
             f"{icc}"
             "[/_objdef {OutputIntent_PDFX} /type /dict /OBJ pdfmark\n"
             "[{OutputIntent_PDFX} << /Type /OutputIntent /S /GTS_PDFX\n"

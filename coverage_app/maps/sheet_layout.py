@@ -290,9 +290,13 @@ def place_markers(px: np.ndarray, py: np.ndarray, radius: np.ndarray, gap: float
                     merged = True
         if not merged:
             break
-    _separate(_clusters(n, find), key, pos, radius, gap)
-    for members in _clusters(n, find):
-        _keep_inside(members, pos, radius, frame)
+    clusters = _clusters(n, find)
+    for _ in range(20):  # pushing apart and back inside the frame until both hold
+        settled = _separate(clusters, key, pos, radius, gap)
+        for members in clusters:
+            settled = _keep_inside(members, pos, radius, frame) and settled
+        if settled:
+            break
     return pos[:, 0], pos[:, 1]
 
 
@@ -317,8 +321,10 @@ def _arrange(members: list[int], true: np.ndarray, pos: np.ndarray, radius: np.n
 
 
 def _separate(clusters: list[list[int]], key: np.ndarray, pos: np.ndarray, radius: np.ndarray, gap: float,
-              rounds: int = 80) -> None:
-    """Push clusters of different obce apart (as wholes) until no two of their markers overlap."""
+              rounds: int = 80) -> bool:
+    """Push clusters of different obce apart (as wholes) until no two of their markers overlap;
+    ``True`` when nothing had to move."""
+    untouched = True
     for _ in range(rounds):
         moved = False
         for a in range(len(clusters)):
@@ -337,11 +343,13 @@ def _separate(clusters: list[list[int]], key: np.ndarray, pos: np.ndarray, radiu
                 pos[mb] += axis * (overlap / 2 + 0.05)
                 moved = True
         if not moved:
-            return
+            return untouched
+        untouched = False
+    return untouched
 
 
-def _keep_inside(members: list[int], pos: np.ndarray, radius: np.ndarray, frame: Frame) -> None:
-    """Shift a cluster back inside the frame (1 mm clear of its edge)."""
+def _keep_inside(members: list[int], pos: np.ndarray, radius: np.ndarray, frame: Frame) -> bool:
+    """Shift a cluster back inside the frame (1 mm clear of its edge); ``True`` when it was inside."""
     fx, fy, fw, fh = frame.rect
     lo = pos[members] - radius[members][:, None]
     hi = pos[members] + radius[members][:, None]
@@ -349,6 +357,7 @@ def _keep_inside(members: list[int], pos: np.ndarray, radius: np.ndarray, frame:
     shift[0] = max(0.0, fx + 1 - lo[:, 0].min()) - max(0.0, hi[:, 0].max() - (fx + fw - 1))
     shift[1] = max(0.0, fy + 1 - lo[:, 1].min()) - max(0.0, hi[:, 1].max() - (fy + fh - 1))
     pos[members] += shift
+    return not shift.any()
 
 
 def overlaps(box: tuple[float, float, float, float], boxes: np.ndarray) -> bool:
