@@ -120,45 +120,45 @@ NOT_COVERED_M: float = 5000.0
 NOT_COVERED_SHARE: float = 0.2
 
 
-def require_cover(district: District, travel, joined_share: float = 1.0 - NOT_COVERED_SHARE,
-                  check_far: bool = True) -> None:
-    """Refuse a road network that does not cover the district (a network of another area, or one
-    in pieces that leaves the obce far from its main part): :data:`NOT_COVERED_SHARE` of the obce
-    or more lie farther than :data:`NOT_COVERED_M` from it, or the largest connected part of the network
-    joins less than ``joined_share`` of them.  Raises
-    :class:`~coverage_app.errors.DataError` naming the network's file, the share and the farthest obce."""
-    from coverage_app.errors import DataError
-
+def require_cover(district: District, travel, joined_share: float = 1.0 - NOT_COVERED_SHARE) -> None:
+    """Refuse the road network of an analysis that does not cover the district (see
+    :func:`refuse_uncovered`); a straight-line estimate is never refused."""
     snap = getattr(travel, "origin_snap_m", None)
     if getattr(travel, "method", "") != "road" or snap is None or len(district) == 0:
         return
-    snap = np.asarray(snap, dtype=float)
+    labels = travel.graph.components(travel.mode)[np.asarray(travel.origin_node).ravel()]
+    refuse_uncovered(district.obce["nazev_obce"].astype(str).to_numpy(), snap, labels,
+                     str(travel.params.get("source") or ""), joined_share=joined_share)
+
+
+def refuse_uncovered(names: np.ndarray, snap_m: np.ndarray, parts: np.ndarray, source: str, *,
+                     joined_share: float = 1.0 - NOT_COVERED_SHARE, check_far: bool = True) -> None:
+    """Refuse a road network that does not cover a set of obce.
+
+    ``snap_m`` is each obec's distance to the network (metres), ``parts`` the connected part of the
+    network its nearest node lies on.  Refused (:class:`~coverage_app.errors.DataError` naming the
+    network's file ``source``, the share and example obce) when :data:`NOT_COVERED_SHARE` of the
+    obce or more lie farther than :data:`NOT_COVERED_M` from it (``check_far``: a network of another
+    area), or when its largest connected part joins less than ``joined_share`` of them (a network
+    in pieces: their travel times would be "no route").
+    """
+    from coverage_app.errors import DataError
+
+    snap = np.asarray(snap_m, dtype=float)
     far = snap > NOT_COVERED_M
-    names = district.obce["nazev_obce"].astype(str).to_numpy()
-    source = str(travel.params.get("source") or "")
-    if check_far and far.mean() >= NOT_COVERED_SHARE:
+    if check_far and len(snap) and far.mean() >= NOT_COVERED_SHARE:
         worst = np.argsort(-snap)[:3]
         raise DataError.single(source, None, None, "err.roads_not_covering",
                                share=fmt_num(100 * far.mean(), "cs", 0), km=fmt_num(NOT_COVERED_M / 1000, "cs", 0),
                                obce=", ".join(f"{names[i]} {fmt_num(snap[i] / 1000, 'cs', 0)} km" for i in worst))
-    _require_connected(travel, names, source, joined_share)
-
-
-def _require_connected(travel, names: np.ndarray, source: str, joined_share: float) -> None:
-    """Refuse a network in pieces: ``joined_share`` of the obce must lie on one connected part of
-    it; otherwise their travel times would be "no route"."""
-    from coverage_app.errors import DataError
-
-    graph, nodes = getattr(travel, "graph", None), getattr(travel, "origin_node", None)
-    if graph is None or nodes is None or len(nodes) < 2:
+    labels = np.asarray(parts).ravel()
+    if len(labels) < 2:
         return
-    labels = graph.components(travel.mode)[np.asarray(nodes).ravel()]
-    parts, counts = np.unique(labels, return_counts=True)
-    main = parts[np.argmax(counts)]
+    kinds, counts = np.unique(labels, return_counts=True)
     if counts.max() >= joined_share * len(labels):
         return
-    apart = [names[i] for i in np.flatnonzero(labels != main)[:3]]
-    raise DataError.single(source, None, None, "err.roads_in_pieces", parts=len(parts),
+    apart = [names[i] for i in np.flatnonzero(labels != kinds[np.argmax(counts)])[:3]]
+    raise DataError.single(source, None, None, "err.roads_in_pieces", parts=len(kinds),
                            share=fmt_num(100 * counts.max() / len(labels), "cs", 0), obce=", ".join(apart))
 
 

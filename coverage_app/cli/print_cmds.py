@@ -241,19 +241,30 @@ def print_catalogue(project, demo, district, style, title, subtitle, lang, out, 
 # ---------------------------------------------------------------------------------------------
 # export
 # ---------------------------------------------------------------------------------------------
+def _export_options(f):
+    """The options both public-map exports share (the source, title, basemap and language)."""
+    opts = [
+        click.option("--project", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="Projektový GeoPackage."),
+        click.option("--demo", is_flag=True, help="Vestavěná ukázková data."),
+        click.option("--district", default="", help="ORP:6221, POU:81142, … (výchozí: obvod projektu)."),
+        click.option("--title", default=None, help="Nadpis stránky (výchozí „Kde najdu pomoc?“)."),
+        click.option("--basemap/--no-basemap", default=False, show_default=True,
+                     help="Podkladová mapa OpenStreetMap (načte se, jen když je čtenář online)."),
+        click.option("--lang", type=click.Choice(["cs", "en"]), default="cs", show_default=True),
+    ]
+    for o in reversed(opts):
+        f = o(f)
+    return f
+
+
 @cli.group()
 def export() -> None:
     """Exporty pro web: veřejná mapa služeb jako jedna samostatná stránka HTML."""
 
 
 @export.command(name="public-map")
-@click.option("--project", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Projektový GeoPackage.")
-@click.option("--demo", is_flag=True, help="Vestavěná ukázková data.")
-@click.option("--district", default="", help="ORP:6221, POU:81142, … (výchozí: obvod projektu).")
-@click.option("--title", default=None, help="Nadpis stránky (výchozí „Kde najdu pomoc?“).")
-@click.option("--basemap/--no-basemap", default=False, show_default=True,
-              help="Podkladová mapa OpenStreetMap (načte se, jen když je čtenář online).")
-@click.option("--lang", type=click.Choice(["cs", "en"]), default="cs", show_default=True)
+@_export_options
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Výstup .html")
 def export_public_map(project, demo, district, title, basemap, lang, out) -> None:
     """Veřejná mapa „Kde najdu pomoc?“ jako jeden soubor HTML pro web obce (funguje i offline,
@@ -263,7 +274,7 @@ def export_public_map(project, demo, district, title, basemap, lang, out) -> Non
 
     if out.suffix.lower() not in (".html", ".htm"):
         raise click.BadParameter(t("err.unknown_format", lang, ext=out.suffix, expected=".html"), param_hint="--out")
-    dist, svc, _, graph, context = _load_source(project, demo, district or ("ORP:6221" if demo else ""))
+    dist, svc, _, graph, context = _load_source(project, demo, district)
     result = run_analysis(dist, svc, graph, context=context)
     path = write_page(dist, svc, result, out, lang=lang, title=title, basemap=basemap,
                       source=", ".join(svc.source_files) or (project.name if project else ""))
@@ -271,13 +282,7 @@ def export_public_map(project, demo, district, title, basemap, lang, out) -> Non
 
 
 @export.command(name="public-site")
-@click.option("--project", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Projektový GeoPackage.")
-@click.option("--demo", is_flag=True, help="Vestavěná ukázková data.")
-@click.option("--district", default="", help="ORP:6221, POU:81142, … (výchozí: obvod projektu).")
-@click.option("--title", default=None, help="Nadpis stránky (výchozí „Kde najdu pomoc?“).")
-@click.option("--basemap/--no-basemap", default=False, show_default=True,
-              help="Podkladová mapa OpenStreetMap (načte se, jen když je čtenář online).")
-@click.option("--lang", type=click.Choice(["cs", "en"]), default="cs", show_default=True)
+@_export_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Výstupní složka (index.html, assets/, data/).")
 def export_public_site(project, demo, district, title, basemap, lang, out) -> None:
@@ -286,7 +291,7 @@ def export_public_site(project, demo, district, title, basemap, lang, out) -> No
     from coverage_app.coverage import analyze as run_analysis
     from coverage_app.maps.interactive.public_site import export_public_site as write_site
 
-    dist, svc, _, graph, context = _load_source(project, demo, district or ("ORP:6221" if demo else ""))
+    dist, svc, _, graph, context = _load_source(project, demo, district)
     result = run_analysis(dist, svc, graph, context=context, transit=_transit_router(project, demo, graph))
     from coverage_app.maps.interactive.public import services_source
 

@@ -116,11 +116,9 @@ def _check_roads_cover(graph, obce, name: str) -> None:
     (a network of another area), or when their largest part joins less than half of the obce there
     (a network in pieces; one clipped to a district leaves a few obce beyond its edge on loose
     ends).  ``analyze`` checks the district itself more strictly."""
-    from types import SimpleNamespace
-
     import numpy as np
 
-    from coverage_app.netcheck import NOT_COVERED_M, require_cover
+    from coverage_app.netcheck import NOT_COVERED_M, refuse_uncovered
 
     xy = np.column_stack([obce["x"].to_numpy(float), obce["y"].to_numpy(float)])
     missing = ~np.isfinite(xy).all(axis=1)
@@ -138,21 +136,11 @@ def _check_roads_cover(graph, obce, name: str) -> None:
     if not around:  # no obec near the roads at all: a network of another area
         inside[:] = True
     nodes, snap_m = graph.nearest_node(xy[inside], mode="car")
-    travel = SimpleNamespace(method="road", origin_snap_m=snap_m, origin_node=nodes, graph=graph, mode="car",
-                             params={"source": name})
     # obce near the roads but outside their district (a box's corners) may lie far from them: only
     # a network far from every obec, or in pieces, is refused here
-    require_cover(_Sized(obce[inside].reset_index(drop=True)), travel, joined_share=0.5, check_far=not around)
-
-
-class _Sized:
-    """What :func:`~coverage_app.netcheck.require_cover` reads of a district: its obce and size."""
-
-    def __init__(self, obce) -> None:
-        self.obce = obce
-
-    def __len__(self) -> int:
-        return len(self.obce)
+    refuse_uncovered(obce["nazev_obce"].astype(str).to_numpy()[inside], snap_m,
+                     graph.components("car")[np.asarray(nodes).ravel()], name, joined_share=0.5,
+                     check_far=not around)
 
 
 def _warn_unknown_obce(path: Path, population, obce, warnings: Report) -> None:

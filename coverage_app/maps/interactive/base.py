@@ -101,6 +101,8 @@ register({
 })
 
 ASSETS_DIR = Path(__file__).resolve().parents[1] / "assets"
+#: The public page's layout rules, shared by the single-file export and the static website.
+PAGE_CSS = ASSETS_DIR / "public_page.css"
 
 #: Okabe & Ito (2008), then Paul Tol's "muted" scheme: handed out to kinds in order.
 KIND_PALETTE: tuple[str, ...] = (

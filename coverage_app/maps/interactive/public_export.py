@@ -12,7 +12,7 @@ from jinja2 import Template
 
 from coverage_app.coverage import Analysis
 from coverage_app.i18n import t
-from coverage_app.maps.interactive.base import OSM_TILES, _js_json, _wgs84, asset_files
+from coverage_app.maps.interactive.base import OSM_TILES, PAGE_CSS, _js_json, _wgs84, asset_files
 from coverage_app.maps.interactive.public import public_legend_html, public_listing, public_sites, service_reach
 from coverage_app.maps.interactive.public_list import public_list_html
 from coverage_app.maps.interactive.symbols import _bounds, obec_features
@@ -32,17 +32,8 @@ _EXPORT_TEMPLATE = Template("""<!DOCTYPE html>
 <title>{{ title }} – {{ district }}</title>
 <style>{{ leaflet_css }}</style>
 <style>{{ map_css }}</style>
+<style>{{ page_css }}</style>
 <style>
-*{box-sizing:border-box}
-body{margin:0;font:17px/1.5 "Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#000;background:#fafafa}
-header,footer{padding:.8rem 1rem}
-header h1{margin:0;font-size:1.7rem}
-header p{margin:.2rem 0 0}
-.cm-page{display:flex;gap:1rem;padding:0 1rem 1rem;align-items:flex-start}
-.cm-side{flex:1 1 40%;min-width:0}
-.cm-mapwrap{flex:1 1 60%;position:sticky;top:.5rem}
-#cm-map{height:78vh;min-height:420px;border:1px solid #999;border-radius:6px}
-label{font-weight:700;display:block;margin:.2rem 0}
 select{font-size:1.05rem;padding:.45rem;width:100%;max-width:26rem;border:2px solid #333;border-radius:4px;background:#fff}
 select:focus{outline:3px solid #000;outline-offset:2px}
 .cm-count{margin:.6rem 0}
@@ -160,6 +151,7 @@ def export_public_map(district: District, services: Services, analysis: Analysis
         source_line=html.escape(t("pub.source", lang, source=source or ", ".join(services.source_files) or "—",
                                   date=dt.date.today().strftime("%d. %m. %Y") if lang == "cs" else dt.date.today().isoformat())),
         leaflet_css=_inline_css(files), map_css=files["coverage_map.css"].read_text(encoding="utf-8"),
+        page_css=PAGE_CSS.read_text(encoding="utf-8"),
         leaflet_js=scripts[0], map_js=scripts[1], init_js=scripts[2], csp=_csp(scripts, basemap),
     )
     path.parent.mkdir(parents=True, exist_ok=True)

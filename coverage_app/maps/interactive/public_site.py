@@ -31,7 +31,7 @@ from coverage_app.app import _texts  # noqa: F401  (the public page's texts)
 from coverage_app.codelists import normalize_text
 from coverage_app.coverage import Analysis
 from coverage_app.i18n import _PLURALS, t
-from coverage_app.maps.interactive.base import ASSETS_DIR, OSM_TILES, _wgs84, asset_files
+from coverage_app.maps.interactive.base import ASSETS_DIR, OSM_TILES, PAGE_CSS, _wgs84, asset_files
 from coverage_app.maps.interactive.public import public_legend_html, public_listing, public_sites, service_reach
 from coverage_app.maps.interactive.public_list import LIST_CSS, card_head_html, card_rest_html
 from coverage_app.maps.interactive.symbols import _bounds, obec_features
@@ -169,8 +169,9 @@ def export_public_site(analysis: Analysis, out_dir: str | Path, *, lang: str = "
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, dst)
     shutil.copyfile(ASSETS_DIR / "public_site.js", tmp / "assets" / "public_site.js")
-    (tmp / "assets" / "public_site.css").write_text(LIST_CSS + (ASSETS_DIR / "public_site.css").read_text(
-        encoding="utf-8"), encoding="utf-8")
+    (tmp / "assets" / "public_site.css").write_text(
+        LIST_CSS + PAGE_CSS.read_text(encoding="utf-8") + (ASSETS_DIR / "public_site.css").read_text(encoding="utf-8"),
+        encoding="utf-8")
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     (tmp / "data" / "sluzby.json").write_text(text, encoding="utf-8")
     (tmp / "data" / "sluzby.js").write_text("window.COVERAGE_DATA = " + text.replace("</", "<\\/") + ";\n",
