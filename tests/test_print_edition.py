@@ -427,7 +427,7 @@ def test_print_shop_pdf_is_cmyk_pdfx_with_bleed_trim_and_crop_marks(tmp_path, ar
 def test_real_orp_layout_has_no_collisions(realdata, paper, orientation):
     """ORP Židlochovice with real boundaries and its surroundings: no two markers overlap, no obec
     name overlaps another name or a marker, every marker inside the frame, markers moved only
-    within their own obec's group; every obec named on A4 and A3."""
+    within their own obec's group; every obec named (on A5 some with a leader line to their obec)."""
     import numpy as np
 
     from coverage_app.demo import load_demo_services
@@ -461,8 +461,17 @@ def test_real_orp_layout_has_no_collisions(realdata, paper, orientation):
     for row in moved.itertuples():
         same = comp.markers[[obec_of.get(s) == obec_of.get(row.site_id) for s in comp.markers["site_id"]]]
         assert np.hypot(row.px - same["px"].mean(), row.py - same["py"].mean()) < 4 * sz.marker
-    if paper != "A5":
-        assert comp.unlabelled == []
+    assert comp.unlabelled == []
+    # a name set away from its obec has a leader to the obec that crosses no other name
+    import shapely
+
+    for row in comp.labels[comp.labels["leader"]].itertuples():
+        anchor = (row.ax, row.ay)
+        end = (min(max(anchor[0], row.x0), row.x1), min(max(anchor[1], row.y0), row.y1))
+        line = shapely.LineString([anchor, end])
+        others = comp.labels[comp.labels["kod_obce"] != row.kod_obce]
+        assert not any(line.intersects(shapely.box(o.x0, o.y0, o.x1, o.y1)) for o in others.itertuples()), row.name
+        assert line.length <= 17.0 + max(row.x1 - row.x0, row.y1 - row.y0)
 
 
 def test_atlas_titles_say_mesto_mestys_or_obec_by_the_status_in_the_data(tmp_path):
@@ -539,3 +548,40 @@ def test_marker_clusters_of_different_obce_never_overlap_even_at_the_frame_edge(
         xy = np.column_stack([x, y])
         assert min(np.hypot(*(xy[i] - xy[j])) for i in range(n) for j in range(i + 1, n)) >= 2 * r + gap / 2 - 1e-6
         assert (xy - r >= 0).all() and (xy + r <= 100).all()
+
+
+def test_a_district_obec_whose_markers_cover_it_is_named_beside_them_with_a_leader():
+    """Two obce 10 mm apart, the first covered by a block of markers: its name is set at the
+    nearest free place with a leader line to its point, the leader crosses no other name, and a
+    context obec (outside the district) in the same plight is left unnamed rather than led."""
+    import shapely
+
+    from coverage_app.maps.sheet_layout import (
+        FOCUS_PRIORITY,
+        Frame,
+        Label,
+        Measure,
+        leader_end,
+        place_labels,
+    )
+
+    frame = Frame((0, 0, 100, 60), (0, 0, 100, 60))
+    covered = (40.0, 20.0, 60.0, 40.0)  # markers all over the first obec
+
+    def square(x, y, half):
+        return shapely.box(x - half, y - half, x + half, y + half)
+
+    labels = [Label("1", "Židlochovice", 50, 30, 8.0, True, square(50, 30, 8), FOCUS_PRIORITY + 3000, False),
+              Label("2", "Blučina", 70, 30, 8.0, False, square(70, 30, 6), FOCUS_PRIORITY + 2000, False),
+              Label("3", "Rebešovice", 50, 30.5, 7.0, False, square(50, 30, 8), 500.0, False)]
+    placed, unplaced = place_labels(labels, [covered], frame, Measure(), 1.0)
+    by_code = {lab.code: (lab, box) for lab, box, _ in placed}
+    assert [lab.code for lab in unplaced] == ["3"]
+    lab, box = by_code["1"]
+    assert lab.leader and not by_code["2"][0].leader
+    assert not shapely.box(*box).intersects(shapely.box(*covered).buffer(-1e-6))
+    end = leader_end(box, lab.x, lab.y)
+    line = shapely.LineString([(lab.x, lab.y), end])
+    assert not line.intersects(shapely.box(*by_code["2"][1]))
+    # the nearest free place: just outside the block of markers (within the first reach of 4 mm)
+    assert shapely.Point(lab.x, lab.y).distance(shapely.box(*box)) <= 10.0 + 4.0 + 1e-6

@@ -39,7 +39,6 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import shapely
-from matplotlib import patheffects
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Rectangle
@@ -57,6 +56,7 @@ from coverage_app.maps.sheet_context import (
 )
 from coverage_app.maps.sheet_draw import (
     draw_approximate_ring,
+    draw_obec_names,
     draw_badge,
     draw_base,
     draw_furniture,
@@ -180,7 +180,9 @@ class MapComposition:
         One row per marker: ``number``, ``service_id``, ``site_id``, ``x``/``y`` (true
         position, m), ``px``/``py`` (marker centre on the sheet, mm), ``displaced``.
     labels : DataFrame
-        Placed obec names: ``kod_obce``, ``name``, ``x0``, ``y0``, ``x1``, ``y1`` (mm), ``size`` (pt).
+        Placed obec names: ``kod_obce``, ``name``, ``x0``, ``y0``, ``x1``, ``y1`` (mm), ``size`` (pt),
+        ``ax``/``ay`` (the obec's anchor, mm) and ``leader`` (the name stands off its obec, whose own
+        markers cover it, with a line to the anchor).
     unlabelled : list of str
         Obec codes whose name found no free place.
     numbers_outside, numbers_secret : list of int
@@ -428,7 +430,7 @@ def _compose(
 
     markers = pd.DataFrame(marker_rows, columns=["number", "service_id", "site_id", "x", "y", "px", "py", "displaced",
                                                  "approximate"])
-    labels_df = pd.DataFrame(label_rows, columns=["kod_obce", "name", "x0", "y0", "x1", "y1", "size"])
+    labels_df = pd.DataFrame(label_rows, columns=["kod_obce", "name", "x0", "y0", "x1", "y1", "size", "leader", "ax", "ay"])
     return MapComposition(
         figure=fig, paper=paper, orientation=orientation, size_mm=(sheet.W, sheet.H), frame_mm=plan.map_rect,
         extent=frame.extent, scale_denominator=scale_den, markers=markers, labels=labels_df,
@@ -534,18 +536,7 @@ def _draw_obec_names(over, obce: gpd.GeoDataFrame, focus: set[str], obec_xy: np.
                 over.add_patch(Circle((x, y), r, facecolor=style.obec_point, edgecolor="white", lw=thin(0.3), zorder=3))
     labels = obec_labels(obce, focus, frame, obec_xy, polygons, sz, base)
     placed, unplaced = place_labels(labels, obstacles, frame, meas, float(np.max(pop_dot)) if len(pop_dot) else 1.0)
-    rows, artists = [], []
-    fp_reg, fp_bold = font_properties("regular"), font_properties("bold")
-    for lab, box, d in placed:
-        fp = fp_bold if lab.bold else fp_reg
-        # the halo is a separate path-only copy, so the label itself stays real text in PDF/SVG
-        halo = over.text(box[0], box[1] + d, lab.name, fontproperties=fp, fontsize=lab.size, ha="left",
-                         va="baseline", color=style.halo, zorder=5, gid=f"label-{lab.code}-halo")
-        halo.set_path_effects([patheffects.withStroke(linewidth=2.2 * base.scale, foreground=style.halo)])
-        artists.append(over.text(box[0], box[1] + d, lab.name, fontproperties=fp, fontsize=lab.size, ha="left",
-                                 va="baseline", color=style.text, zorder=6, gid=f"label-{lab.code}"))
-        rows.append({"kod_obce": lab.code, "name": lab.name, "x0": box[0], "y0": box[1], "x1": box[2],
-                     "y1": box[3], "size": lab.size})
+    rows, artists = draw_obec_names(over, placed, style, base.scale)
     return rows, artists, unplaced
 
 

@@ -14,6 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from matplotlib import patheffects
 from matplotlib.collections import PatchCollection
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
@@ -21,12 +22,15 @@ from matplotlib.patches import Circle, PathPatch, Polygon as MplPolygon, Rectang
 
 from coverage_app.i18n import t
 from coverage_app.maps.sheet_layout import (
+    LEADER_PT,
     Frame,
+    Label,
     MIN_TYPE_PT,
     Measure,
     Sizes,
     fmt_km,
     geom_path,
+    leader_end,
     nice_length_km,
     round_scale,
     thin,
@@ -235,3 +239,28 @@ def draw_approximate_ring(ax, x: float, y: float, radius: float, scale: float, g
     if gid:
         ring.set_gid(gid)
     ax.add_patch(ring)
+
+
+def draw_obec_names(ax, placed: list[tuple[Label, tuple[float, float, float, float], float]], style: PrintStyle,
+                    scale: float) -> tuple[list[dict], list]:
+    """The placed obec names (``(label, box mm, descent mm)`` from
+    :func:`~coverage_app.maps.sheet_layout.place_labels`) with a halo, and a leader line to the obec
+    for a name set off it; returns the label rows and the text artists."""
+    rows, artists = [], []
+    fp_reg, fp_bold = font_properties("regular"), font_properties("bold")
+    for lab, box, d in placed:
+        fp = fp_bold if lab.bold else fp_reg
+        if lab.leader:  # the name stands off its obec (its own markers cover it): a line to the obec
+            ex, ey = leader_end(box, lab.x, lab.y)
+            ax.plot([lab.x, ex], [lab.y, ey], color=style.text, lw=LEADER_PT, zorder=3.6,
+                    solid_capstyle="butt", gid=f"label-{lab.code}-leader")
+        # the halo is a separate path-only copy, so the label itself stays real text in PDF/SVG
+        halo = ax.text(box[0], box[1] + d, lab.name, fontproperties=fp, fontsize=lab.size, ha="left",
+                       va="baseline", color=style.halo, zorder=5, gid=f"label-{lab.code}-halo")
+        halo.set_path_effects([patheffects.withStroke(linewidth=2.2 * scale, foreground=style.halo)])
+        artists.append(ax.text(box[0], box[1] + d, lab.name, fontproperties=fp, fontsize=lab.size, ha="left",
+                               va="baseline", color=style.text, zorder=6, gid=f"label-{lab.code}"))
+        rows.append({"kod_obce": lab.code, "name": lab.name, "x0": box[0], "y0": box[1], "x1": box[2],
+                     "y1": box[3], "size": lab.size, "leader": lab.leader, "ax": lab.x,
+                     "ay": lab.y})
+    return rows, artists

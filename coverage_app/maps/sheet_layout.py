@@ -378,6 +378,7 @@ class Label:
     polygon: shapely.Geometry | None  # in mm coordinates
     priority: float
     has_dot: bool
+    leader: bool = False  # set when the name stands away from its obec with a line to it
 
 
 def place_labels(labels: list[Label], obstacles: list[tuple[float, float, float, float]], frame: Frame,
@@ -388,6 +389,7 @@ def place_labels(labels: list[Label], obstacles: list[tuple[float, float, float,
     obs = [tuple(o) for o in obstacles]
     placed: list[tuple[Label, tuple[float, float, float, float], float]] = []
     unplaced: list[Label] = []
+    leaders: list[shapely.LineString] = []  # leader lines of names set away from their obec
     dirs = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (1, -1), (-1, 1), (-1, -1),
             (0.5, 1), (-0.5, 1), (0.5, -1), (-0.5, -1)]
     for lab in sorted(labels, key=lambda lb: -lb.priority):
@@ -417,7 +419,7 @@ def place_labels(labels: list[Label], obstacles: list[tuple[float, float, float,
                 box = (cx, cy, cx + w, cy + h)
                 if box[0] < frame_box[0] or box[1] < frame_box[1] or box[2] > frame_box[2] or box[3] > frame_box[3]:
                     continue
-                if overlaps(box, obs_arr):
+                if overlaps(box, obs_arr) or crosses(box, leaders):
                     continue
                 if lab.polygon is not None and not lab.polygon.contains(shapely.Point(cx + w / 2, cy + h / 2)):
                     if fallback is None and math.hypot(cx + w / 2 - lab.x, cy + h / 2 - lab.y) <= FALLBACK_MM:
@@ -438,9 +440,69 @@ def place_labels(labels: list[Label], obstacles: list[tuple[float, float, float,
                 done = True
             if done:
                 break
+        if not done and lab.priority >= FOCUS_PRIORITY:
+            done = _place_with_leader(lab, obs, placed, leaders, frame_box, meas)
         if not done:
             unplaced.append(lab)
     return placed, unplaced
+
+
+#: Labels of the district's own obce have at least this priority (population is added to it).
+FOCUS_PRIORITY = 1e9
+#: How far (mm) a name may stand from its obec when it needs a leader line to it.
+LEADER_REACH_MM = (4.0, 6.0, 8.0, 10.5, 13.5, 17.0)
+
+
+def _place_with_leader(lab: Label, obs: list[tuple[float, float, float, float]],
+                       placed: list[tuple[Label, tuple[float, float, float, float], float]],
+                       leaders: list[shapely.LineString], frame_box: tuple[float, float, float, float], meas: Measure) -> bool:
+    """A district obec's name that finds no place at its obec (its own markers cover it): the
+    nearest free place within :data:`LEADER_REACH_MM`, joined to the obec by a leader line that
+    crosses no other name; ``True`` when placed (``lab.leader`` is then set)."""
+    size = max(MIN_TYPE_PT, lab.size - 0.8)
+    fp = font_properties("bold" if lab.bold else "regular")
+    w, h, d = meas.extent(lab.name, fp, size)
+    obs_arr = np.array(obs, dtype=float).reshape(-1, 4)
+    names = [box for _, box, _ in placed]
+    for reach in LEADER_REACH_MM:
+        best: tuple[float, tuple[float, float, float, float], shapely.LineString] | None = None
+        for k in range(24):
+            a = 2 * math.pi * k / 24
+            cx, cy = lab.x + reach * math.cos(a), lab.y + reach * math.sin(a)
+            # the box touches the circle of the reach on the side towards the obec
+            box = (cx - w / 2 + w / 2 * math.cos(a), cy - h / 2 + h / 2 * math.sin(a),
+                   cx + w / 2 + w / 2 * math.cos(a), cy + h / 2 + h / 2 * math.sin(a))
+            if (box[0] < frame_box[0] or box[1] < frame_box[1] or box[2] > frame_box[2]
+                    or box[3] > frame_box[3] or overlaps(box, obs_arr) or crosses(box, leaders)):
+                continue
+            end = leader_end(box, lab.x, lab.y)
+            line = shapely.LineString([(lab.x, lab.y), end])
+            if crosses(line, names) or any(line.crosses(other) for other in leaders):
+                continue
+            dist = math.hypot(end[0] - lab.x, end[1] - lab.y)
+            if best is None or dist < best[0]:
+                best = (dist, box, line)
+        if best is not None:
+            _, box, line = best
+            leaders.append(line)
+            obs.append(box)
+            placed.append((lab, box, d))
+            lab.size, lab.leader = size, True
+            return True
+    return False
+
+
+def crosses(item: tuple[float, float, float, float] | shapely.Geometry, others: list) -> bool:
+    """Whether a box (or a line) meets any of ``others`` (lines, or boxes as 4-tuples)."""
+    if not others:
+        return False
+    geom = shapely.box(*item) if isinstance(item, tuple) else item
+    return any(geom.intersects(shapely.box(*o) if isinstance(o, tuple) else o) for o in others)
+
+
+def leader_end(box: tuple[float, float, float, float], x: float, y: float) -> tuple[float, float]:
+    """Where a leader line from ``(x, y)`` meets the label ``box`` (its nearest point, mm)."""
+    return (min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3]))
 
 
 def obec_labels(obce: gpd.GeoDataFrame, focus: set[str], frame: Frame, obec_xy: np.ndarray, polygons: bool,
@@ -466,7 +528,7 @@ def obec_labels(obce: gpd.GeoDataFrame, focus: set[str], frame: Frame, obec_xy: 
             size = max(sz.label_sizes[tier] - 0.8, MIN_TYPE_PT)  # context
         labels.append(Label(code=row.kod_obce, name=str(row.nazev_obce), x=float(x), y=float(y), size=size,
                              bold=in_focus and (tier == 0 or atlas), polygon=poly_mm,
-                             priority=(1e9 if in_focus else 0.0) + pop, has_dot=not polygons))
+                             priority=(FOCUS_PRIORITY if in_focus else 0.0) + pop, has_dot=not polygons))
     return labels
 
 
