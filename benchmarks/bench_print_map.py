@@ -7,8 +7,8 @@ Run from the repository root::
 Uses the real obec polygons from ``../shared/realdata`` when present (with the Czechia outline
 for the inset), else the embedded demo points; services are the demo's fictional ones.  Prints
 the time of loading (not part of the figure), of composing the sheet, and of writing PNG
-(300 dpi), PDF and SVG, and of turning the PDF into the print shop's PDF/X (Ghostscript) — each
-the median of ``--repeat`` runs.  Nothing is asserted.
+(300 dpi), PDF and SVG, and of turning the PDF into the print shop's PDF/X-1a (Ghostscript);
+then of the demo's A5 catalogue and its print-shop PDF — each the median of ``--repeat`` runs.  Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -69,10 +69,16 @@ def main() -> None:
     svg_s = _median_time(lambda: save_map(comp, out_dir / "mapa_a3.svg"), args.repeat)
     from coverage_app.maps.print_shop import ghostscript, print_shop_pdf
 
-    shop_s = None
+    from coverage_app.maps.catalogue import render_catalogue
+
+    catalogue_s = _median_time(lambda: render_catalogue(demo.district, demo.services, out_dir / "katalog.pdf"),
+                               args.repeat)
+    shop_s = catalogue_shop_s = None
     if ghostscript() is not None:
         shop_s = _median_time(lambda: print_shop_pdf(out_dir / "mapa_a3.pdf", out_dir / "mapa_a3_tiskarna.pdf"),
                               args.repeat)
+        catalogue_shop_s = _median_time(lambda: print_shop_pdf(out_dir / "katalog.pdf",
+                                                               out_dir / "katalog_tiskarna.pdf"), args.repeat)
 
     print(f"A3 landscape map of ORP Židlochovice, {len(district)} obce, {source}; "
           f"{len(comp.markers)} markers, {len(comp.numbers)} numbered services")
@@ -84,8 +90,14 @@ def main() -> None:
     if shop_s is None:
         print("  print-shop PDF/X     (Ghostscript not installed)")
     else:
-        print(f"  print-shop PDF/X     {shop_s:7.2f} s (office PDF → bleed, marks, CMYK, PDF/X-3)")
+        print(f"  print-shop PDF/X     {shop_s:7.2f} s (office PDF → bleed, marks, CMYK, PDF/X-1a, checks)")
     print(f"  A3 300 dpi total     {compose_s + png_s:7.2f} s (compose + PNG), median of {args.repeat}")
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(out_dir / "katalog.pdf").pages)
+    print(f"  catalogue A5 PDF     {catalogue_s:7.2f} s ({pages} pages, demo services)")
+    if catalogue_shop_s is not None:
+        print(f"  catalogue PDF/X-1a   {catalogue_shop_s:7.2f} s (office PDF → print shop's)")
     print(f"  outputs in {out_dir}")
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import re
 from pathlib import Path
 
@@ -214,13 +216,25 @@ def test_planner_site_suggestions_and_periods():
 def test_print_page_shows_what_the_printing_module_offers():
     at = run_page("tisk.py")
     assert at.title[0].value == "Tisk: mapa služeb a katalog"
-    try:
-        import coverage_app.maps.printing  # noqa: F401
-    except ImportError:
-        assert "Tiskový modul zatím není k dispozici" in texts(at)
-        return
     assert at.get("image"), "the map preview is shown"
     assert any(b.label == "Připravit mapu (PDF)" for b in at.button)
+    assert at.checkbox(key="pr_large").label == "Katalog velkým písmem (12,5 bodu)"
+    assert at.checkbox(key="pr_shop").disabled == (shutil.which("gs") is None)
+
+
+def test_print_page_makes_the_large_print_catalogue_for_the_print_shop():
+    if shutil.which("gs") is None:
+        if os.environ.get("COVERAGE_APP_REQUIRE_GHOSTSCRIPT"):
+            pytest.fail("Ghostscript (gs) is required here")
+        pytest.skip("Ghostscript (gs) is not installed")
+    at = run_page("tisk.py")
+    at.checkbox(key="pr_large").check().run()
+    at.checkbox(key="pr_shop").check().run()
+    at.button(key="pr_make_catalogue").click().run(timeout=300)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    names = [d.proto.label for d in at.get("download_button")]
+    assert names == ["Stáhnout katalog (PDF)"]  # the file itself is read in tests/test_browser.py
 
 
 def test_data_page_needs_login_and_shows_quality():

@@ -400,14 +400,47 @@ def test_print_page_preview(server, desktop, artifacts):
     page = desktop.page
     page.goto(f"{server}/tisk")
     page.get_by_role("heading", name="Tisk: mapa služeb a katalog").wait_for()
-    try:
-        import coverage_app.maps.printing  # noqa: F401
-    except ImportError:
-        page.get_by_text("Tiskový modul zatím není k dispozici").wait_for()
-    else:
-        page.locator('[data-testid="stImage"] img').first.wait_for(timeout=180_000)
+    page.locator('[data-testid="stImage"] img').first.wait_for(timeout=180_000)
     settle(page)
     shoot(page, artifacts / "print_desktop.png")
+
+
+def test_print_page_gives_the_print_shop_a_large_print_catalogue(server, desktop, artifacts, tmp_path):
+    """Tick large print and the print shop's PDF, make the catalogue, download it: a PDF/X-1a of
+    A5 pages with 3 mm bleed whose body type is 12.5 pt."""
+    import shutil
+
+    import pypdf
+
+    from coverage_app.maps.pdfx_check import pdfx_problems
+
+    if shutil.which("gs") is None:
+        if os.environ.get("COVERAGE_APP_REQUIRE_GHOSTSCRIPT"):
+            pytest.fail("Ghostscript (gs) is required here")
+        pytest.skip("Ghostscript (gs) is not installed")
+    page = desktop.page
+    page.goto(f"{server}/tisk")
+    page.locator('[data-testid="stImage"] img').first.wait_for(timeout=180_000)
+    page.get_by_text("Katalog velkým písmem (12,5 bodu)").click()
+    page.get_by_text("PDF pro tiskárnu (CMYK, PDF/X-1a").click()
+    settle(page)
+    page.get_by_role("button", name="Připravit katalog (PDF, A5)").click()
+    button = page.get_by_role("button", name="Stáhnout katalog (PDF)")
+    button.wait_for(timeout=180_000)
+    settle(page)
+    shoot(page, artifacts / "print_shop_options.png")
+    with page.expect_download() as info:
+        button.click()
+    assert info.value.suggested_filename == "katalog_sluzeb_tiskarna.pdf"
+    path = tmp_path / "katalog.pdf"
+    info.value.save_as(str(path))
+    assert pdfx_problems(path, "X-1a") == []
+    reader = pypdf.PdfReader(path)
+    trim = [float(v) for v in reader.pages[0]["/TrimBox"]]
+    assert round((trim[2] - trim[0]) * 25.4 / 72) == 148
+    from tests.test_print_edition import type_sizes
+
+    assert type_sizes(path, slice(2, 6)).most_common(1)[0][0] == pytest.approx(12.5, abs=0.05)  # body type
 
 
 @pytest.mark.slow

@@ -376,6 +376,8 @@ def test_print_shop_pdf_is_cmyk_pdfx_with_bleed_trim_and_crop_marks(tmp_path, ar
     import re
     import subprocess
 
+    from coverage_app.maps.pdfx_check import pdfx_problems
+
     _require_ghostscript()
     out = tmp_path / "mapa_tiskarna.pdf"
     run(["print", "map", "--demo", "--paper", "A4", "--orientation", "portrait", "--publisher", "Město Židlochovice",
@@ -390,7 +392,10 @@ def test_print_shop_pdf_is_cmyk_pdfx_with_bleed_trim_and_crop_marks(tmp_path, ar
     assert [round((b - t) / mm, 1) for b, t in zip(bleed, trim)] == [-3.0, -3.0, 3.0, 3.0]
     media = [float(v) for v in page.mediabox]
     assert media[2] - media[0] > bleed[2] - bleed[0]  # room for the crop marks
-    assert reader.metadata.get("/GTS_PDFXVersion") == "PDF/X-3:2002"
+    assert reader.metadata.get("/GTS_PDFXVersion") == "PDF/X-1:2001"
+    assert reader.metadata.get("/GTS_PDFXConformance") == "PDF/X-1a:2001"
+    assert reader.pdf_header == "%PDF-1.3"
+    assert pdfx_problems(out, "X-1a") == []
     assert reader.metadata.get("/Title") == "Sociální služby – ORP Židlochovice"  # Czech letters intact
     (intent,) = [o.get_object() for o in reader.trailer["/Root"]["/OutputIntents"]]
     assert intent["/S"] == "/GTS_PDFX" and intent["/DestOutputProfile"].get_object()["/N"] == 4
@@ -585,3 +590,79 @@ def test_a_district_obec_whose_markers_cover_it_is_named_beside_them_with_a_lead
     assert not line.intersects(shapely.box(*by_code["2"][1]))
     # the nearest free place: just outside the block of markers (within the first reach of 4 mm)
     assert shapely.Point(lab.x, lab.y).distance(shapely.box(*box)) <= 10.0 + 4.0 + 1e-6
+
+
+def _colour_ops(page) -> list[tuple[str, tuple[float, ...]]]:
+    """The colour operators of a page's content: (operator, operands)."""
+    from pypdf.generic import ContentStream
+
+    ops = ContentStream(page.get_contents(), None).operations
+    return [(op.decode(), tuple(float(v) for v in args)) for args, op in ops if op in (b"k", b"K", b"g", b"G",
+                                                                                        b"rg", b"RG")]
+
+
+@pytest.mark.parametrize("what", ["catalogue", "atlas"])
+def test_catalogue_and_atlas_have_a_print_shop_pdfx_1a_too(tmp_path, what):
+    """Every page: A5 (catalogue) or A4 (atlas) trim with 3 mm bleed, CMYK only, black and grey
+    type and rules on the K plate alone (no rich black except the registration-black crop marks),
+    the checks of PDF/X-1a:2001 all met, the publisher kept as the author."""
+    from coverage_app.maps.pdfx_check import pdfx_problems
+
+    _require_ghostscript()
+    out = tmp_path / f"{what}.pdf"
+    extra = ["--paper", "A4", "--orientation", "portrait"] if what == "atlas" else []
+    run(["print", what, "--demo", "--print-shop", "--publisher", "Obec Nosislav", *extra, "--out", str(out)])
+    reader = pypdf.PdfReader(out)
+    assert pdfx_problems(out, "X-1a") == []
+    assert reader.metadata.get("/Author") == "Obec Nosislav"
+    mm = 72 / 25.4
+    size = (148, 210) if what == "catalogue" else (210, 297)
+    assert len(reader.pages) > 2
+    for page in reader.pages:
+        trim = [float(v) for v in page["/TrimBox"]]
+        bleed = [float(v) for v in page["/BleedBox"]]
+        assert (round((trim[2] - trim[0]) / mm), round((trim[3] - trim[1]) / mm)) == size
+        assert [round((b - t) / mm, 1) for b, t in zip(bleed, trim)] == [-3.0, -3.0, 3.0, 3.0]
+        ops = _colour_ops(page)
+        assert not [o for o in ops if o[0] in ("rg", "RG")]
+        rich = [o for o in ops if o[0] in ("k", "K") and min(o[1][:3]) > 0.05 and o[1][3] > 0.5]
+        assert set(rich) <= {("K", (1.0, 1.0, 1.0, 1.0))}, rich  # only the crop marks
+    text_ops = _colour_ops(reader.pages[2])
+    assert ("k", (0.0, 0.0, 0.0, 1.0)) in text_ops or ("g", (0.0,)) in text_ops  # black type is K alone
+
+
+def test_pdfx_check_names_what_an_office_pdf_breaks(tmp_path):
+    """The office PDF (matplotlib, RGB, with a half-transparent patch) fails the checks, each
+    named; a PDF/X-3 file checked as X-1a fails on its keys only."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from coverage_app.maps.pdfx_check import pdfx_problems
+
+    fig = Figure(figsize=(2, 2))
+    ax = fig.add_subplot()
+    ax.add_patch(matplotlib.patches.Rectangle((0, 0), 1, 1, facecolor="#d55e00", alpha=0.5))
+    office = tmp_path / "office.pdf"
+    fig.savefig(office)
+    problems = pdfx_problems(office, "X-1a")
+    text = " | ".join(problems)
+    for expected in ("verze PDF 1.4", "GTS_PDFXVersion", "GTS_PDFXConformance", "Trapped",
+                     "výstupních záměrů GTS_PDFX je 0", "strana 1: má mít TrimBox", "strana 1: barva RGB",
+                     "strana 1: průhlednost (alfa pod 1)"):
+        assert expected in text, (expected, problems)
+    _require_ghostscript()
+    from coverage_app.maps.print_shop import print_shop_pdf
+
+    ax.patches[0].set_alpha(None)
+    ax.patches[0].set_edgecolor("#000000")
+    ax.set_axis_off()  # the axes' background has no edge, which matplotlib writes as stroke alpha 0
+    opaque = tmp_path / "opaque.pdf"
+    fig.savefig(opaque)
+    x3 = print_shop_pdf(opaque, tmp_path / "x3.pdf", title="Zkouška", standard="X-3")
+    assert pdfx_problems(x3, "X-3") == []
+    assert [p.split(" je ")[0] for p in pdfx_problems(x3, "X-1a")] == ["GTS_PDFXVersion", "GTS_PDFXConformance"]
+    with pytest.raises(RuntimeError, match=r"podklad obsahuje průhlednost \(strana 1: průhlednost"):
+        print_shop_pdf(office, tmp_path / "bad.pdf", title="Zkouška")  # refused, not flattened into a picture
+    assert not (tmp_path / "bad.pdf").exists()

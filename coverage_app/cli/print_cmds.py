@@ -144,25 +144,57 @@ def print_() -> None:
     """Tiskové výstupy: mapa služeb, atlas a katalog poskytovatelů (PDF/SVG/PNG)."""
 
 
+def _print_shop_options(f):
+    """``--print-shop`` and ``--pdfx``: the print shop's PDF instead of the office one."""
+    f = click.option("--pdfx", type=click.Choice(["X-1a", "X-3"]), default="X-1a", show_default=True,
+                     help="Norma tiskového PDF: PDF/X-1a:2001 (čisté CMYK), nebo PDF/X-3:2002.")(f)
+    return click.option("--print-shop", is_flag=True,
+                        help="PDF pro tiskárnu: CMYK, PDF/X, spadávka 3 mm, ořezové značky (potřebuje Ghostscript)."
+                        )(f)
+
+
+def _check_print_shop(print_shop: bool, out: Path, lang: str) -> None:
+    """Before any work: a print-shop file is a PDF, and Ghostscript is there to make it."""
+    if not print_shop:
+        return
+    from coverage_app.maps.print_shop import ghostscript
+
+    if out.suffix.lower() != ".pdf":
+        raise click.BadParameter(t("err.unknown_format", lang, ext=out.suffix, expected=".pdf"), param_hint="--out")
+    if ghostscript() is None:
+        raise click.UsageError(t("ps.err.no_gs", lang))
+
+
+def _write(render, out: Path, print_shop: bool, pdfx: str, title: str) -> Path:
+    """``render(path)`` to ``out``; with ``print_shop``, to an office PDF first that then becomes
+    the print shop's, titled ``title`` or as the office PDF is (nothing is written to ``out`` when
+    that fails)."""
+    if not print_shop:
+        return render(out)
+    import tempfile
+
+    from coverage_app.maps.print_shop import print_shop_pdf
+
+    with tempfile.TemporaryDirectory(prefix="coverage-app-print-") as tmp:
+        office = render(Path(tmp) / "kancelar.pdf")
+        try:
+            return print_shop_pdf(office, out, title=title, standard=pdfx)
+        except RuntimeError as exc:
+            raise click.UsageError(str(exc)) from None
+
+
 @print_.command(name="map")
 @_print_options
 @_map_options
 @click.option("--svg-fonts", type=click.Choice(["name", "embed", "outline"]), default="name", show_default=True,
               help="SVG: písma jménem, vložená do souboru, nebo převedená na křivky.")
-@click.option("--print-shop", is_flag=True,
-              help="PDF pro tiskárnu: CMYK, PDF/X-3, spadávka 3 mm, ořezové značky (potřebuje Ghostscript).")
+@_print_shop_options
 def print_map(project, demo, district, style, title, subtitle, lang, out, data_date, publisher, edition_text, paper,
-              orientation, kinds, shading, czechia, svg_fonts, print_shop) -> None:
+              orientation, kinds, shading, czechia, svg_fonts, print_shop, pdfx) -> None:
     """Tisková mapa služeb (PDF/SVG vektorově, PNG 300 dpi; A5–A3)."""
     from coverage_app.maps import render_map
 
-    if print_shop:
-        from coverage_app.maps.print_shop import ghostscript
-
-        if out.suffix.lower() != ".pdf":
-            raise click.BadParameter(t("err.unknown_format", lang, ext=out.suffix, expected=".pdf"), param_hint="--out")
-        if ghostscript() is None:
-            raise click.UsageError(t("ps.err.no_gs", lang))
+    _check_print_shop(print_shop, out, lang)
     dist, svc, obce, graph, context, meta, roads = _load_with_meta(project, demo, district)
     ed = _edition(meta, demo, data_date, publisher, edition_text)
     shade = _shading(dist, svc, graph, context, shading, lang) if shading else (None, None, None)
@@ -170,19 +202,7 @@ def print_map(project, demo, district, style, title, subtitle, lang, out, data_d
               kinds=_resolve_kinds(svc, kinds), shading=shade[0], shading_title=shade[1], shading_note=shade[2],
               czechia_outline=czechia_outline(obce, czechia), lang=lang, edition=ed, context_obce=obce, roads=roads,
               svg_fonts=svg_fonts)
-    if print_shop:
-        import tempfile
-
-        from coverage_app.maps.print_shop import print_shop_pdf
-
-        with tempfile.TemporaryDirectory(prefix="coverage-app-print-") as tmp:
-            office = render_map(dist, svc, Path(tmp) / "mapa.pdf", **kw)
-            try:
-                path = print_shop_pdf(office, out, title=title or dist.name or "")
-            except RuntimeError as exc:
-                raise click.UsageError(str(exc)) from None
-    else:
-        path = render_map(dist, svc, out, **kw)
+    path = _write(lambda target: render_map(dist, svc, target, **kw), out, print_shop, pdfx, title or "")
     click.echo(t("cli.written", lang, path=path))
 
 
@@ -191,20 +211,23 @@ def print_map(project, demo, district, style, title, subtitle, lang, out, data_d
 @_map_options
 @click.option("--by", type=click.Choice(["obec", "pou", "orp"]), default="obec", show_default=True,
               help="Jedna strana na obec, POÚ nebo ORP.")
+@_print_shop_options
 def print_atlas(project, demo, district, style, title, subtitle, lang, out, data_date, publisher, edition_text,
-                paper, orientation, kinds, shading, czechia, by) -> None:
+                paper, orientation, kinds, shading, czechia, by, print_shop, pdfx) -> None:
     """Atlas: jedna strana na obec (POÚ, ORP) obvodu v jednom PDF, každá s vlastní legendou."""
     from coverage_app.maps import render_atlas
 
     if out.suffix.lower() != ".pdf":
         raise click.BadParameter(t("err.unknown_format", lang, ext=out.suffix, expected=".pdf"), param_hint="--out")
+    _check_print_shop(print_shop, out, lang)
     dist, svc, obce, graph, context, meta, roads = _load_with_meta(project, demo, district)
     ed = _edition(meta, demo, data_date, publisher, edition_text)
     shade = _shading(dist, svc, graph, context, shading, lang) if shading else (None, None, None)
-    path = render_atlas(dist, svc, out, by=by, paper=paper.upper(), orientation=orientation, style=style,
-                        kinds=_resolve_kinds(svc, kinds), shading=shade[0], shading_title=shade[1],
-                        shading_note=shade[2], czechia_outline=czechia_outline(obce, czechia), lang=lang,
-                        edition=ed, context_obce=obce, roads=roads)
+    path = _write(lambda target: render_atlas(
+        dist, svc, target, by=by, paper=paper.upper(), orientation=orientation, style=style,
+        kinds=_resolve_kinds(svc, kinds), shading=shade[0], shading_title=shade[1], shading_note=shade[2],
+        czechia_outline=czechia_outline(obce, czechia), lang=lang, edition=ed, context_obce=obce, roads=roads),
+                  out, print_shop, pdfx, title or "")
     click.echo(t("cli.written", lang, path=path))
 
 
@@ -218,13 +241,15 @@ def print_atlas(project, demo, district, style, title, subtitle, lang, out, data
 @click.option("--large-print", is_flag=True, help="Velké písmo (12,5 bodu) pro slabozraké čtenáře.")
 @click.option("--crisis-lines", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Vlastní tabulka krizových linek (coverage-app template --crisis-lines).")
+@_print_shop_options
 def print_catalogue(project, demo, district, style, title, subtitle, lang, out, data_date, publisher, edition_text,
-                    group_by, paper, orientation, large_print, crisis_lines) -> None:
+                    group_by, paper, orientation, large_print, crisis_lines, print_shop, pdfx) -> None:
     """Katalog poskytovatelů: brožura A5 (karty služeb, rejstřík obcí, krizové linky)."""
     from coverage_app.maps import render_catalogue
 
     if out.suffix.lower() != ".pdf":
         raise click.BadParameter(t("err.unknown_format", lang, ext=out.suffix, expected=".pdf"), param_hint="--out")
+    _check_print_shop(print_shop, out, lang)
     lines = None
     if crisis_lines is not None:
         from coverage_app.maps.crisis_lines import read_crisis_lines
@@ -233,8 +258,10 @@ def print_catalogue(project, demo, district, style, title, subtitle, lang, out, 
         lines = read_crisis_lines(crisis_lines)
     dist, svc, _, _, _, meta, _ = _load_with_meta(project, demo, district)
     ed = _edition(meta, demo, data_date, publisher, edition_text)
-    path = render_catalogue(dist, svc, out, group_by=group_by, style=style, title=title, subtitle=subtitle,
-                            lang=lang, edition=ed, large_print=large_print, crisis_lines=lines)
+    path = _write(lambda target: render_catalogue(dist, svc, target, group_by=group_by, style=style, title=title,
+                                                  subtitle=subtitle, lang=lang, edition=ed, large_print=large_print,
+                                                  crisis_lines=lines),
+                  out, print_shop, pdfx, title or "")
     click.echo(t("cli.written", lang, path=path))
 
 

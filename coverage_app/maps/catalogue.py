@@ -152,8 +152,8 @@ class _Badge(Flowable):
         c = self.canv
         s = self.size
         cx, cy = self.width / 2, self.height / 2
-        c.setFillColor(colors.HexColor(self.fill))
-        c.setStrokeColor(colors.black)
+        c.setFillColor(ink(self.fill))
+        c.setStrokeColor(ink("#000000"))
         c.setLineWidth(0.6)
         if self.form == "pob":
             side = s * 0.9
@@ -172,7 +172,7 @@ class _Badge(Flowable):
         if self.number is not None:
             text = str(self.number)
             fs = s * 0.48 * (0.82 if len(text) >= 3 else 1.0)
-            c.setFillColor(colors.HexColor(text_colour_on(self.fill)))
+            c.setFillColor(ink(text_colour_on(self.fill)))
             c.setFont(self.number_font, fs)
             c.drawCentredString(cx, cy - fs * 0.36, text)
 
@@ -194,11 +194,11 @@ class _GroupBar(Flowable):
 
     def draw(self) -> None:
         c = self.canv
-        c.setFillColor(colors.HexColor(self.fill))
-        c.setStrokeColor(colors.black)
+        c.setFillColor(ink(self.fill))
+        c.setStrokeColor(ink("#000000"))
         c.setLineWidth(0.5)
         c.rect(0, 0, self.width, self.height, stroke=1 if self.fill.lower() in ("#ffffff", "#fff") else 0, fill=1)
-        c.setFillColor(colors.HexColor(text_colour_on(self.fill)))
+        c.setFillColor(ink(text_colour_on(self.fill)))
         c.setFont(self.font, self.size)
         c.drawString(3 * mm, self.height / 2 - self.size * 0.35, self.text)
 
@@ -218,7 +218,7 @@ class _Rules(Flowable):
 
     def draw(self) -> None:
         c = self.canv
-        c.setStrokeColor(colors.HexColor("#9a9a9a"))
+        c.setStrokeColor(ink("#9a9a9a"))
         c.setLineWidth(0.4)
         y = self.height - self.step
         while y > 0:
@@ -256,13 +256,23 @@ _SIZES: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {
 }
 
 
+def ink(hex_colour: str) -> colors.Color:
+    """A colour for the catalogue: a neutral grey (black included) as black ink alone (CMYK
+    0/0/0/K), so type and rules print on the K plate and a print shop's CMYK conversion keeps them
+    there; any other colour as given (RGB, converted for print by the print-shop PDF)."""
+    c = colors.HexColor(hex_colour)
+    if abs(c.red - c.green) < 1e-3 and abs(c.green - c.blue) < 1e-3:
+        return colors.CMYKColor(0, 0, 0, round(1 - c.red, 3))
+    return c
+
+
 def _styles(fonts: _Fonts, large: bool = False) -> dict[str, ParagraphStyle]:
     """Paragraph styles: body 10 pt (12.5 pt in large print), nothing a reader needs under 8.5 pt."""
     i = 1 if large else 0
     fonts_of = {"name": fonts.bold, "title": fonts.bold, "district": fonts.bold, "h1": fonts.bold, "h2": fonts.bold,
                 "phone_big": fonts.bold, "note": fonts.italic}
     base = ParagraphStyle("base", fontName=fonts.regular, fontSize=_SIZES["base"][i][0], leading=_SIZES["base"][i][1],
-                          textColor=colors.black, alignment=TA_LEFT)
+                          textColor=ink("#000000"), alignment=TA_LEFT)
     out = {"base": base}
     for name, sizes in _SIZES.items():
         if name == "base":
@@ -285,7 +295,7 @@ def _styles(fonts: _Fonts, large: bool = False) -> dict[str, ParagraphStyle]:
 def _table_style(fonts: _Fonts, commands: list) -> TableStyle:
     """A table style whose cell font is embedded DejaVu (reportlab would set Helvetica)."""
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.regular), ("FONTSIZE", (0, 0), (-1, -1), 8),
-                       ("TEXTCOLOR", (0, 0), (-1, -1), colors.black)] + commands)
+                       ("TEXTCOLOR", (0, 0), (-1, -1), ink("#000000"))] + commands)
 
 
 def _num(n: int, fonts: _Fonts, bold: bool = True) -> str:
@@ -336,7 +346,7 @@ def _card(e: pd.Series, fill: str, fonts: _Fonts, st: dict[str, ParagraphStyle],
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("TOPPADDING", (0, 0), (-1, -1), 3.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#8c8c8c")),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, ink("#8c8c8c")),
     ]))
     return KeepTogether([table])
 
@@ -496,8 +506,8 @@ def _back_cover(district: District, entries: pd.DataFrame, st: dict[str, Paragra
                  [_para(c.who, st["centre_small"]) for c in emergency]]
         tab = Table(cells, colWidths=[width / len(emergency)] * len(emergency))
         tab.setStyle(_table_style(fonts, [("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                          ("BOX", (0, 0), (-1, -1), 0.6, colors.black),
-                                          ("LINEAFTER", (0, 0), (-2, -1), 0.4, colors.HexColor("#8c8c8c")),
+                                          ("BOX", (0, 0), (-1, -1), 0.6, ink("#000000")),
+                                          ("LINEAFTER", (0, 0), (-2, -1), 0.4, ink("#8c8c8c")),
                                           ("TOPPADDING", (0, 0), (-1, 0), 5), ("BOTTOMPADDING", (0, -1), (-1, -1), 5)]))
         story.append(tab)
     if others:
@@ -511,7 +521,7 @@ def _back_cover(district: District, entries: pd.DataFrame, st: dict[str, Paragra
         phone_w = max(stringWidth(czech_nbsp(c.phone), fonts.bold, st["base"].fontSize) for c in others) + 5 * mm
         tab = Table(rows, colWidths=[phone_w, width - phone_w])
         tab.setStyle(_table_style(fonts, [("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                          ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#8c8c8c")),
+                                          ("LINEBELOW", (0, 0), (-1, -1), 0.4, ink("#8c8c8c")),
                                           ("LEFTPADDING", (0, 0), (-1, -1), 1), ("TOPPADDING", (0, 0), (-1, -1), 3),
                                           ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
         story.append(tab)
@@ -553,7 +563,7 @@ class _Doc(BaseDocTemplate):
         band = 6 * mm
         step = self.width / len(self.cover_colours)
         for i, colour in enumerate(self.cover_colours):
-            canvas.setFillColor(colors.HexColor(colour))
+            canvas.setFillColor(ink(colour))
             canvas.rect(self.leftMargin + i * step, h - self.topMargin - band, step, band, stroke=0, fill=1)
         canvas.restoreState()
 
@@ -561,9 +571,9 @@ class _Doc(BaseDocTemplate):
         canvas.saveState()
         w, h = self.pagesize
         canvas.setFont(self.fonts.regular, 8.5)
-        canvas.setFillColor(colors.black)
+        canvas.setFillColor(ink("#000000"))
         canvas.drawString(self.leftMargin, h - 9 * mm, self.header)
-        canvas.setStrokeColor(colors.HexColor("#8c8c8c"))
+        canvas.setStrokeColor(ink("#8c8c8c"))
         canvas.setLineWidth(0.4)
         canvas.line(self.leftMargin, h - 10.2 * mm, w - self.rightMargin, h - 10.2 * mm)
         canvas.setFont(self.fonts.regular, 10)

@@ -1,5 +1,6 @@
-"""The print shop's PDF of a map: 3 mm bleed, crop marks, trim and bleed boxes, CMYK with an
-output intent (PDF/X-3), black text and lines as 100 % K.
+"""The print shop's PDF of a map, an atlas or the catalogue: 3 mm bleed, crop marks, trim and
+bleed boxes, CMYK with an output intent (PDF/X-1a:2001 by default, or PDF/X-3:2002), black text and
+lines as 100 % K.
 
 The office PDF (RGB, trimmed to the paper) stays the default; :func:`print_shop_pdf` turns it into
 the file a print shop asks for:
@@ -9,12 +10,18 @@ the file a print shop asks for:
    slug at the four corners (0.25 pt, registration black on all four plates);
 2. Ghostscript (``gs``, Debian's ``ghostscript`` package) converts every colour to CMYK through its
    own CMYK profile (``default_cmyk.icc``, Artifex's SWOP-like profile shipped with Ghostscript)
-   and writes a PDF/X-3 with that profile as the output intent (colour is CMYK only and nothing is
-   transparent, as PDF/X-1a also asks).  Black text and lines stay DeviceGray, as matplotlib writes
-   pure black, and so print on the K plate only (``-dBlackText`` asks for the same of any text).
+   and writes PDF 1.3 with that profile as the output intent.  Black and grey type and lines print
+   on the K plate only: matplotlib writes neutral greys as DeviceGray and the catalogue as CMYK
+   0/0/0/K (:func:`~coverage_app.maps.catalogue.ink`), and Ghostscript keeps both as black ink
+   (Ghostscript's ``-dBlackText`` is not used: it turns every text black or white, the grey names
+   of neighbouring districts too);
+3. :func:`pdfx_problems` checks the result against the rules of PDF/X-1a:2001 (ISO 15930-1) that
+   a file can break here: PDF version, the Info keys, the output intent, the page boxes, colour
+   spaces (device CMYK and gray only, no ICC, Lab or RGB), transparency and embedded fonts.  A file
+   that breaks one is refused, never labelled PDF/X.
 
-No PDF/X validator is available from the package registries (veraPDF checks PDF/A); the tests
-inspect the result with pypdf instead: boxes, output intent, no RGB colour operators, black as K.
+No full PDF/X validator is available from the package registries (veraPDF checks PDF/A only), so
+these checks are the tool's own, and are what the tests run.
 """
 
 from __future__ import annotations
@@ -25,8 +32,9 @@ import tempfile
 from pathlib import Path
 
 from coverage_app.i18n import register, t
+from coverage_app.maps.pdfx_check import PDFX_STANDARDS, pdfx_problems, transparency
 
-__all__ = ["BLEED_MM", "SLUG_MM", "ghostscript", "print_shop_pdf"]
+__all__ = ["BLEED_MM", "PDFX_STANDARDS", "SLUG_MM", "ghostscript", "pdfx_problems", "print_shop_pdf"]
 
 #: Bleed around the trimmed sheet (mm).
 BLEED_MM = 3.0
@@ -42,6 +50,12 @@ register({
               "package (Debian/Ubuntu: apt-get install ghostscript)"},
     "ps.err.gs_failed": {"cs": "Ghostscript nevytvořil tiskový PDF (technicky: {detail})",
                          "en": "Ghostscript did not make the print-shop PDF (technically: {detail})"},
+    "ps.err.transparent": {"cs": "podklad obsahuje průhlednost ({problems}); Ghostscript by stranu převedl na "
+                                 "obrázek i s písmem, proto tiskový PDF nevznikl",
+                           "en": "the source has transparency ({problems}); Ghostscript would turn the page into "
+                                 "one picture, type included, so no print-shop PDF was made"},
+    "ps.err.not_pdfx": {"cs": "tiskový PDF nesplňuje PDF/{standard}: {problems}",
+                        "en": "the print-shop PDF does not meet PDF/{standard}: {problems}"},
 })
 
 
@@ -66,7 +80,7 @@ def _cmyk_profile(gs: str) -> Path | None:
 def _with_bleed_and_marks(src: Path, dst: Path) -> None:
     """The sheet on a page with a slug: trim and bleed boxes set, crop marks in the slug."""
     from pypdf import PdfReader, PdfWriter, Transformation
-    from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObject, RectangleObject
+    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject, RectangleObject
 
     reader = PdfReader(src)
     writer = PdfWriter()
@@ -92,7 +106,6 @@ def _with_bleed_and_marks(src: Path, dst: Path) -> None:
         out[NameObject("/TrimBox")] = trim
         out[NameObject("/BleedBox")] = RectangleObject([slug - bleed, slug - bleed, slug + w + bleed,
                                                         slug + h + bleed])
-        out[NameObject("/ArtBox")] = ArrayObject([FloatObject(v) for v in trim])
     writer.add_metadata(dict(reader.metadata or {}))
     with open(dst, "wb") as fh:
         writer.write(fh)
@@ -114,15 +127,25 @@ def _set_boxes(src: Path, dst: Path, like: Path) -> None:
         writer.write(fh)
 
 
-def print_shop_pdf(office_pdf: str | Path, out: str | Path, title: str = "") -> Path:
-    """Turn an office PDF of a map into the print shop's: bleed, crop marks, CMYK, PDF/X-3.
+def print_shop_pdf(office_pdf: str | Path, out: str | Path, title: str = "", standard: str = "X-1a") -> Path:
+    """Turn an office PDF (every page) into the print shop's: bleed, crop marks, CMYK, PDF/X,
+    titled ``title`` or as the office PDF is.
 
-    Raises ``RuntimeError`` (Czech message) when Ghostscript is missing or fails; nothing is
-    written then.
+    ``standard`` is a key of :data:`PDFX_STANDARDS`.  Raises ``RuntimeError`` (Czech message)
+    when Ghostscript is missing or fails, when the office PDF has transparency (it would be
+    flattened into a picture), or when the result breaks a rule of the standard
+    (:func:`pdfx_problems`); nothing is written then.
     """
+    from pypdf import PdfReader
+
+    if standard not in PDFX_STANDARDS:
+        raise ValueError(f"unknown PDF/X standard {standard!r}; one of {sorted(PDFX_STANDARDS)}")
     gs = ghostscript()
     if gs is None:
         raise RuntimeError(t("ps.err.no_gs", "cs"))
+    see_through = transparency(office_pdf)
+    if see_through:
+        raise RuntimeError(t("ps.err.transparent", "cs", problems="; ".join(see_through[:5])))
     out = Path(out)
     profile = _cmyk_profile(gs)
     with tempfile.TemporaryDirectory(prefix="coverage-app-pdfx-") as tmp:
@@ -130,10 +153,11 @@ def print_shop_pdf(office_pdf: str | Path, out: str | Path, title: str = "") -> 
         marked = tmpdir / "marked.pdf"
         _with_bleed_and_marks(Path(office_pdf), marked)
         pdfx_def = tmpdir / "PDFX_def.ps"
-        pdfx_def.write_text(_pdfx_def(title or "Mapa sociálních služeb", profile), encoding="ascii")
+        title = title or str((PdfReader(office_pdf).metadata or {}).get("/Title") or "") or "Sociální služby"
+        pdfx_def.write_text(_pdfx_def(title, profile, standard), encoding="ascii")
         converted = tmpdir / "pdfx.pdf"
         cmd = [gs, "-q", "-dPDFX", "-dBATCH", "-dNOPAUSE", "-dNOOUTERSAVE", "-dNOSAFER", "-sDEVICE=pdfwrite",
-               "-sColorConversionStrategy=CMYK", "-sProcessColorModel=DeviceCMYK", "-dBlackText",
+               "-sColorConversionStrategy=CMYK", "-sProcessColorModel=DeviceCMYK",
                "-dPDFSETTINGS=/prepress", "-dEmbedAllFonts=true", "-dSubsetFonts=true",
                f"-sOutputFile={converted}", str(pdfx_def), str(marked)]
         if profile is not None:
@@ -143,13 +167,19 @@ def print_shop_pdf(office_pdf: str | Path, out: str | Path, title: str = "") -> 
             raise RuntimeError(t("ps.err.gs_failed", "cs", detail=(run.stderr or run.stdout).strip()[:300]))
         final = tmpdir / "final.pdf"
         _set_boxes(converted, final, marked)
+        problems = pdfx_problems(final, standard)
+        if problems:
+            raise RuntimeError(t("ps.err.not_pdfx", "cs", standard=standard, problems="; ".join(problems[:5])))
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(final), out)
     return out
 
 
-def _pdfx_def(title: str, profile: Path | None) -> str:
-    """Ghostscript's PDFX_def.ps for this file: the title, the CMYK profile as the output intent."""
+def _pdfx_def(title: str, profile: Path | None, standard: str = "X-1a") -> str:
+    """Ghostscript's PDFX_def.ps for this file: the standard's keys, the title, the CMYK profile
+    as the output intent."""
+    version, conformance = PDFX_STANDARDS[standard]
+    keys = f"/GTS_PDFXVersion ({version}) " + (f"/GTS_PDFXConformance ({conformance}) " if conformance else "")
     title_hex = "<FEFF" + title.encode("utf-16-be").hex().upper() + ">"  # any Czech letter, as PDF text
     icc = ""
     if profile is not None:
@@ -160,7 +190,7 @@ def _pdfx_def(title: str, profile: Path | None) -> str:
                "[{icc_PDFX} ICCProfile (r) file /PUT pdfmark\n")
     dest = "/DestOutputProfile {icc_PDFX}\n" if profile is not None else ""
     return ("%!\n"
-            f"[ /GTS_PDFXVersion (PDF/X-3:2002) /Title {title_hex} /Trapped /False /DOCINFO pdfmark\n"
+            f"[ {keys}/Title {title_hex} /Trapped /False /DOCINFO pdfmark\n"
             f"{icc}"
             "[/_objdef {OutputIntent_PDFX} /type /dict /OBJ pdfmark\n"
             "[{OutputIntent_PDFX} << /Type /OutputIntent /S /GTS_PDFX\n"

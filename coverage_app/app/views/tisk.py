@@ -1,8 +1,10 @@
 """Tisk — the printed service map, the atlas and the provider catalogue.
 
 Choose paper, orientation, title, district, kinds and style; a preview of the map; buttons that
-make the PDF files.  The printing itself belongs to :mod:`coverage_app.maps.printing` and
-:mod:`coverage_app.maps.catalogue`; this page shows only what those modules offer.
+make the PDF files (office PDFs, or the print shop's PDF/X-1a when Ghostscript is there; the
+catalogue in large print on request).  The printing itself belongs to
+:mod:`coverage_app.maps.printing`, :mod:`coverage_app.maps.catalogue` and
+:mod:`coverage_app.maps.print_shop`; this page shows only what those modules offer.
 """
 
 from __future__ import annotations
@@ -18,26 +20,15 @@ ctx = page_setup()
 data = ctx.data
 lang = ctx.lang
 
-try:
-    from coverage_app.maps.atlas import render_atlas
-    from coverage_app.maps.printing import render_map
-except ImportError:  # the printing module is optional until it lands
-    render_map = render_atlas = None  # type: ignore[assignment]
-try:
-    from coverage_app.maps.catalogue import render_catalogue
-except ImportError:
-    render_catalogue = None  # type: ignore[assignment]
-try:
-    from coverage_app.maps.style import STYLES
-    style_names = list(STYLES)
-except ImportError:
-    style_names = ["colour"]
+from coverage_app.maps.atlas import render_atlas
+from coverage_app.maps.catalogue import render_catalogue
+from coverage_app.maps.print_shop import ghostscript, print_shop_pdf
+from coverage_app.maps.printing import render_map
+from coverage_app.maps.style import STYLES
 
+style_names = list(STYLES)
 st.title(ctx.t("app.pr.title"))
 st.caption(ctx.t("app.pr.note"))
-if render_map is None and render_catalogue is None:
-    st.info(ctx.t("app.pr.unavailable"))
-    st.stop()
 
 spec = choose_district(ctx, data.districts(), where=st, key="pr_district")
 district = get_district(data, spec)
@@ -51,6 +42,12 @@ title = st.text_input(ctx.t("app.pr.title_field"), key="pr_title", placeholder=c
 present = data.services.kinds_present()
 kinds = st.multiselect(ctx.t("app.pr.kinds"), present, key="pr_kinds", placeholder=ctx.t("app.all"),
                        format_func=lambda k: data.services.kinds[k].name_cs if lang == "cs" else data.services.kinds[k].name_en)
+o1, o2 = st.columns(2)
+large_print = o1.checkbox(ctx.t("app.pr.large_print"), key="pr_large", help=ctx.t("app.pr.large_print_help"))
+has_gs = ghostscript() is not None
+print_shop = o2.checkbox(ctx.t("app.pr.print_shop"), key="pr_shop", disabled=not has_gs,
+                         help=ctx.t("app.pr.print_shop_help") if has_gs else ctx.t("app.pr.print_shop_missing"))
+print_shop = print_shop and has_gs
 
 
 #: New print files one visitor may ask for within :data:`RENDER_WINDOW_S` (an atlas costs seconds
@@ -73,84 +70,82 @@ def _allowed() -> bool:
     return True
 
 
-def _render(fn, suffix: str, **kwargs) -> bytes:
+def _render(fn, suffix: str, shop: bool = False, **kwargs) -> bytes:
     """Run a printing function into a temporary file and return its bytes (with the data's edition:
-    its date, sources and publisher, from the project)."""
+    its date, sources and publisher, from the project); with ``shop``, the print shop's PDF/X-1a
+    made from it."""
     from coverage_app.maps.edition import Edition
 
     edition = Edition.from_meta(data.meta, fictional=True if data.kind == "demo" else None)
     with tempfile.TemporaryDirectory(prefix="coverage-app-print-") as tmp:
         out = Path(tmp) / f"tisk{suffix}"
         fn(district, data.services, out, edition=edition, **kwargs)
+        if shop:
+            out = print_shop_pdf(out, Path(tmp) / "tiskarna.pdf")
         return out.read_bytes()
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _map_file(key: str, suffix: str, paper: str, orientation: str, style: str, title: str | None, kinds: tuple[str, ...],
-              lang: str, dpi: int) -> bytes:
+              lang: str, dpi: int, shop: bool = False) -> bytes:
     kw = dict(paper=paper, orientation=orientation, style=style, title=title, kinds=list(kinds) or None, lang=lang,
               context_obce=data.municipalities)
     if suffix == ".png":
         kw["dpi"] = dpi
-    return _render(render_map, suffix, **kw)
+    return _render(render_map, suffix, shop=shop and suffix == ".pdf", **kw)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _atlas_file(key: str, paper: str, orientation: str, style: str, kinds: tuple[str, ...], lang: str) -> bytes:
-    return _render(render_atlas, ".pdf", paper=paper, orientation=orientation, style=style,
+def _atlas_file(key: str, paper: str, orientation: str, style: str, kinds: tuple[str, ...], lang: str,
+                shop: bool) -> bytes:
+    return _render(render_atlas, ".pdf", shop=shop, paper=paper, orientation=orientation, style=style,
                    kinds=list(kinds) or None, lang=lang, context_obce=data.municipalities)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _catalogue_file(key: str, style: str, lang: str) -> bytes:
-    return _render(render_catalogue, ".pdf", style=style, lang=lang)
+def _catalogue_file(key: str, style: str, lang: str, large: bool, shop: bool) -> bytes:
+    return _render(render_catalogue, ".pdf", shop=shop, style=style, lang=lang, large_print=large)
 
 
 key = f"{data.key}|{spec}"
 params = (paper, orientation, style, title, tuple(kinds), lang)
-if render_map is not None:
-    st.subheader(ctx.t("app.pr.preview"))
+st.subheader(ctx.t("app.pr.preview"))
+try:
+    with st.spinner(" "):
+        preview = _map_file(key, ".png", *params, 80)
+    st.image(preview, caption=f"{paper} · {ctx.t(f'app.pr.{orientation}')}", width="stretch")
+except (ValueError, OSError) as exc:
+    st.error(ctx.t("app.pr.error", msg=str(exc)))
+
+def _offer(what: str, params: tuple, files: list[tuple[str, object, str, str]], primary: bool = False) -> None:
+    """A "make" button for ``what`` (map, atlas, catalogue) and, once pressed for these
+    ``params``, its download buttons: ``(label key, make bytes, file name, mime)`` each."""
+    if st.button(ctx.t(f"app.pr.make_{what}"), key=f"pr_make_{what}", type="primary" if primary else "secondary") \
+            and _allowed():
+        st.session_state[f"pr_{what}_ready"] = (key, params)
+    if st.session_state.get(f"pr_{what}_ready") != (key, params):
+        return
     try:
         with st.spinner(" "):
-            preview = _map_file(key, ".png", *params, 80)
-        st.image(preview, caption=f"{paper} · {ctx.t(f'app.pr.{orientation}')}", width="stretch")
-    except (ValueError, OSError) as exc:
+            for label, make, name, mime in files:
+                st.download_button(ctx.t(label), make(), file_name=name, mime=mime, key=f"pr_dl_{name}")
+    except (ValueError, OSError, RuntimeError) as exc:
         st.error(ctx.t("app.pr.error", msg=str(exc)))
 
+
+pdf_end = "_tiskarna.pdf" if print_shop else ".pdf"
+atlas_params = (paper, orientation, style, tuple(kinds), lang, print_shop)
+catalogue_params = (style, lang, large_print, print_shop)
 cols = st.columns(3)
-if render_map is not None:
-    with cols[0]:
-        if st.button(ctx.t("app.pr.make_map"), key="pr_make_map", type="primary") and _allowed():
-            st.session_state["pr_map_ready"] = (key, params)
-        if st.session_state.get("pr_map_ready") == (key, params):
-            try:
-                with st.spinner(" "):
-                    st.download_button(ctx.t("app.pr.dl_map"), _map_file(key, ".pdf", *params, 300),
-                                       file_name="mapa_sluzeb.pdf", mime="application/pdf", key="pr_dl_map")
-                    st.download_button(ctx.t("app.pr.dl_map_png"), _map_file(key, ".png", *params, 300),
-                                       file_name="mapa_sluzeb.png", mime="image/png", key="pr_dl_png")
-            except (ValueError, OSError) as exc:
-                st.error(ctx.t("app.pr.error", msg=str(exc)))
-if render_atlas is not None:
-    with cols[1]:
-        atlas_params = (paper, orientation, style, tuple(kinds), lang)
-        if st.button(ctx.t("app.pr.make_atlas"), key="pr_make_atlas") and _allowed():
-            st.session_state["pr_atlas_ready"] = (key, atlas_params)
-        if st.session_state.get("pr_atlas_ready") == (key, atlas_params):
-            try:
-                with st.spinner(" "):
-                    st.download_button(ctx.t("app.pr.dl_atlas"), _atlas_file(key, *atlas_params),
-                                       file_name="atlas_obci.pdf", mime="application/pdf", key="pr_dl_atlas")
-            except (ValueError, OSError) as exc:
-                st.error(ctx.t("app.pr.error", msg=str(exc)))
-if render_catalogue is not None:
-    with cols[2]:
-        if st.button(ctx.t("app.pr.make_catalogue"), key="pr_make_catalogue") and _allowed():
-            st.session_state["pr_catalogue_ready"] = (key, style, lang)
-        if st.session_state.get("pr_catalogue_ready") == (key, style, lang):
-            try:
-                with st.spinner(" "):
-                    st.download_button(ctx.t("app.pr.dl_catalogue"), _catalogue_file(key, style, lang),
-                                       file_name="katalog_sluzeb.pdf", mime="application/pdf", key="pr_dl_catalogue")
-            except (ValueError, OSError) as exc:
-                st.error(ctx.t("app.pr.error", msg=str(exc)))
+with cols[0]:
+    _offer("map", (params, print_shop), [
+        ("app.pr.dl_map", lambda: _map_file(key, ".pdf", *params, 300, print_shop), f"mapa_sluzeb{pdf_end}",
+         "application/pdf"),
+        ("app.pr.dl_map_png", lambda: _map_file(key, ".png", *params, 300), "mapa_sluzeb.png", "image/png")],
+        primary=True)
+with cols[1]:
+    _offer("atlas", atlas_params, [("app.pr.dl_atlas", lambda: _atlas_file(key, *atlas_params),
+                                    f"atlas_obci{pdf_end}", "application/pdf")])
+with cols[2]:
+    _offer("catalogue", catalogue_params, [("app.pr.dl_catalogue", lambda: _catalogue_file(key, *catalogue_params),
+                                            f"katalog_sluzeb{pdf_end}", "application/pdf")])
