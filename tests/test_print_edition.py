@@ -69,9 +69,12 @@ def test_sources_name_only_what_was_loaded():
     assert parts == ["hranice obcí © ČÚZK, RÚIAN (CC BY 4.0)",
                      "služby: registr poskytovatelů sociálních služeb MPSV",
                      "služby: podklady zpracovatele plánu (navazujici.xlsx)"]
-    # the roads are credited only when travel times along them are shown
+    # the roads are credited when travel times along them are shown, or when they are drawn
     shaded = ed.source_parts("cs", boundaries=False, travel_note="po silnicích")
     assert "dojezdové doby po silnicích: © přispěvatelé OpenStreetMap (ODbL)" in shaded
+    assert "silnice: © přispěvatelé OpenStreetMap (ODbL)" in ed.source_parts("cs", boundaries=True, roads_drawn=True)
+    assert "silnice a dojezdové doby po nich: © přispěvatelé OpenStreetMap (ODbL)" in ed.source_parts(
+        "cs", boundaries=True, roads_drawn=True, travel_note="po silnicích")
     assert shaded[0].startswith("obce jako body")
     assert Edition(services_files=("sablona.csv",)).source_parts("cs", boundaries=True, fictional=True)[1] == (
         "fiktivní služby (ukázková data)")
@@ -666,3 +669,39 @@ def test_pdfx_check_names_what_an_office_pdf_breaks(tmp_path):
     with pytest.raises(RuntimeError, match=r"podklad obsahuje průhlednost \(strana 1: průhlednost"):
         print_shop_pdf(office, tmp_path / "bad.pdf", title="Zkouška")  # refused, not flattened into a picture
     assert not (tmp_path / "bad.pdf").exists()
+
+
+def test_roads_drawn_from_a_routing_graph_are_its_car_edges_once_each():
+    """A two-way road of three vertices at 90 km/h and a one-way street at 30 km/h: three segments,
+    the two-way ones once (not once per direction), speeds back from length and time; a footpath
+    is not drawn; bounds keep only what is near."""
+    import geopandas as gpd
+    import shapely
+
+    from coverage_app.maps.sheet_context import roads_from_graph
+    from coverage_app.model import CRS
+    from coverage_app.reach import build_graph
+
+    lines = gpd.GeoDataFrame(
+        {"speed_car_kmh": [90.0, 30.0, 0.0], "speed_walk_kmh": [4.0, 4.0, 4.0], "car_allowed": [True, True, False],
+         "walk_allowed": [True, True, True], "oneway": [0, 1, 0]},
+        geometry=[shapely.LineString([(0, 0), (3000, 0), (3000, 4000)]), shapely.LineString([(3000, 4000),
+                                                                                          (3000, 5000)]),
+                  shapely.LineString([(0, 0), (0, -2000)])], crs=CRS)
+    graph = build_graph(lines, snap_tolerance_m=0)
+    roads = roads_from_graph(graph)
+    assert len(roads) == 3
+    got = sorted((round(g.length), round(v, 6)) for g, v in zip(roads.geometry, roads["speed_car_kmh"]))
+    assert got == [(1000, 30.0), (3000, 90.0), (4000, 90.0)]
+    assert roads_from_graph(graph, bounds=(2900, 4900, 3100, 5100), margin=0.0) is not None
+    assert len(roads_from_graph(graph, bounds=(-100, -100, 100, 100), margin=0.0)) == 1  # the edge at (0, 0)
+    assert roads_from_graph(None) is None
+
+
+def test_an_osm_file_is_credited_to_openstreetmap_even_without_its_download_record(tmp_path):
+    from coverage_app.io.osm_download import roads_credit
+
+    osm = tmp_path / "silnice.osm.pbf"
+    osm.write_bytes(b"")
+    assert roads_credit(osm) == {"roads_attribution": "© přispěvatelé OpenStreetMap (ODbL 1.0)"}
+    assert roads_credit(tmp_path / "silnice_arccr.gpkg") == {}  # a line file does not say its licence

@@ -332,11 +332,17 @@ _READ_ORDER = ("custom_kinds", "speeds", "municipalities", "population", "codeli
 
 
 def _upload_meta(by_kind: Mapping[str, list[Path]]) -> dict[str, str]:
-    """What prints say of uploaded data: the services files (their date is unknown in an upload)."""
+    """What prints say of uploaded data: the services files (their date is unknown in an upload)
+    and the roads' credit."""
     from coverage_app.maps.edition import Edition
 
+    from coverage_app.io.osm_download import roads_credit
+
     files = tuple(p.name for p in by_kind.get("services", []) + by_kind.get("rpss", []))
-    return Edition(services_files=files).to_meta()
+    meta = Edition(services_files=files).to_meta()
+    if by_kind.get("roads"):
+        meta.update(roads_credit(by_kind["roads"][0]))
+    return meta
 
 
 def load_uploaded_data(files: Mapping[str, bytes], previous: Mapping[str, bytes] | None = None, *,

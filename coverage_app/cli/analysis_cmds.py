@@ -208,14 +208,10 @@ def analyze(municipalities, points, population, age_shares, services, custom_kin
 
 
 def _roads_credit(roads: Path) -> dict[str, str]:
-    """Licence and date of downloaded OpenStreetMap roads (their ``roads.source.json``), for credits."""
-    from coverage_app.io.osm_download import read_roads_source
+    """Licence and date of the roads, for credits (see :func:`coverage_app.io.osm_download.roads_credit`)."""
+    from coverage_app.io.osm_download import roads_credit
 
-    info = read_roads_source(roads)
-    if not info:
-        return {}
-    return {"roads_attribution": f"{info.get('attribution', '')} ({info.get('licence', '')})".strip(),
-            "roads_date": str(info.get("date", ""))}
+    return roads_credit(roads)
 
 
 def _reference_day(ref_date: str | None, lang: str) -> dt.date | None:

@@ -269,6 +269,22 @@ def read_roads_source(roads: str | Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+def roads_credit(roads: str | Path) -> dict[str, str]:
+    """What a map showing these roads must credit: ``roads_attribution`` (and ``roads_date``) from
+    a downloaded file's ``roads.source.json``; for any other OpenStreetMap file (``.osm``,
+    ``.pbf``…) the OpenStreetMap credit and licence, the ODbL asking for it wherever the roads are
+    shown; empty for a line file (ArcČR and the like), whose licence the file does not say."""
+    from coverage_app.io.roads import OSM_EXTENSIONS
+
+    info = read_roads_source(roads)
+    if info:
+        return {"roads_attribution": f"{info.get('attribution', '')} ({info.get('licence', '')})".strip(),
+                "roads_date": str(info.get("date", ""))}
+    if any(Path(roads).name.casefold().endswith(ext) for ext in OSM_EXTENSIONS):
+        return {"roads_attribution": f"{OSM_ATTRIBUTION} ({OSM_LICENCE})"}
+    return {}
+
+
 # ---------------------------------------------------------------------------------------------
 # GTFS
 # ---------------------------------------------------------------------------------------------

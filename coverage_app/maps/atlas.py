@@ -120,7 +120,7 @@ def render_atlas(
                     style=st, title=title, subtitle=subtitle, shading=shading, shading_title=shading_title,
                     czechia_outline=czechia_outline,
                     source_line=_source_line(page_entries, district, ed, lang, shading_note,
-                                             is_field_shading(shading)), lang=lang,
+                                             is_field_shading(shading), roads), lang=lang,
                     colour_by=colour_by, kind_colours=kind_colours, min_extent_m=5000.0 if by == "obec" else 3000.0,
                     pad_frac=0.3 if by == "obec" else 0.05, service_list=_lists_services(service_list, paper),
                     context_obce=context_obce, roads=roads)

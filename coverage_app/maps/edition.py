@@ -6,7 +6,8 @@ loaded (with their licences) and who publishes which edition.
 ``print`` may override the date and add the publisher and the edition.  :class:`Edition` turns them
 into the subtitle ("údaje k 1. 9. 2026") and the source line, naming only what was loaded: obec
 boundaries of ČÚZK (RÚIAN, CC BY 4.0) only when boundaries are drawn, the MPSV registry only when
-a registry file was read, OpenStreetMap (ODbL) only when its roads gave the travel times shown.
+a registry file was read, the roads' credit (OpenStreetMap, ODbL) when its roads are drawn or gave
+the travel times shown.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ register({
                     "en": "services: the plan's own records ({files})"},
     "ed.fictional": {"cs": "fiktivní služby (ukázková data)", "en": "fictional services (demo data)"},
     "ed.roads": {"cs": "dojezdové doby po silnicích: {credit}", "en": "travel times along roads: {credit}"},
+    "ed.roads_drawn": {"cs": "silnice: {credit}", "en": "roads: {credit}"},
+    "ed.roads_both": {"cs": "silnice a dojezdové doby po nich: {credit}", "en": "roads and travel times along them: {credit}"},
     "ed.travel": {"cs": "dojezdové doby: {note}", "en": "travel times: {note}"},
     "ed.area": {"cs": "působnost terénních služeb: {note}", "en": "field services' areas: {note}"},
     "ed.publisher": {"cs": "Vydal: {publisher}", "en": "Published by {publisher}"},
@@ -141,9 +144,11 @@ class Edition:
         return format_data_date(self.data_date, lang)
 
     def source_parts(self, lang: str, *, boundaries: bool, fictional: bool = False,
-                     travel_note: str | None = None, area_note: str | None = None) -> list[str]:
-        """The credits of what this output shows: the obce, the services, and the travel times of a
-        shading (``travel_note``: how they were computed; the roads' credit when roads were loaded)."""
+                     travel_note: str | None = None, area_note: str | None = None,
+                     roads_drawn: bool = False) -> list[str]:
+        """The credits of what this output shows: the obce, the services, the roads drawn
+        (``roads_drawn``) and the travel times of a shading (``travel_note``: how they were
+        computed); the roads' credit whenever either shows them."""
         parts = [t("ed.boundaries" if boundaries else "ed.points", lang)]
         if fictional or self.fictional:
             parts.append(t("ed.fictional", lang))
@@ -154,19 +159,21 @@ class Edition:
                 parts.append(t("ed.registry", lang))
             if own:
                 parts.append(t("ed.template", lang, files=", ".join(own)))
+        if self.roads_credit and (roads_drawn or travel_note):
+            key = "ed.roads_both" if roads_drawn and travel_note else "ed.roads_drawn" if roads_drawn else "ed.roads"
+            parts.append(t(key, lang, credit=self.roads_credit))
         if travel_note:
-            if self.roads_credit:
-                parts.append(t("ed.roads", lang, credit=self.roads_credit))
             parts.append(t("ed.travel", lang, note=travel_note))
         if area_note:
             parts.append(t("ed.area", lang, note=area_note))
         return parts
 
     def source_line(self, lang: str, *, boundaries: bool, fictional: bool = False,
-                    travel_note: str | None = None, area_note: str | None = None) -> str:
+                    travel_note: str | None = None, area_note: str | None = None, roads_drawn: bool = False) -> str:
         """One line for the foot of a map: sources, publisher and edition, the tool."""
         parts = [t("ed.source", lang, parts="; ".join(self.source_parts(
-            lang, boundaries=boundaries, fictional=fictional, travel_note=travel_note, area_note=area_note)))]
+            lang, boundaries=boundaries, fictional=fictional, travel_note=travel_note, area_note=area_note,
+            roads_drawn=roads_drawn)))]
         if self.publisher:
             parts.append(t("ed.publisher", lang, publisher=self.publisher))
         if self.edition:

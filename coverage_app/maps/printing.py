@@ -552,12 +552,14 @@ def _edition(edition: Edition | None, data_date: object) -> Edition:
 
 
 def _source_line(entries: pd.DataFrame, district: District, edition: Edition, lang: str,
-                 shading_note: str | None, field_shading: bool = False) -> str:
-    """Sources of what the sheet shows (only what was loaded), publisher, edition, the tool."""
+                 shading_note: str | None, field_shading: bool = False, roads: gpd.GeoDataFrame | None = None) -> str:
+    """Sources of what the sheet shows (only what was loaded: the roads when drawn), publisher,
+    edition, the tool."""
     fictional = bool(len(entries) and entries["fictional"].any())
     return edition.source_line(lang, boundaries=district.has_polygons, fictional=fictional,
                                travel_note=None if field_shading else shading_note,
-                               area_note=shading_note if field_shading else None)
+                               area_note=shading_note if field_shading else None,
+                               roads_drawn=roads is not None and len(roads) > 0)
 
 
 def _prepare(district: District, services: Services, kinds: Iterable[str] | None, lang: str,
@@ -612,7 +614,7 @@ def compose_map(
                          style=st, title=title, subtitle=subtitle, shading=shading, shading_title=shading_title,
                          czechia_outline=czechia_outline,
                          source_line=_source_line(entries, district, ed, lang, shading_note,
-                                                  is_field_shading(shading)), lang=lang,
+                                                  is_field_shading(shading), roads), lang=lang,
                          colour_by=colour_by, kind_colours=kind_colours, min_extent_m=3000.0,
                          service_list=_lists_services(service_list, paper), context_obce=context_obce, roads=roads,
                          back_list=not _lists_services(service_list, paper) and service_list is None)

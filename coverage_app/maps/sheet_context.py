@@ -74,6 +74,36 @@ def draw_roads(ax, roads: gpd.GeoDataFrame | None, extent: tuple[float, float, f
     return drawn
 
 
+def roads_from_graph(graph, bounds: tuple[float, float, float, float] | None = None,
+                     margin: float = 0.5) -> gpd.GeoDataFrame | None:
+    """The drivable roads of a routing graph as lines for :func:`draw_roads`: one segment per car
+    edge (every vertex of a loaded road is a node, so the segments are the roads' own shape), with
+    ``speed_car_kmh`` from the edge's length and time.  With ``bounds`` (EPSG:5514 m) only the
+    edges with an end inside the bounds widened by ``margin`` of their size on each side.  ``None``
+    for no graph or no drivable edge there."""
+    if graph is None:
+        return None
+    coo = graph.car_min.tocoo()
+    km = graph.car_km.tocoo()
+    if not len(coo.data):
+        return None
+    i, j = coo.row, coo.col
+    keep = (i < j) | (graph.car_min[j, i] == 0)  # each two-way road once, one-way streets too
+    if bounds is not None:
+        x0, y0, x1, y1 = bounds
+        dx, dy = (x1 - x0) * margin + 1000.0, (y1 - y0) * margin + 1000.0
+        inside = (graph.x >= x0 - dx) & (graph.x <= x1 + dx) & (graph.y >= y0 - dy) & (graph.y <= y1 + dy)
+        keep &= inside[i] | inside[j]
+    if not keep.any():
+        return None
+    i, j = i[keep], j[keep]
+    minutes = np.asarray(coo.data[keep], float)
+    speed = np.where(minutes > 0, np.asarray(km.data[keep], float) / np.maximum(minutes, 1e-9) * 60.0, 0.0)
+    lines = shapely.linestrings(np.stack([np.column_stack([graph.x[i], graph.y[i]]),
+                                          np.column_stack([graph.x[j], graph.y[j]])], axis=1))
+    return gpd.GeoDataFrame({"speed_car_kmh": speed}, geometry=lines, crs=CRS)
+
+
 def _line_coords(geom: shapely.Geometry) -> list:
     if geom is None or geom.is_empty:
         return []

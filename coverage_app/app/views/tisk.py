@@ -23,6 +23,7 @@ lang = ctx.lang
 from coverage_app.maps.atlas import render_atlas
 from coverage_app.maps.catalogue import render_catalogue
 from coverage_app.maps.print_shop import ghostscript, print_shop_pdf
+from coverage_app.maps.sheet_context import roads_from_graph
 from coverage_app.maps.printing import render_map
 from coverage_app.maps.style import STYLES
 
@@ -70,6 +71,11 @@ def _allowed() -> bool:
     return True
 
 
+def _roads():
+    """The loaded roads around the district, drawn from the routing graph (``None`` without roads)."""
+    return roads_from_graph(data.roads, tuple(district.obce.total_bounds)) if data.roads is not None else None
+
+
 def _render(fn, suffix: str, shop: bool = False, **kwargs) -> bytes:
     """Run a printing function into a temporary file and return its bytes (with the data's edition:
     its date, sources and publisher, from the project); with ``shop``, the print shop's PDF/X-1a
@@ -89,7 +95,7 @@ def _render(fn, suffix: str, shop: bool = False, **kwargs) -> bytes:
 def _map_file(key: str, suffix: str, paper: str, orientation: str, style: str, title: str | None, kinds: tuple[str, ...],
               lang: str, dpi: int, shop: bool = False) -> bytes:
     kw = dict(paper=paper, orientation=orientation, style=style, title=title, kinds=list(kinds) or None, lang=lang,
-              context_obce=data.municipalities)
+              context_obce=data.municipalities, roads=_roads())
     if suffix == ".png":
         kw["dpi"] = dpi
     return _render(render_map, suffix, shop=shop and suffix == ".pdf", **kw)
@@ -99,7 +105,7 @@ def _map_file(key: str, suffix: str, paper: str, orientation: str, style: str, t
 def _atlas_file(key: str, paper: str, orientation: str, style: str, kinds: tuple[str, ...], lang: str,
                 shop: bool) -> bytes:
     return _render(render_atlas, ".pdf", shop=shop, paper=paper, orientation=orientation, style=style,
-                   kinds=list(kinds) or None, lang=lang, context_obce=data.municipalities)
+                   kinds=list(kinds) or None, lang=lang, context_obce=data.municipalities, roads=_roads())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
