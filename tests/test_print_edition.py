@@ -559,9 +559,11 @@ def test_marker_clusters_of_different_obce_never_overlap_even_at_the_frame_edge(
 
 
 def test_a_district_obec_whose_markers_cover_it_is_named_beside_them_with_a_leader():
-    """Two obce 10 mm apart, the first covered by a block of markers: its name is set at the
-    nearest free place with a leader line to its point, the leader crosses no other name, and a
-    context obec (outside the district) in the same plight is left unnamed rather than led."""
+    """Two obce 10 mm apart, the first covered by a block of its own markers: its name is set at
+    the nearest free place with a leader line to its point, the leader crosses no other name; a
+    context obec (outside the district) in the same plight is left unnamed rather than led, and so
+    is a district obec that no marker covers (a crowded name, not a covered one)."""
+    import numpy as np
     import shapely
 
     from coverage_app.maps.sheet_layout import (
@@ -571,6 +573,7 @@ def test_a_district_obec_whose_markers_cover_it_is_named_beside_them_with_a_lead
         Measure,
         leader_end,
         place_labels,
+        under_markers,
     )
 
     frame = Frame((0, 0, 100, 60), (0, 0, 100, 60))
@@ -582,7 +585,7 @@ def test_a_district_obec_whose_markers_cover_it_is_named_beside_them_with_a_lead
     labels = [Label("1", "Židlochovice", 50, 30, 8.0, True, square(50, 30, 8), FOCUS_PRIORITY + 3000, False),
               Label("2", "Blučina", 70, 30, 8.0, False, square(70, 30, 6), FOCUS_PRIORITY + 2000, False),
               Label("3", "Rebešovice", 50, 30.5, 7.0, False, square(50, 30, 8), 500.0, False)]
-    placed, unplaced = place_labels(labels, [covered], frame, Measure(), 1.0)
+    placed, unplaced = place_labels(labels, [covered], frame, Measure(), 1.0, led={"1", "3"})
     by_code = {lab.code: (lab, box) for lab, box, _ in placed}
     assert [lab.code for lab in unplaced] == ["3"]
     lab, box = by_code["1"]
@@ -593,6 +596,11 @@ def test_a_district_obec_whose_markers_cover_it_is_named_beside_them_with_a_lead
     assert not line.intersects(shapely.box(*by_code["2"][1]))
     # the nearest free place: just outside the block of markers (within the first reach of 4 mm)
     assert shapely.Point(lab.x, lab.y).distance(shapely.box(*box)) <= 10.0 + 4.0 + 1e-6
+    for label in labels:
+        label.leader = False
+    assert under_markers(labels, np.array([[50.0, 33.0], [90.0, 50.0]]), np.array([2.3, 2.3])) == {"1", "3"}
+    _, unplaced = place_labels(labels, [covered], frame, Measure(), 1.0, led={"3"})  # "1" not under markers
+    assert sorted(lab.code for lab in unplaced) == ["1", "3"]
 
 
 def _colour_ops(page) -> list[tuple[str, tuple[float, ...]]]:

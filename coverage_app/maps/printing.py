@@ -80,6 +80,7 @@ from coverage_app.maps.sheet_layout import (
     overlaps,
     place_labels,
     place_markers,
+    under_markers,
     thin,
 )
 from coverage_app.maps.style import (
@@ -535,7 +536,8 @@ def _draw_obec_names(over, obce: gpd.GeoDataFrame, focus: set[str], obec_xy: np.
             if frame.inside(x, y):
                 over.add_patch(Circle((x, y), r, facecolor=style.obec_point, edgecolor="white", lw=thin(0.3), zorder=3))
     labels = obec_labels(obce, focus, frame, obec_xy, polygons, sz, base)
-    placed, unplaced = place_labels(labels, obstacles, frame, meas, float(np.max(pop_dot)) if len(pop_dot) else 1.0)
+    placed, unplaced = place_labels(labels, obstacles, frame, meas, float(np.max(pop_dot)) if len(pop_dot) else 1.0,
+                                    led=under_markers(labels, plan.pos_xy, plan.radius))
     rows, artists = draw_obec_names(over, placed, style, base.scale)
     return rows, artists, unplaced
 

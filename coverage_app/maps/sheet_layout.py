@@ -20,6 +20,7 @@ from matplotlib.font_manager import FontProperties, get_font
 from matplotlib.path import Path as MplPath
 from pyproj import Transformer
 from scipy.optimize import linear_sum_assignment
+from scipy.spatial import cKDTree
 
 from coverage_app.maps.style import MM_PER_PT, font_properties, paper_scale
 from coverage_app.model import CRS
@@ -252,52 +253,65 @@ def place_markers(px: np.ndarray, py: np.ndarray, radius: np.ndarray, gap: float
     Markers of one group (one obec) that touch are set in a hexagonal cluster around their mean
     (optimal assignment, so leader lines do not cross); clusters of different groups are never
     merged: where they would overlap they are pushed apart as wholes, so a town's markers stay
-    together and next to their own obec.  Every cluster is kept inside the frame.
+    together and next to their own obec.  Every cluster is kept inside the frame.  Touching pairs
+    are found with a KD-tree, so the work grows with the markers that touch, not with all pairs.
     """
     n = len(px)
     if n == 0:
         return px.copy(), py.copy()
-    true = np.column_stack([px, py])
-    key = np.asarray(groups, dtype=object) if groups is not None else np.zeros(n, dtype=object)
-    parent = list(range(n))
+    radius = np.asarray(radius, float)
+    true = np.column_stack([px, py]).astype(float)
+    key = np.unique(np.asarray(groups, dtype=str), return_inverse=True)[1] if groups is not None else np.zeros(n, int)
+    parent = np.arange(n)
 
     def find(i: int) -> int:
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
-        return i
+        return int(i)
 
-    def union(i: int, j: int) -> None:
-        ri, rj = find(i), find(j)
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)
+    def union_pairs(pairs: np.ndarray) -> bool:
+        merged = False
+        for i, j in pairs:
+            ri, rj = find(i), find(j)
+            if ri != rj:
+                parent[max(ri, rj)] = min(ri, rj)
+                merged = True
+        return merged
 
-    for i in range(n):
-        for j in range(i + 1, n):
-            if key[i] == key[j] and np.hypot(*(true[i] - true[j])) < radius[i] + radius[j] + gap:
-                union(i, j)
+    union_pairs(_touching(true, radius, gap, same=key))
     pos = true.copy()
     for _ in range(30):
         clusters = _clusters(n, find)
         for members in clusters:
             _arrange(members, true, pos, radius, gap)
-        merged = False
-        for i in range(n):
-            for j in range(i + 1, n):
-                if (key[i] == key[j] and find(i) != find(j)
-                        and np.hypot(*(pos[i] - pos[j])) < radius[i] + radius[j] + gap * 0.5):
-                    union(i, j)
-                    merged = True
-        if not merged:
+        roots = np.array([find(i) for i in range(n)])
+        pairs = _touching(pos, radius, gap * 0.5, same=key)
+        if not union_pairs(pairs[roots[pairs[:, 0]] != roots[pairs[:, 1]]]):
             break
     clusters = _clusters(n, find)
     for _ in range(20):  # pushing apart and back inside the frame until both hold
-        settled = _separate(clusters, key, pos, radius, gap)
+        settled = _separate(clusters, pos, radius, gap)
         for members in clusters:
             settled = _keep_inside(members, pos, radius, frame) and settled
         if settled:
             break
     return pos[:, 0], pos[:, 1]
+
+
+def _touching(pos: np.ndarray, radius: np.ndarray, gap: float, same: np.ndarray | None = None) -> np.ndarray:
+    """Index pairs ``(i, j)``, ``i < j``, of markers closer than ``r_i + r_j + gap`` (mm), of the
+    same group only when ``same`` (group numbers) is given; shape ``(k, 2)``."""
+    if len(pos) < 2:
+        return np.zeros((0, 2), dtype=int)
+    pairs = cKDTree(pos).query_pairs(2 * float(radius.max()) + gap, output_type="ndarray")
+    if not len(pairs):
+        return np.zeros((0, 2), dtype=int)
+    i, j = pairs[:, 0], pairs[:, 1]
+    keep = np.hypot(*(pos[i] - pos[j]).T) < radius[i] + radius[j] + gap
+    if same is not None:
+        keep &= same[i] == same[j]
+    return pairs[keep]
 
 
 def _clusters(n: int, find: Callable[[int], int]) -> list[list[int]]:
@@ -320,28 +334,34 @@ def _arrange(members: list[int], true: np.ndarray, pos: np.ndarray, radius: np.n
         pos[members[r]] = cells[c]
 
 
-def _separate(clusters: list[list[int]], key: np.ndarray, pos: np.ndarray, radius: np.ndarray, gap: float,
+def _separate(clusters: list[list[int]], pos: np.ndarray, radius: np.ndarray, gap: float,
               rounds: int = 80) -> bool:
-    """Push clusters of different obce apart (as wholes) until no two of their markers overlap;
-    ``True`` when nothing had to move."""
+    """Push clusters (of different obce) apart as wholes until no two of their markers overlap;
+    ``True`` when nothing had to move.  Each round pushes, one pair after another, the pairs of
+    clusters found touching at its start."""
+    owner = np.empty(len(pos), dtype=int)
+    for c, members in enumerate(clusters):
+        owner[members] = c
     untouched = True
     for _ in range(rounds):
+        pairs = _touching(pos, radius, gap * 0.5)
+        ca, cb = owner[pairs[:, 0]], owner[pairs[:, 1]]
+        across = np.unique(np.sort(np.column_stack([ca, cb])[ca != cb], axis=1), axis=0)
         moved = False
-        for a in range(len(clusters)):
-            for b in range(a + 1, len(clusters)):
-                ma, mb = clusters[a], clusters[b]
-                d = pos[ma][:, None, :] - pos[mb][None, :, :]
-                dist = np.hypot(d[..., 0], d[..., 1])
-                need = radius[ma][:, None] + radius[mb][None, :] + gap * 0.5
-                overlap = float((need - dist).max())
-                if overlap <= 1e-6:
-                    continue
-                axis = pos[mb].mean(axis=0) - pos[ma].mean(axis=0)
-                norm = float(np.hypot(*axis))
-                axis = axis / norm if norm > 1e-9 else np.array([1.0, 0.0])
-                pos[ma] -= axis * (overlap / 2 + 0.05)
-                pos[mb] += axis * (overlap / 2 + 0.05)
-                moved = True
+        for a, b in across:
+            ma, mb = clusters[a], clusters[b]
+            d = pos[ma][:, None, :] - pos[mb][None, :, :]
+            dist = np.hypot(d[..., 0], d[..., 1])
+            need = radius[ma][:, None] + radius[mb][None, :] + gap * 0.5
+            overlap = float((need - dist).max())
+            if overlap <= 1e-6:
+                continue
+            axis = pos[mb].mean(axis=0) - pos[ma].mean(axis=0)
+            norm = float(np.hypot(*axis))
+            axis = axis / norm if norm > 1e-9 else np.array([1.0, 0.0])
+            pos[ma] -= axis * (overlap / 2 + 0.05)
+            pos[mb] += axis * (overlap / 2 + 0.05)
+            moved = True
         if not moved:
             return untouched
         untouched = False
@@ -382,8 +402,12 @@ class Label:
 
 
 def place_labels(labels: list[Label], obstacles: list[tuple[float, float, float, float]], frame: Frame,
-                  meas: Measure, dot_radius: float) -> tuple[list[tuple[Label, tuple[float, float, float, float], float]], list[Label]]:
-    """Greedy collision-free placement; returns placed (label, box, descent) and the unplaced."""
+                 meas: Measure, dot_radius: float, led: set[str] | frozenset[str] = frozenset(),
+                 ) -> tuple[list[tuple[Label, tuple[float, float, float, float], float]], list[Label]]:
+    """Greedy collision-free placement; returns placed (label, box, descent) and the unplaced.
+
+    A district obec in ``led`` (codes: obce whose place markers cover, :func:`under_markers`)
+    whose name finds no place at the obec is set nearby with a leader line to it."""
     fx, fy, fw, fh = frame.rect
     frame_box = (fx + 0.8, fy + 0.8, fx + fw - 0.8, fy + fh - 0.8)
     obs = [tuple(o) for o in obstacles]
@@ -440,7 +464,7 @@ def place_labels(labels: list[Label], obstacles: list[tuple[float, float, float,
                 done = True
             if done:
                 break
-        if not done and lab.priority >= FOCUS_PRIORITY:
+        if not done and lab.priority >= FOCUS_PRIORITY and lab.code in led:
             done = _place_with_leader(lab, obs, placed, leaders, frame_box, meas)
         if not done:
             unplaced.append(lab)
@@ -497,7 +521,22 @@ def crosses(item: tuple[float, float, float, float] | shapely.Geometry, others: 
     if not others:
         return False
     geom = shapely.box(*item) if isinstance(item, tuple) else item
-    return any(geom.intersects(shapely.box(*o) if isinstance(o, tuple) else o) for o in others)
+    if isinstance(others[0], tuple):
+        arr = np.asarray(others, dtype=float)
+        targets = shapely.box(arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3])
+    else:
+        targets = np.asarray(others, dtype=object)
+    return bool(shapely.intersects(geom, targets).any())
+
+
+def under_markers(labels: list[Label], pos: np.ndarray, radius: np.ndarray, reach: float = FALLBACK_MM) -> set[str]:
+    """Codes of the labels whose obec's anchor lies under markers or within ``reach`` mm of one:
+    the names markers may push off their obec, which may then stand nearby with a leader line."""
+    if not len(pos) or not labels:
+        return set()
+    tree = cKDTree(np.asarray(pos, float))
+    dist, idx = tree.query(np.array([(lab.x, lab.y) for lab in labels]))
+    return {lab.code for lab, d, i in zip(labels, dist, idx) if d <= float(radius[i]) + reach}
 
 
 def leader_end(box: tuple[float, float, float, float], x: float, y: float) -> tuple[float, float]:
