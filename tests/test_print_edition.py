@@ -399,6 +399,11 @@ def test_print_shop_pdf_is_cmyk_pdfx_with_bleed_trim_and_crop_marks(tmp_path, ar
     assert reader.metadata.get("/GTS_PDFXConformance") == "PDF/X-1a:2001"
     assert reader.pdf_header == "%PDF-1.3"
     assert pdfx_problems(out, "X-1a") == []
+    assert qpdf_problems(out) == []
+    damaged = tmp_path / "poskozeny.pdf"  # the structural check can fail: a stream whose length lies
+    damaged.write_bytes(re.sub(rb"/Length (\d+)", lambda m: b"/Length " + str(int(m.group(1)) + 7).encode(),
+                               out.read_bytes(), count=1))
+    assert any("endstream" in p for p in qpdf_problems(damaged))
     assert reader.metadata.get("/Title") == "Sociální služby – ORP Židlochovice"  # Czech letters intact
     (intent,) = [o.get_object() for o in reader.trailer["/Root"]["/OutputIntents"]]
     assert intent["/S"] == "/GTS_PDFX" and intent["/DestOutputProfile"].get_object()["/N"] == 4
@@ -603,6 +608,14 @@ def test_a_district_obec_whose_markers_cover_it_is_named_beside_them_with_a_lead
     assert sorted(lab.code for lab in unplaced) == ["1", "3"]
 
 
+def qpdf_problems(path: Path) -> list[str]:
+    """qpdf's structural check of a PDF (through pikepdf, from the package registry): the
+    cross-reference table, object and stream syntax; empty when the file is sound."""
+    pikepdf = pytest.importorskip("pikepdf")
+    with pikepdf.open(path) as pdf:
+        return list(pdf.check_pdf_syntax())
+
+
 def _colour_ops(page) -> list[tuple[str, tuple[float, ...]]]:
     """The colour operators of a page's content: (operator, operands)."""
     from pypdf.generic import ContentStream
@@ -625,6 +638,7 @@ def test_catalogue_and_atlas_have_a_print_shop_pdfx_1a_too(tmp_path, what):
     run(["print", what, "--demo", "--print-shop", "--publisher", "Obec Nosislav", *extra, "--out", str(out)])
     reader = pypdf.PdfReader(out)
     assert pdfx_problems(out, "X-1a") == []
+    assert qpdf_problems(out) == []
     assert reader.metadata.get("/Author") == "Obec Nosislav"
     mm = 72 / 25.4
     size = (148, 210) if what == "catalogue" else (210, 297)

@@ -20,9 +20,12 @@ be read back from the PDF unambiguously.
 Layout works in millimetres on the sheet; type in points.  Label placement is greedy: obce by
 falling population, each label tried at candidate positions (inside its polygon, or around its
 point) and kept at the first whose box (measured with the same font metrics matplotlib draws
-with) overlaps no marker, no other label, no obec point and no map furniture.  Markers closer
-than their size are displaced into a compact hexagonal cluster (optimal assignment, so leader
-lines do not cross) with a thin leader to the true location.
+with) overlaps no marker, no other label, no obec point and no map furniture; a district obec
+whose place its markers cover is named at the nearest free place with a leader line to it.
+Markers of one obec closer than their size are displaced into a compact hexagonal cluster
+(optimal assignment, so leader lines do not cross) with a leader to the true location; clusters
+of different obce are pushed apart as wholes.  The map body is drawn by
+:mod:`coverage_app.maps.sheet_body`.
 """
 
 from __future__ import annotations
@@ -38,50 +41,26 @@ import geopandas as gpd
 import matplotlib
 import numpy as np
 import pandas as pd
-import shapely
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
-from matplotlib.patches import Circle, Rectangle
+from matplotlib.patches import Rectangle
 
 from coverage_app.i18n import czech_nbsp, register, t
 from coverage_app.maps.edition import Edition, format_data_date, parse_data_date
 from coverage_app.maps.map_legend import back_side, legend_items
 from coverage_app.maps.numbering import map_sites, service_entries
-from coverage_app.maps.sheet_context import (
-    draw_neighbour_labels,
-    draw_neighbours,
-    draw_roads,
-    neighbour_district_labels,
-    neighbours_in_frame,
-)
-from coverage_app.maps.sheet_draw import (
-    draw_approximate_ring,
-    draw_obec_names,
-    draw_badge,
-    draw_base,
-    draw_furniture,
-    furniture_corner,
-    furniture_size,
-    is_field_shading,
-    obec_dot_radius,
-    shading_band,
-)
+from coverage_app.maps.sheet_body import Plan, draw_map
+from coverage_app.maps.sheet_context import neighbours_in_frame
+from coverage_app.maps.sheet_draw import is_field_shading, shading_band
 from coverage_app.maps.sheet_layout import (
-    LEADER_PT,
     Frame,
-    Label,
     Measure,
     PanelCtx,
     PanelItem,
     Sizes,
     fit_extent,
     flow_panel,
-    obec_labels,
-    overlaps,
-    place_labels,
     place_markers,
-    under_markers,
-    thin,
 )
 from coverage_app.maps.style import (
     MM_PER_PT,
@@ -237,23 +216,6 @@ class _Sheet:
     src_lines: list[str]
 
 
-@dataclass
-class _Plan:
-    """One layout that fits: sizes, areas, markers and the flowed panel."""
-
-    sz: "Sizes"
-    map_rect: tuple[float, float, float, float]
-    frame: Frame
-    msites: gpd.GeoDataFrame
-    true_xy: np.ndarray  # (n, 2) true marker positions, mm
-    pos_xy: np.ndarray  # (n, 2) drawn marker positions, mm
-    radius: np.ndarray  # marker radii, mm
-    displaced: np.ndarray
-    outside_rows: pd.DataFrame
-    secret_rows: pd.DataFrame
-    flowed: list[tuple[PanelItem, float, float, float]]
-
-
 def _sheet(paper: str, orientation: str, source_line: str, meas: Measure) -> _Sheet:
     W, H = paper_size_mm(paper, orientation)
     margin = paper_margin_mm(paper)
@@ -267,7 +229,7 @@ def _sheet(paper: str, orientation: str, source_line: str, meas: Measure) -> _Sh
 
 def _plan(sheet: _Sheet, orientation: str, paper: str, bounds: tuple[float, float, float, float],
           entries: pd.DataFrame, sites: gpd.GeoDataFrame, style: PrintStyle, meas: Measure, min_extent_m: float,
-          pad_frac: float, legend: Callable[..., list[PanelItem]]) -> _Plan:
+          pad_frac: float, legend: Callable[..., list[PanelItem]]) -> Plan:
     """Find the layout: the largest type, the fullest kind list and the smallest panel that fit.
 
     The panel's share of the body grows until the legend and the boxes fit in its columns, so the
@@ -325,7 +287,7 @@ def _plan(sheet: _Sheet, orientation: str, paper: str, bounds: tuple[float, floa
                 continue
             warnings.warn(t("print.warn.overflow", "cs", paper=paper), UserWarning, stacklevel=4)
             flowed = flow_panel(items, [(c[0], c[1] - 1e4, c[2], c[3] + 1e4) for c in columns]) or []
-        return _Plan(sz=sz, map_rect=map_rect, frame=frame, msites=msites, true_xy=true_xy, pos_xy=pos_xy,
+        return Plan(sz=sz, map_rect=map_rect, frame=frame, msites=msites, true_xy=true_xy, pos_xy=pos_xy,
                      radius=radius, displaced=displaced, outside_rows=outside_rows, secret_rows=secret_rows,
                      flowed=flowed)
     raise AssertionError("unreachable")  # pragma: no cover
@@ -399,24 +361,10 @@ def _compose(
     with _print_rc():
         fig, page, map_ax, over = _new_figure(sheet, plan)
         _draw_title_block(page, sheet, title, subtitle, sz, style)
-        neighbours = neighbours_in_frame(context_obce, set(obce["kod_obce"]), frame.extent)
-        draw_neighbours(map_ax, neighbours, style, sz)
-        draw_base(map_ax, obce, focus, polygons, style, sz, shading)
-        draw_roads(map_ax, roads, frame.extent, sz)
-        obec_xy = np.column_stack(frame.to_mm(obce["x"].to_numpy(), obce["y"].to_numpy()))
-        district_names = neighbour_district_labels(neighbours, frame, meas, sz)
-
-        scale_den, furniture_box = _draw_north_and_scale(over, plan, fo if polygons else None, obec_xy, base, style,
-                                                         meas, lang, paper)
-        colour_by_number = {int(e.number): colour_of(e) for e in entries.itertuples()}
-        marker_rows = _draw_markers(over, plan, colour_by_number, sz, base, style)
-        taken = np.array([furniture_box] + [(x - r, y - r, x + r, y + r) for (x, y), r in zip(plan.pos_xy, plan.radius)])
-        district_names = [n for n in district_names  # never over the scale bar or a marker
-                          if not overlaps((n[1] - n[3] / 2, n[2] - n[4] / 2, n[1] + n[3] / 2, n[2] + n[4] / 2), taken)]
-        names_boxes = [(x - w / 2, y - h / 2, x + w / 2, y + h / 2) for _, x, y, w, h in district_names]
-        label_rows, label_artists, unplaced = _draw_obec_names(over, obce, focus, obec_xy, polygons, plan,
-                                                               [furniture_box, *names_boxes], sz, base, style, meas)
-        draw_neighbour_labels(over, district_names, sz, style)
+        scale_den, marker_rows, label_rows, label_artists, unplaced = draw_map(
+            map_ax, over, plan, obce=obce, focus=focus, polygons=polygons, context_obce=context_obce, roads=roads,
+            shading=shading, colour_by_number={int(e.number): colour_of(e) for e in entries.itertuples()},
+            style=style, base=base, meas=meas, lang=lang, paper=paper)
         over.add_patch(Rectangle((mx, my), mw, mh, fill=False, edgecolor="#000000", lw=0.6 * base.scale, zorder=10))
 
         # legend, boxes, inset
@@ -444,24 +392,7 @@ def _compose(
 
 
 
-def _draw_north_and_scale(over, plan: _Plan, framed: gpd.GeoDataFrame | None, obec_xy: np.ndarray, base: Sizes,
-                          style: PrintStyle, meas: Measure, lang: str,
-                          paper: str) -> tuple[float, tuple[float, float, float, float]]:
-    """North arrow and scale bar in the frame corner that hides least (of the ``framed`` polygons,
-    markers and obec points); returns the scale denominator and the box (mm) to keep labels off."""
-    frame, sz = plan.frame, plan.sz
-    fur_w, fur_h, bar_km = furniture_size(frame, base, sz, meas, lang, paper)
-    area_mm = None
-    if framed is not None:
-        area_mm = shapely.transform(shapely.union_all(framed.geometry.values).simplify(frame.m_per_mm),
-                                    lambda c: np.column_stack(frame.to_mm(c[:, 0], c[:, 1])))
-    fur_x, fur_y = furniture_corner(plan.map_rect, plan.pos_xy, plan.radius, fur_w, fur_h, obec_xy, area_mm)
-    scale_den = draw_furniture(over, fur_x, fur_y, fur_w, fur_h, bar_km, frame, sz, base, style,
-                               font_properties("regular"), font_properties("bold"), lang, paper)
-    return scale_den, (fur_x - 1, fur_y - 1, fur_x + fur_w + 1, fur_y + fur_h + 1)
-
-
-def _new_figure(sheet: _Sheet, plan: _Plan) -> tuple[Figure, object, object, object]:
+def _new_figure(sheet: _Sheet, plan: Plan) -> tuple[Figure, object, object, object]:
     """The sheet's figure and its three layers: the page in mm, the map in EPSG:5514 metres, and
     markers and labels in mm above it."""
     W, H = sheet.W, sheet.H
@@ -493,53 +424,6 @@ def _draw_title_block(page, sheet: _Sheet, title: str, subtitle: str, sz: Sizes,
     for i, line in enumerate(sheet.src_lines):
         page.text(margin, margin + (n_src - 1 - i) * base.source * MM_PER_PT * 1.35, line, fontproperties=fp_reg,
                   fontsize=base.source, ha="left", va="bottom", color=style.text, gid=f"source-{i}")
-
-
-def _draw_markers(over, plan: _Plan, colour_by_number: dict[int, str], sz: Sizes, base: Sizes,
-                  style: PrintStyle) -> list[dict]:
-    """The numbered markers, with a leader to the true position where one was moved; their rows."""
-    fp_num = font_properties("number")
-    dot_r = 0.45 * base.scale
-    rows = []
-    for i, row in enumerate(plan.msites.itertuples()):
-        (tx, ty), (qx, qy) = plan.true_xy[i], plan.pos_xy[i]
-        if plan.displaced[i]:
-            over.plot([tx, qx], [ty, qy], color="#000000", lw=max(LEADER_PT, 0.6 * base.scale), zorder=4,
-                      solid_capstyle="round")
-            over.add_patch(Circle((tx, ty), dot_r, facecolor="#000000", edgecolor="#000000", lw=0, zorder=4.5))
-        draw_badge(over, qx, qy, row.main_form, colour_by_number[int(row.number)], int(row.number), sz, style,
-                   fp_num, gid=f"marker-{int(row.number)}-{i}")
-        if bool(getattr(row, "approximate", False)):  # placed at the obec's point: a dotted ring says so
-            draw_approximate_ring(over, qx, qy, float(plan.radius[i]), base.scale, gid=f"approx-{int(row.number)}")
-        rows.append({"number": int(row.number), "service_id": row.service_id, "site_id": row.site_id,
-                     "x": row.geometry.x, "y": row.geometry.y, "px": float(qx), "py": float(qy),
-                     "displaced": bool(plan.displaced[i]), "approximate": bool(getattr(row, "approximate", False))})
-    return rows
-
-
-def _draw_obec_names(over, obce: gpd.GeoDataFrame, focus: set[str], obec_xy: np.ndarray, polygons: bool,
-                     plan: _Plan, keep_clear: list[tuple[float, float, float, float]], sz: Sizes, base: Sizes,
-                     style: PrintStyle, meas: Measure) -> tuple[list[dict], list, list[Label]]:
-    """Obec points (where only points are known) and the names placed clear of markers, points and
-    the boxes in ``keep_clear`` (the furniture, the neighbouring districts' names); returns the
-    label rows, the label artists and the labels that found no place."""
-    frame = plan.frame
-    dot_r = 0.45 * base.scale
-    obstacles = [(x - r - 0.6, y - r - 0.6, x + r + 0.6, y + r + 0.6) for (x, y), r in zip(plan.pos_xy, plan.radius)]
-    obstacles += [(x - dot_r, y - dot_r, x + dot_r, y + dot_r)
-                  for (x, y), moved in zip(plan.true_xy, plan.displaced) if moved]
-    obstacles.extend(keep_clear)
-    pop_dot = obec_dot_radius(obce["population"].to_numpy(), base.scale)
-    if not polygons:
-        for (x, y), r in zip(obec_xy, pop_dot):
-            obstacles.append((x - r, y - r, x + r, y + r))
-            if frame.inside(x, y):
-                over.add_patch(Circle((x, y), r, facecolor=style.obec_point, edgecolor="white", lw=thin(0.3), zorder=3))
-    labels = obec_labels(obce, focus, frame, obec_xy, polygons, sz, base)
-    placed, unplaced = place_labels(labels, obstacles, frame, meas, float(np.max(pop_dot)) if len(pop_dot) else 1.0,
-                                    led=under_markers(labels, plan.pos_xy, plan.radius))
-    rows, artists = draw_obec_names(over, placed, style, base.scale)
-    return rows, artists, unplaced
 
 
 # ---------------------------------------------------------------------------------------------
