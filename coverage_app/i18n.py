@@ -356,13 +356,15 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **params: object) -> str:
 _ONE_LETTER = re.compile(r"(?<![\w\u00a0])([kKsSvVzZoOuUaAiI]) ")
 _IN_NUMBER = re.compile(r"(?<=\d) (?=\d)")
 _SECTION = re.compile(r"§ (?=\d)")
-_UNIT = re.compile(r"(?<=\d) (?=(?:min|km|h|m|s|%|Kč|MB|kB|ks)(?!\w))")
+#: A number and the unit or the thing it counts (``30 min``, ``6 klientů``, ``8 lůžek``, ``50 %``).
+_UNIT = re.compile(r"(?<=\d) (?=(?:Kč|MB|kB|%|[a-záčďéěíňóřšťúůýž]))")
 
 
 def czech_nbsp(text: str) -> str:
     """Czech typography for running text: non-breaking spaces after a one-letter preposition or
     conjunction (``v obci`` → ``v\u00a0obci``), inside numbers (``800 200 007``), after ``§`` and
-    between a number and its unit (``30 min``), so that none of them is split at a line end."""
+    between a number and its unit or the thing it counts (``30 min``, ``6 klientů``), so that none
+    of them is split at a line end."""
     text = _ONE_LETTER.sub("\\1\u00a0", str(text))
     text = _IN_NUMBER.sub("\u00a0", text)
     text = _SECTION.sub("§\u00a0", text)

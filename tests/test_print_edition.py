@@ -50,6 +50,8 @@ def test_czech_non_breaking_spaces():
     text = czech_nbsp("Linka a v obci s (§ 40) tel. 800 200 007, 30 min a 5 km")
     assert text == ("Linka a\u00a0v\u00a0obci s\u00a0(§\u00a040) tel. 800\u00a0200\u00a0007, 30\u00a0min "
                     "a\u00a05\u00a0km")
+    assert czech_nbsp("pobytová: 8 lůžek; terénní: 60 klientů, 25 % v 667 01 Židlochovice") == (
+        "pobytová: 8\u00a0lůžek; terénní: 60\u00a0klientů, 25\u00a0% v\u00a0667\u00a001 Židlochovice")
 
 
 @pytest.mark.parametrize("value,expected", [("2026-09-01", dt.date(2026, 9, 1)), ("1. 9. 2026", dt.date(2026, 9, 1)),
@@ -727,3 +729,24 @@ def test_an_osm_file_is_credited_to_openstreetmap_even_without_its_download_reco
     osm.write_bytes(b"")
     assert roads_credit(osm) == {"roads_attribution": "© přispěvatelé OpenStreetMap (ODbL 1.0)"}
     assert roads_credit(tmp_path / "silnice_arccr.gpkg") == {}  # a line file does not say its licence
+
+
+def test_a_map_that_draws_line_roads_credits_them_as_the_planner_says(realdata, tmp_path):
+    """ArcČR lines do not say their licence: ``import --roads-credit`` gives it, and the printed
+    map, which draws the roads, names it in its source line; without it the line names no roads."""
+    proj = tmp_path / "projekt.gpkg"
+    base = ["import", "--municipalities", str(realdata("districts", "target_obce_polygony.gpkg")),
+            "--services", str(ROOT / "services_data" / "demo_sluzby.csv"),
+            "--roads", str(realdata("districts", "target_silnice_arccr.gpkg")),
+            "--road-speeds", str(ROOT / "services_data" / "rychlosti_silnic_arccr.csv"), "--district", "ORP:6221"]
+    credit = "ArcČR © ARCDATA PRAHA, ZÚ, ČSÚ (CC BY 4.0)"
+    run([*base, "--roads-credit", credit, "--out", str(proj)])
+    run(["print", "map", "--project", str(proj), "--paper", "A4", "--orientation", "portrait",
+         "--out", str(tmp_path / "mapa.pdf")])
+    text = " ".join(pdf_text(tmp_path / "mapa.pdf").replace(NBSP, " ").split())
+    assert "silnice: ArcČR © ARCDATA PRAHA, ZÚ, ČSÚ (CC BY 4.0)" in text
+    plain = tmp_path / "bez.gpkg"
+    run([*base, "--out", str(plain)])
+    run(["print", "map", "--project", str(plain), "--paper", "A4", "--orientation", "portrait",
+         "--out", str(tmp_path / "bez.pdf")])
+    assert "silnice:" not in " ".join(pdf_text(tmp_path / "bez.pdf").split())

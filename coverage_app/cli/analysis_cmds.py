@@ -27,6 +27,9 @@ from coverage_app.i18n import t
 @_path_opt("--addresses", multiple=True, help="Adresní body RÚIAN (CSV nebo ZIP; opakovatelné).")
 @_path_opt("--roads", help="Silnice: OSM PBF/XML nebo liniová vrstva.")
 @_path_opt("--road-speeds", help="Tabulka rychlostí (třída silnice, km/h) pro liniovou vrstvu.")
+@click.option("--roads-credit", default=None,
+              help="Zdroj a licence silnic pro tiskoviny, např. „ArcČR © ARCDATA PRAHA, ZÚ, ČSÚ (CC BY 4.0)“ "
+                   "(u OpenStreetMap se doplní sám).")
 @_path_opt("--norms", help="Normy: druh, na_1000, jednotka, vekova_skupina, zdroj.")
 @_path_opt("--access", help="Úrovně dostupnosti kraje: druh, uroven, zpusob, limit_min, zdroj (CSV/XLSX).")
 @click.option("--district", default="", help="Výchozí obvod, např. ORP:6221, POU:81142, ORP:1376.")
@@ -37,8 +40,8 @@ from coverage_app.i18n import t
 @transit_options
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Výstupní projekt .gpkg")
 def import_(municipalities, points, population, age_shares, services, previous_services, custom_kinds,
-            registry_codelist, addresses, roads, road_speeds, norms, access, district, data_date, publisher,
-            edition_text, out, **pt) -> None:
+            registry_codelist, addresses, roads, road_speeds, roads_credit, norms, access, district, data_date,
+            publisher, edition_text, out, **pt) -> None:
     """Načte soubory uživatele do jednoho projektového GeoPackage."""
     import json
 
@@ -94,6 +97,8 @@ def import_(municipalities, points, population, age_shares, services, previous_s
         meta["roads_source"] = roads.name
         meta["roads_snap_tolerance_m"] = str(tol)
         meta.update(_roads_credit(roads))
+        if roads_credit:
+            meta["roads_attribution"] = roads_credit.strip()
     timetable = None
     if pt.get("gtfs") is not None:
         timetable, feed = load_timetable(pt["gtfs"], tuple(obce.total_bounds), warnings)
