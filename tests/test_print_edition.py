@@ -477,6 +477,10 @@ def test_real_orp_layout_has_no_collisions(realdata, paper, orientation):
         same = comp.markers[[obec_of.get(s) == obec_of.get(row.site_id) for s in comp.markers["site_id"]]]
         assert np.hypot(row.px - same["px"].mean(), row.py - same["py"].mean()) < 4 * sz.marker
     assert comp.unlabelled == []
+    fx0, fy0 = comp.frame_mm[0], comp.frame_mm[1]
+    per_mm = (comp.extent[2] - comp.extent[0]) / comp.frame_mm[2]
+    moved_true = {(m.number, m.site_id): (fx0 + (m.x - comp.extent[0]) / per_mm, fy0 + (m.y - comp.extent[1]) / per_mm)
+                  for m in comp.markers.itertuples()}
     # a name set away from its obec has a leader to the obec that crosses no other name
     import shapely
 
@@ -487,6 +491,16 @@ def test_real_orp_layout_has_no_collisions(realdata, paper, orientation):
         others = comp.labels[comp.labels["kod_obce"] != row.kod_obce]
         assert not any(line.intersects(shapely.box(o.x0, o.y0, o.x1, o.y1)) for o in others.itertuples()), row.name
         assert line.length <= 17.0 + max(row.x1 - row.x0, row.y1 - row.y0)
+        # nor another obec's marker (but one over the obec's own place) or a moved marker's line
+        for m in comp.markers.itertuples():
+            if obec_of.get(m.site_id) == row.kod_obce:
+                continue
+            disc = shapely.Point(m.px, m.py).buffer(r)
+            if disc.distance(shapely.Point(anchor)) > 0.5:
+                assert not line.intersects(disc), (row.name, m.number)
+            if m.displaced:
+                tx, ty = moved_true[(m.number, m.site_id)]
+                assert not line.intersects(shapely.LineString([(tx, ty), (m.px, m.py)])), (row.name, m.number)
 
 
 def test_atlas_titles_say_mesto_mestys_or_obec_by_the_status_in_the_data(tmp_path):
@@ -589,9 +603,12 @@ def test_a_district_obec_whose_markers_cover_it_is_named_beside_them_with_a_lead
     def square(x, y, half):
         return shapely.box(x - half, y - half, x + half, y + half)
 
-    labels = [Label("1", "Židlochovice", 50, 30, 8.0, True, square(50, 30, 8), FOCUS_PRIORITY + 3000, False),
-              Label("2", "Blučina", 70, 30, 8.0, False, square(70, 30, 6), FOCUS_PRIORITY + 2000, False),
-              Label("3", "Rebešovice", 50, 30.5, 7.0, False, square(50, 30, 8), 500.0, False)]
+    def make() -> list:
+        return [Label("1", "Židlochovice", 50, 30, 8.0, True, square(50, 30, 8), FOCUS_PRIORITY + 3000, False),
+                Label("2", "Blučina", 70, 30, 8.0, False, square(70, 30, 6), FOCUS_PRIORITY + 2000, False),
+                Label("3", "Rebešovice", 50, 30.5, 7.0, False, square(50, 30, 8), 500.0, False)]
+
+    labels = make()
     placed, unplaced = place_labels(labels, [covered], frame, Measure(), 1.0, led={"1", "3"})
     by_code = {lab.code: (lab, box) for lab, box, _ in placed}
     assert [lab.code for lab in unplaced] == ["3"]
@@ -603,9 +620,20 @@ def test_a_district_obec_whose_markers_cover_it_is_named_beside_them_with_a_lead
     assert not line.intersects(shapely.box(*by_code["2"][1]))
     # the nearest free place: just outside the block of markers (within the first reach of 4 mm)
     assert shapely.Point(lab.x, lab.y).distance(shapely.box(*box)) <= 10.0 + 4.0 + 1e-6
-    for label in labels:
-        label.leader = False
+    # another obec's marker on that line: the leader goes round it, to another free place
+    marker = line.interpolate(0.8, normalized=True).buffer(0.8)
+    placed, _ = place_labels(make(), [covered], frame, Measure(), 1.0, led={"1", "3"}, barriers=[("9", marker)])
+    lab2, box2 = {lb.code: (lb, bx) for lb, bx, _ in placed}["1"]
+    assert lab2.leader and box2 != box
+    assert not shapely.LineString([(lab2.x, lab2.y), leader_end(box2, lab2.x, lab2.y)]).intersects(marker)
+    placed, _ = place_labels(make(), [covered], frame, Measure(), 1.0, led={"1", "3"}, barriers=[("1", marker)])
+    assert {lb.code: bx for lb, bx, _ in placed}["1"] == box  # the obec's own marker does not bar it
+    labels = make()
     assert under_markers(labels, np.array([[50.0, 33.0], [90.0, 50.0]]), np.array([2.3, 2.3])) == {"1", "3"}
+    # anchors inside the hull of the obec's own cluster count too, other obce's clusters do not
+    ring = np.array([[44.0, 24.0], [56.0, 24.0], [50.0, 37.0]])
+    assert under_markers(labels, ring, np.full(3, 2.3), np.array(["1", "1", "1"])) == {"1"}
+    assert under_markers(labels, ring, np.full(3, 2.3), np.array(["2", "2", "2"])) == set()
     _, unplaced = place_labels(labels, [covered], frame, Measure(), 1.0, led={"3"})  # "1" not under markers
     assert sorted(lab.code for lab in unplaced) == ["1", "3"]
 
@@ -750,3 +778,77 @@ def test_a_map_that_draws_line_roads_credits_them_as_the_planner_says(realdata, 
     run(["print", "map", "--project", str(plain), "--paper", "A4", "--orientation", "portrait",
          "--out", str(tmp_path / "bez.pdf")])
     assert "silnice:" not in " ".join(pdf_text(tmp_path / "bez.pdf").split())
+
+
+def test_print_shop_failures_are_errors_not_usage_and_leave_nothing(tmp_path, monkeypatch, capsys):
+    """Ghostscript that fails: exit 1 with "Chyba: Ghostscript nevytvořil…" (no usage text), no
+    output file; ``--pdfx`` without ``--print-shop`` is refused before any work."""
+    from coverage_app.cli import main
+
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "gs").write_text("#!/bin/sh\necho 'Unrecoverable error' >&2\nexit 1\n", encoding="ascii")
+    (fake / "gs").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
+    out = tmp_path / "mapa.pdf"
+    with pytest.raises(SystemExit) as exc:
+        main(["print", "map", "--demo", "--paper", "A5", "--orientation", "portrait", "--print-shop", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert exc.value.code == 1 and "Chyba: Ghostscript nevytvořil tiskový PDF" in err and "Usage" not in err
+    assert "Unrecoverable error" in err and not out.exists()
+    with pytest.raises(SystemExit) as exc:
+        main(["print", "catalogue", "--demo", "--pdfx", "X-3", "--out", str(out)])
+    assert exc.value.code == 1 and "--pdfx patří k --print-shop" in capsys.readouterr().err and not out.exists()
+
+
+def test_pdfx_check_reads_inline_images_tiling_patterns_and_type3_glyphs(tmp_path):
+    """RGB hidden where a page's own operators do not show it: an inline image, the content of a
+    tiling pattern, a Type 3 glyph; each is named, a CMYK inline image is not."""
+    from pypdf import PdfWriter
+    from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject,
+                               NumberObject)
+
+    from coverage_app.maps.pdfx_check import pdfx_problems
+
+    def stream(data: bytes, **entries) -> DecodedStreamObject:
+        obj = DecodedStreamObject()
+        obj.set_data(data)
+        for k, v in entries.items():
+            obj[NameObject(f"/{k}")] = v
+        return obj
+
+    def page_with(content: bytes, resources: DictionaryObject | None = None) -> Path:
+        writer = PdfWriter()
+        page = writer.add_blank_page(100, 100)
+        page[NameObject("/Contents")] = writer._add_object(stream(content))
+        if resources is not None:
+            page[NameObject("/Resources")] = resources
+        path = tmp_path / f"p{len(list(tmp_path.iterdir()))}.pdf"
+        writer.write(path)
+        return path
+
+    rgb_image = page_with(b"q 10 0 0 10 0 0 cm BI /W 1 /H 1 /CS /RGB /BPC 8 ID \xff\x00\x00 EI Q")
+    assert "strana 1: obrázek: barevný prostor RGB" in pdfx_problems(rgb_image)
+    cmyk_image = page_with(b"q 10 0 0 10 0 0 cm BI /W 1 /H 1 /CS /CMYK /BPC 8 ID \x00\xff\xff\x00 EI Q")
+    assert not [p for p in pdfx_problems(cmyk_image) if "obrázek" in p]
+    tile = stream(b"1 0 0 rg 0 0 5 5 re f", Type=NameObject("/Pattern"), PatternType=NumberObject(1),
+                  PaintType=NumberObject(1), TilingType=NumberObject(1), XStep=FloatObject(5), YStep=FloatObject(5),
+                  BBox=ArrayObject([FloatObject(0), FloatObject(0), FloatObject(5), FloatObject(5)]),
+                  Resources=DictionaryObject())
+    patterned = page_with(b"/Pattern cs /P1 scn 0 0 50 50 re f",
+                          DictionaryObject({NameObject("/Pattern"): DictionaryObject({NameObject("/P1"): tile})}))
+    assert "strana 1: barva RGB" in pdfx_problems(patterned)
+    glyph = stream(b"500 0 d0 0 1 0 rg 0 0 500 500 re f")
+    type3 = DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type3"),
+        NameObject("/FontBBox"): ArrayObject([NumberObject(0)] * 4),
+        NameObject("/FontMatrix"): ArrayObject([FloatObject(0.001), NumberObject(0), NumberObject(0),
+                                                FloatObject(0.001), NumberObject(0), NumberObject(0)]),
+        NameObject("/CharProcs"): DictionaryObject({NameObject("/a"): glyph}),
+        NameObject("/Encoding"): DictionaryObject({NameObject("/Differences"): ArrayObject([NumberObject(97),
+                                                                                          NameObject("/a")])}),
+        NameObject("/FirstChar"): NumberObject(97), NameObject("/LastChar"): NumberObject(97),
+        NameObject("/Widths"): ArrayObject([NumberObject(500)])})
+    typed = page_with(b"BT /F1 12 Tf 10 10 Td (a) Tj ET",
+                      DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): type3})}))
+    assert "strana 1: barva RGB" in pdfx_problems(typed)

@@ -126,6 +126,9 @@ class _Group(click.Group):
             raise
         except click.UsageError:
             raise
+        except click.ClickException as exc:  # a command that could not be done, said in Czech
+            click.echo(f"{t('cli.error', _lang())}: {exc.format_message()}", err=True)
+            raise SystemExit(1) from None
         except FileNotFoundError as exc:
             click.echo(f"{t('cli.error', _lang())}: {t('cli.file_missing', _lang(), file=exc.filename)}", err=True)
             raise SystemExit(1) from None

@@ -146,16 +146,19 @@ def print_() -> None:
 
 def _print_shop_options(f):
     """``--print-shop`` and ``--pdfx``: the print shop's PDF instead of the office one."""
-    f = click.option("--pdfx", type=click.Choice(["X-1a", "X-3"]), default="X-1a", show_default=True,
-                     help="Norma tiskového PDF: PDF/X-1a:2001 (čisté CMYK), nebo PDF/X-3:2002.")(f)
+    f = click.option("--pdfx", type=click.Choice(["X-1a", "X-3"]), default=None,
+                     help="Norma tiskového PDF: PDF/X-1a:2001 (výchozí, čisté CMYK), nebo PDF/X-3:2002.")(f)
     return click.option("--print-shop", is_flag=True,
                         help="PDF pro tiskárnu: CMYK, PDF/X, spadávka 3 mm, ořezové značky (potřebuje Ghostscript)."
                         )(f)
 
 
-def _check_print_shop(print_shop: bool, out: Path, lang: str) -> None:
-    """Before any work: a print-shop file is a PDF, and Ghostscript is there to make it."""
+def _check_print_shop(print_shop: bool, out: Path, lang: str, pdfx: str | None = None) -> None:
+    """Before any work: a print-shop file is a PDF, and Ghostscript is there to make it; ``--pdfx``
+    goes with ``--print-shop``."""
     if not print_shop:
+        if pdfx is not None:
+            raise click.UsageError(t("ps.err.pdfx_alone", lang))
         return
     from coverage_app.maps.print_shop import ghostscript
 
@@ -165,7 +168,7 @@ def _check_print_shop(print_shop: bool, out: Path, lang: str) -> None:
         raise click.UsageError(t("ps.err.no_gs", lang))
 
 
-def _write(render, out: Path, print_shop: bool, pdfx: str, title: str) -> Path:
+def _write(render, out: Path, print_shop: bool, pdfx: str | None, title: str) -> Path:
     """``render(path)`` to ``out``; with ``print_shop``, to an office PDF first that then becomes
     the print shop's, titled ``title`` or as the office PDF is (nothing is written to ``out`` when
     that fails)."""
@@ -178,9 +181,9 @@ def _write(render, out: Path, print_shop: bool, pdfx: str, title: str) -> Path:
     with tempfile.TemporaryDirectory(prefix="coverage-app-print-") as tmp:
         office = render(Path(tmp) / "kancelar.pdf")
         try:
-            return print_shop_pdf(office, out, title=title, standard=pdfx)
+            return print_shop_pdf(office, out, title=title, standard=pdfx or "X-1a")
         except RuntimeError as exc:
-            raise click.UsageError(str(exc)) from None
+            raise click.ClickException(str(exc)) from None
 
 
 @print_.command(name="map")
@@ -194,7 +197,7 @@ def print_map(project, demo, district, style, title, subtitle, lang, out, data_d
     """Tisková mapa služeb (PDF/SVG vektorově, PNG 300 dpi; A5–A3)."""
     from coverage_app.maps import render_map
 
-    _check_print_shop(print_shop, out, lang)
+    _check_print_shop(print_shop, out, lang, pdfx)
     dist, svc, obce, graph, context, meta, roads = _load_with_meta(project, demo, district)
     ed = _edition(meta, demo, data_date, publisher, edition_text)
     shade = _shading(dist, svc, graph, context, shading, lang) if shading else (None, None, None)
@@ -219,7 +222,7 @@ def print_atlas(project, demo, district, style, title, subtitle, lang, out, data
 
     if out.suffix.lower() != ".pdf":
         raise click.BadParameter(t("err.unknown_format", lang, ext=out.suffix, expected=".pdf"), param_hint="--out")
-    _check_print_shop(print_shop, out, lang)
+    _check_print_shop(print_shop, out, lang, pdfx)
     dist, svc, obce, graph, context, meta, roads = _load_with_meta(project, demo, district)
     ed = _edition(meta, demo, data_date, publisher, edition_text)
     shade = _shading(dist, svc, graph, context, shading, lang) if shading else (None, None, None)
@@ -249,7 +252,7 @@ def print_catalogue(project, demo, district, style, title, subtitle, lang, out, 
 
     if out.suffix.lower() != ".pdf":
         raise click.BadParameter(t("err.unknown_format", lang, ext=out.suffix, expected=".pdf"), param_hint="--out")
-    _check_print_shop(print_shop, out, lang)
+    _check_print_shop(print_shop, out, lang, pdfx)
     lines = None
     if crisis_lines is not None:
         from coverage_app.maps.crisis_lines import read_crisis_lines

@@ -328,7 +328,8 @@ def service_list_items(entries: pd.DataFrame, style: PrintStyle, sz: Sizes, meas
 
 
 def back_side(size_mm: tuple[float, float], margin: float, sz: Sizes, title: str, on_map: pd.DataFrame,
-              style: PrintStyle, meas: Measure, lang: str, colour_of: Callable[[object], str]) -> Figure:
+              style: PrintStyle, meas: Measure, lang: str, colour_of: Callable[[object], str],
+              paper: str = "") -> Figure:
     """The back side of a sheet (``size_mm``): its title and the numbered list of the services on
     the map in two columns, for a paper with no room for the list beside the map."""
     W, H = size_mm
@@ -350,7 +351,7 @@ def back_side(size_mm: tuple[float, float], margin: float, sz: Sizes, title: str
         if flowed is not None:
             break
     if flowed is None:
-        warnings.warn(t("print.warn.overflow", "cs", paper=""), UserWarning, stacklevel=4)
+        warnings.warn(t("print.warn.back_overflow", "cs", paper=paper, n=len(on_map)), UserWarning, stacklevel=4)
         flowed = flow_panel(items, [(c[0], c[1] - 1e4, c[2], c[3] + 1e4) for c in columns]) or []
     ctx = PanelCtx(fig=fig, page=page, extent=None)
     for item, x, y, w in flowed:

@@ -32,6 +32,8 @@ PDFX_STANDARDS: dict[str, tuple[str, str | None]] = {
 _DEVICE_OK = {"/DeviceCMYK", "/DeviceGray", "/CMYK", "/G", "/Pattern"}
 _SPECIAL_OK = {"/Separation", "/DeviceN"}
 _CIE = {"/ICCBased", "/CalGray", "/CalRGB", "/Lab"}
+#: Colour-space names an inline image may give itself (any other name is a resource, checked there).
+_INLINE_NAMES = {"/G", "/RGB", "/CMYK", "/I", "/DeviceGray", "/DeviceRGB", "/DeviceCMYK", "/Indexed"}
 
 
 def _colour_space_problem(cs, standard: str) -> str | None:
@@ -101,6 +103,8 @@ class _Walker:
             if "/ExtGState" in pat:
                 self.ext_gstate(pat["/ExtGState"].get_object(), where)
             self.resources(pat.get("/Resources"), where)
+            if int(pat.get("/PatternType", 0)) == 1:  # a tiling pattern paints with its own content
+                self.content(pat, where)
         for xo in (res.get("/XObject") or {}).values():
             self.xobject(xo.get_object(), where)
         for font in (res.get("/Font") or {}).values():
@@ -141,6 +145,8 @@ class _Walker:
         subtype = str(font.get("/Subtype"))
         if subtype == "/Type3":
             self.resources(font.get("/Resources"), where)
+            for proc in (font.get("/CharProcs") or {}).values():  # each glyph is a content stream
+                self.content(proc.get_object(), where)
             return
         if subtype == "/Type0":
             for desc in font.get("/DescendantFonts") or []:
@@ -153,7 +159,7 @@ class _Walker:
 
     def content(self, owner, where: str) -> None:
         """Colour operators of a content stream: no RGB, no named space outside the standard."""
-        from pypdf.generic import ContentStream
+        from pypdf.generic import ArrayObject, ContentStream
 
         data = owner.get_contents() if hasattr(owner, "get_contents") else owner
         if data is None:
@@ -167,8 +173,13 @@ class _Walker:
             elif op == b"INLINE IMAGE":
                 settings = operands.get("settings", {}) if isinstance(operands, dict) else {}
                 cs = settings.get("/CS", settings.get("/ColorSpace"))
-                if cs is not None and str(cs) in ("/RGB", "/DeviceRGB"):
-                    self.add(where, "obrázek v RGB")
+                if settings.get("/IM", settings.get("/ImageMask", False)) or cs is None:
+                    continue
+                # a name of the resources is checked with them; a device name or an array here
+                inline = isinstance(cs, ArrayObject) or str(cs) in _INLINE_NAMES
+                bad = _colour_space_problem(cs, self.standard) if inline else None
+                if bad:
+                    self.add(where, f"obrázek: {bad}")
 
 
 def pdfx_problems(path: str | Path, standard: str = "X-1a") -> list[str]:

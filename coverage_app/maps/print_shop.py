@@ -41,6 +41,8 @@ BLEED_MM = 3.0
 #: Space around the trim for the bleed and the crop marks (mm).
 SLUG_MM = 12.0
 _PT_PER_MM = 72.0 / 25.4
+#: The longest Ghostscript may take over one file (seconds).
+GS_TIMEOUT_S = 600
 
 register({
     "ps.err.no_gs": {
@@ -50,6 +52,10 @@ register({
               "package (Debian/Ubuntu: apt-get install ghostscript)"},
     "ps.err.gs_failed": {"cs": "Ghostscript nevytvořil tiskový PDF (technicky: {detail})",
                          "en": "Ghostscript did not make the print-shop PDF (technically: {detail})"},
+    "ps.err.pdfx_alone": {"cs": "--pdfx patří k --print-shop (norma tiskového PDF)",
+                          "en": "--pdfx goes with --print-shop (the print-shop PDF's standard)"},
+    "ps.err.gs_timeout": {"cs": "Ghostscript nedokončil tiskový PDF do {seconds} s",
+                          "en": "Ghostscript did not finish the print-shop PDF within {seconds} s"},
     "ps.err.transparent": {"cs": "podklad obsahuje průhlednost ({problems}); Ghostscript by stranu převedl na "
                                  "obrázek i s písmem, proto tiskový PDF nevznikl",
                            "en": "the source has transparency ({problems}); Ghostscript would turn the page into "
@@ -162,7 +168,10 @@ def print_shop_pdf(office_pdf: str | Path, out: str | Path, title: str = "", sta
                f"-sOutputFile={converted}", str(pdfx_def), str(marked)]
         if profile is not None:
             cmd.insert(-2, f"-sOutputICCProfile={profile}")
-        run = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        try:
+            run = subprocess.run(cmd, capture_output=True, text=True, timeout=GS_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            raise RuntimeError(t("ps.err.gs_timeout", "cs", seconds=GS_TIMEOUT_S)) from None
         if run.returncode != 0 or not converted.exists():
             raise RuntimeError(t("ps.err.gs_failed", "cs", detail=(run.stderr or run.stdout).strip()[:300]))
         final = tmpdir / "final.pdf"

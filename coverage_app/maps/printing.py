@@ -50,7 +50,7 @@ from coverage_app.maps.edition import Edition, format_data_date, parse_data_date
 from coverage_app.maps.map_legend import back_side, legend_items
 from coverage_app.maps.numbering import map_sites, service_entries
 from coverage_app.maps.sheet_body import Plan, draw_map
-from coverage_app.maps.sheet_context import neighbours_in_frame
+from coverage_app.maps.sheet_context import neighbours_in_frame, roads_near
 from coverage_app.maps.sheet_draw import is_field_shading, shading_band
 from coverage_app.maps.sheet_layout import (
     Frame,
@@ -106,6 +106,10 @@ register({
     "print.err.atlas_by": {"cs": "atlas lze členit podle obec, pou nebo orp, ne „{value}“",
                            "en": 'an atlas is split by obec, pou or orp, not "{value}"'},
     "print.err.no_obce": {"cs": "území nemá žádné obce", "en": "the area has no obce"},
+    "print.warn.back_overflow": {"cs": "seznam {n} služeb se nevejde na zadní stranu listu {paper}; zvolte větší "
+                                       "formát, nebo jen některé druhy (--kind)",
+                                 "en": "the list of {n} services does not fit the back of the {paper} sheet; choose a "
+                                       "larger paper, or some kinds only (--kind)"},
     "print.warn.overflow": {"cs": "legenda a seznamy služeb se nevejdou na list {paper}; zvolte větší formát",
                             "en": "the legend and the service lists do not fit on {paper}; choose a larger paper"},
 
@@ -336,7 +340,7 @@ def _compose(
 
     b = obce.total_bounds
     near = (b[0] - 5000, b[1] - 5000, b[2] + 5000, b[3] + 5000)
-    surroundings = {"roads": roads is not None and len(roads) > 0,
+    surroundings = {"roads": roads_near(roads, tuple(obce.total_bounds)),
                     "neighbours": neighbours_in_frame(context_obce, set(obce["kod_obce"]), near) is not None}
 
     def legend(*, msites, outside_rows, secret_rows, sz, col_w, compact, displaced) -> list[PanelItem]:
@@ -374,7 +378,7 @@ def _compose(
 
         on_map = entries[entries["number"].isin(set(int(n) for n in plan.msites["number"]))]
         back_sz = Sizes.for_paper(paper, font_scale=9.5 / (7.2 * sheet.base.scale))  # the list at 9.5 pt
-        back = (back_side((sheet.W, sheet.H), sheet.margin, back_sz, title, on_map, style, meas, lang, colour_of)
+        back = (back_side((sheet.W, sheet.H), sheet.margin, back_sz, title, on_map, style, meas, lang, colour_of, paper)
                 if back_list and len(on_map) else None)
 
     markers = pd.DataFrame(marker_rows, columns=["number", "service_id", "site_id", "x", "y", "px", "py", "displaced",
@@ -445,7 +449,7 @@ def _source_line(entries: pd.DataFrame, district: District, edition: Edition, la
     return edition.source_line(lang, boundaries=district.has_polygons, fictional=fictional,
                                travel_note=None if field_shading else shading_note,
                                area_note=shading_note if field_shading else None,
-                               roads_drawn=roads is not None and len(roads) > 0)
+                               roads_drawn=roads_near(roads, tuple(district.obce.total_bounds)))
 
 
 def _prepare(district: District, services: Services, kinds: Iterable[str] | None, lang: str,

@@ -156,7 +156,12 @@ def _draw_obec_names(over, obce: gpd.GeoDataFrame, focus: set[str], obec_xy: np.
             if frame.inside(x, y):
                 over.add_patch(Circle((x, y), r, facecolor=style.obec_point, edgecolor="white", lw=thin(0.3), zorder=3))
     labels = obec_labels(obce, focus, frame, obec_xy, polygons, sz, base)
+    owners = plan.msites["kod_obce"].astype(str).to_numpy() if len(plan.msites) else np.zeros(0, dtype=object)
+    barriers = [(str(o), shapely.Point(x, y).buffer(r + 0.3)) for (x, y), r, o in zip(plan.pos_xy, plan.radius, owners)]
+    barriers += [(str(o), shapely.LineString([tuple(t), tuple(q)]))
+                 for t, q, o, moved in zip(plan.true_xy, plan.pos_xy, owners, plan.displaced) if moved]
+    barriers += [("", shapely.box(*b)) for b in keep_clear]
     placed, unplaced = place_labels(labels, obstacles, frame, meas, float(np.max(pop_dot)) if len(pop_dot) else 1.0,
-                                    led=under_markers(labels, plan.pos_xy, plan.radius))
+                                    led=under_markers(labels, plan.pos_xy, plan.radius, owners), barriers=barriers)
     rows, artists = draw_obec_names(over, placed, style, base.scale)
     return rows, artists, unplaced

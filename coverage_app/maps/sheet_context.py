@@ -74,13 +74,24 @@ def draw_roads(ax, roads: gpd.GeoDataFrame | None, extent: tuple[float, float, f
     return drawn
 
 
+def roads_near(roads: gpd.GeoDataFrame | None, bounds: tuple[float, float, float, float],
+               margin_m: float = 5000.0) -> bool:
+    """Whether any of ``roads`` lies within ``margin_m`` metres of ``bounds`` (EPSG:5514): what a
+    map of that area draws, and so credits."""
+    if roads is None or not len(roads):
+        return False
+    lines = roads.to_crs(CRS) if roads.crs is not None and not roads.crs.equals(CRS) else roads
+    x0, y0, x1, y1 = bounds
+    return bool(lines.intersects(shapely.box(x0 - margin_m, y0 - margin_m, x1 + margin_m, y1 + margin_m)).any())
+
+
 def roads_from_graph(graph, bounds: tuple[float, float, float, float] | None = None,
                      margin: float = 0.5) -> gpd.GeoDataFrame | None:
     """The drivable roads of a routing graph as lines for :func:`draw_roads`: one segment per car
     edge (every vertex of a loaded road is a node, so the segments are the roads' own shape), with
     ``speed_car_kmh`` from the edge's length and time.  With ``bounds`` (EPSG:5514 m) only the
-    edges with an end inside the bounds widened by ``margin`` of their size on each side.  ``None``
-    for no graph or no drivable edge there."""
+    edges with an end inside the bounds widened by ``margin`` of their size and 1 km more on each
+    side (a map frame reaches beyond its district).  ``None`` for no graph or no drivable edge there."""
     if graph is None:
         return None
     coo = graph.car_min.tocoo()

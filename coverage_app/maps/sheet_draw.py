@@ -241,6 +241,10 @@ def draw_approximate_ring(ax, x: float, y: float, radius: float, scale: float, g
     ax.add_patch(ring)
 
 
+#: A name's leader line is dark grey, a moved marker's black with a dot at its true place.
+NAME_LEADER_COLOUR = "#5a5a5a"
+
+
 def draw_obec_names(ax, placed: list[tuple[Label, tuple[float, float, float, float], float]], style: PrintStyle,
                     scale: float) -> tuple[list[dict], list]:
     """The placed obec names (``(label, box mm, descent mm)`` from
@@ -252,7 +256,7 @@ def draw_obec_names(ax, placed: list[tuple[Label, tuple[float, float, float, flo
         fp = fp_bold if lab.bold else fp_reg
         if lab.leader:  # the name stands off its obec (its own markers cover it): a line to the obec
             ex, ey = leader_end(box, lab.x, lab.y)
-            ax.plot([lab.x, ex], [lab.y, ey], color=style.text, lw=LEADER_PT, zorder=3.6,
+            ax.plot([lab.x, ex], [lab.y, ey], color=NAME_LEADER_COLOUR, lw=LEADER_PT, zorder=3.6,
                     solid_capstyle="butt", gid=f"label-{lab.code}-leader")
         # the halo is a separate path-only copy, so the label itself stays real text in PDF/SVG
         halo = ax.text(box[0], box[1] + d, lab.name, fontproperties=fp, fontsize=lab.size, ha="left",

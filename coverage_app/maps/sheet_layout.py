@@ -403,11 +403,15 @@ class Label:
 
 def place_labels(labels: list[Label], obstacles: list[tuple[float, float, float, float]], frame: Frame,
                  meas: Measure, dot_radius: float, led: set[str] | frozenset[str] = frozenset(),
+                 barriers: list[tuple[str, shapely.Geometry]] = (),
                  ) -> tuple[list[tuple[Label, tuple[float, float, float, float], float]], list[Label]]:
     """Greedy collision-free placement; returns placed (label, box, descent) and the unplaced.
 
-    A district obec in ``led`` (codes: obce whose place markers cover, :func:`under_markers`)
-    whose name finds no place at the obec is set nearby with a leader line to it."""
+    Every name is first tried at its obec.  Then a district obec in ``led`` (codes: obce whose
+    place markers cover, :func:`under_markers`) whose name found no place there is set nearby
+    with a leader line to it, in order of priority; the line crosses no name, no other leader and
+    none of ``barriers`` (``(owner obec code, geometry)``: markers, the lines of moved markers,
+    the furniture) except the obec's own markers and those over its anchor."""
     fx, fy, fw, fh = frame.rect
     frame_box = (fx + 0.8, fy + 0.8, fx + fw - 0.8, fy + fh - 0.8)
     obs = [tuple(o) for o in obstacles]
@@ -464,11 +468,16 @@ def place_labels(labels: list[Label], obstacles: list[tuple[float, float, float,
                 done = True
             if done:
                 break
-        if not done and lab.priority >= FOCUS_PRIORITY and lab.code in led:
-            done = _place_with_leader(lab, obs, placed, leaders, frame_box, meas)
         if not done:
             unplaced.append(lab)
-    return placed, unplaced
+    owners = np.array([o for o, _ in barriers], dtype=object)
+    shapes = np.array([g for _, g in barriers], dtype=object)
+    still = []
+    for lab in unplaced:  # in priority order, after every name that fits at its obec
+        if not (lab.priority >= FOCUS_PRIORITY and lab.code in led
+                and _place_with_leader(lab, obs, placed, leaders, frame_box, meas, owners, shapes)):
+            still.append(lab)
+    return placed, still
 
 
 #: Labels of the district's own obce have at least this priority (population is added to it).
@@ -479,15 +488,19 @@ LEADER_REACH_MM = (4.0, 6.0, 8.0, 10.5, 13.5, 17.0)
 
 def _place_with_leader(lab: Label, obs: list[tuple[float, float, float, float]],
                        placed: list[tuple[Label, tuple[float, float, float, float], float]],
-                       leaders: list[shapely.LineString], frame_box: tuple[float, float, float, float], meas: Measure) -> bool:
-    """A district obec's name that finds no place at its obec (its own markers cover it): the
-    nearest free place within :data:`LEADER_REACH_MM`, joined to the obec by a leader line that
-    crosses no other name; ``True`` when placed (``lab.leader`` is then set)."""
+                       leaders: list[shapely.LineString], frame_box: tuple[float, float, float, float], meas: Measure,
+                       owners: np.ndarray, shapes: np.ndarray) -> bool:
+    """A district obec's name that finds no place at its obec (markers cover it): the nearest free
+    place within :data:`LEADER_REACH_MM`, joined to the obec by a leader line that crosses no
+    other name, no other leader and no barrier (``shapes``, owned by ``owners``) but the obec's
+    own and those over its anchor; ``True`` when placed (``lab.leader`` is then set)."""
     size = max(MIN_TYPE_PT, lab.size - 0.8)
     fp = font_properties("bold" if lab.bold else "regular")
     w, h, d = meas.extent(lab.name, fp, size)
     obs_arr = np.array(obs, dtype=float).reshape(-1, 4)
     names = [box for _, box, _ in placed]
+    anchor = shapely.Point(lab.x, lab.y)
+    blocking = shapes[(owners != lab.code) & ~shapely.intersects(shapes, anchor.buffer(0.2))] if len(shapes) else shapes
     for reach in LEADER_REACH_MM:
         best: tuple[float, tuple[float, float, float, float], shapely.LineString] | None = None
         for k in range(24):
@@ -501,7 +514,8 @@ def _place_with_leader(lab: Label, obs: list[tuple[float, float, float, float]],
                 continue
             end = leader_end(box, lab.x, lab.y)
             line = shapely.LineString([(lab.x, lab.y), end])
-            if crosses(line, names) or any(line.crosses(other) for other in leaders):
+            if (crosses(line, names) or any(line.crosses(other) for other in leaders)
+                    or (len(blocking) and shapely.intersects(line, blocking).any())):
                 continue
             dist = math.hypot(end[0] - lab.x, end[1] - lab.y)
             if best is None or dist < best[0]:
@@ -529,14 +543,26 @@ def crosses(item: tuple[float, float, float, float] | shapely.Geometry, others: 
     return bool(shapely.intersects(geom, targets).any())
 
 
-def under_markers(labels: list[Label], pos: np.ndarray, radius: np.ndarray, reach: float = FALLBACK_MM) -> set[str]:
-    """Codes of the labels whose obec's anchor lies under markers or within ``reach`` mm of one:
-    the names markers may push off their obec, which may then stand nearby with a leader line."""
+def under_markers(labels: list[Label], pos: np.ndarray, radius: np.ndarray, owners: np.ndarray | None = None,
+                  reach: float = 1.0) -> set[str]:
+    """Codes of the labels whose obec's place markers cover: the anchor lies under a marker (or
+    within ``reach`` mm of one), or inside the cluster of the obec's own markers (``owners``: the
+    obec code of each marker).  Only such names may stand off their obec with a leader line."""
     if not len(pos) or not labels:
         return set()
-    tree = cKDTree(np.asarray(pos, float))
-    dist, idx = tree.query(np.array([(lab.x, lab.y) for lab in labels]))
-    return {lab.code for lab, d, i in zip(labels, dist, idx) if d <= float(radius[i]) + reach}
+    pos = np.asarray(pos, float)
+    radius = np.asarray(radius, float)
+    dist, idx = cKDTree(pos).query(np.array([(lab.x, lab.y) for lab in labels]))
+    out = {lab.code for lab, d, i in zip(labels, dist, idx) if d <= float(radius[i]) + reach}
+    if owners is not None:
+        owners = np.asarray(owners, dtype=object)
+        for lab in labels:
+            own = owners == lab.code
+            if lab.code not in out and own.sum() >= 2:
+                hull = shapely.MultiPoint(pos[own]).convex_hull.buffer(float(radius[own].max()) + reach)
+                if hull.contains(shapely.Point(lab.x, lab.y)):
+                    out.add(lab.code)
+    return out
 
 
 def leader_end(box: tuple[float, float, float, float], x: float, y: float) -> tuple[float, float]:
