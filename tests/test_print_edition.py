@@ -852,3 +852,25 @@ def test_pdfx_check_reads_inline_images_tiling_patterns_and_type3_glyphs(tmp_pat
     typed = page_with(b"BT /F1 12 Tf 10 10 Td (a) Tj ET",
                       DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): type3})}))
     assert "strana 1: barva RGB" in pdfx_problems(typed)
+
+
+def test_whether_markers_will_move_is_known_without_placing_them():
+    """On 300 random sheets the cheap answer (which decides the legend row "skutečná poloha
+    posunuté značky" before placement) agrees with what placement then does."""
+    import numpy as np
+
+    from coverage_app.maps.sheet_layout import MOVED_MM, Frame, markers_will_move, place_markers
+
+    rng = np.random.default_rng(3)
+    frame = Frame((0, 0, 120, 90), (0, 0, 120, 90))
+    seen = set()
+    for _ in range(300):
+        n = int(rng.integers(1, 12))
+        xy = np.column_stack([rng.uniform(1, 119, n), rng.uniform(1, 89, n)])
+        radius = np.where(rng.random(n) < 0.3, 2.3 * 1.3, 2.3)
+        groups = rng.choice(list("abc"), n)
+        qx, qy = place_markers(xy[:, 0], xy[:, 1], radius, 0.5, frame, groups=groups)
+        moved = bool((np.hypot(qx - xy[:, 0], qy - xy[:, 1]) > MOVED_MM).any())
+        assert markers_will_move(xy, radius, 0.5, frame, groups) == moved
+        seen.add(moved)
+    assert seen == {True, False}

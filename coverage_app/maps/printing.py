@@ -53,6 +53,7 @@ from coverage_app.maps.sheet_body import Plan, draw_map
 from coverage_app.maps.sheet_context import neighbours_in_frame, roads_near
 from coverage_app.maps.sheet_draw import is_field_shading, shading_band
 from coverage_app.maps.sheet_layout import (
+    MOVED_MM,
     Frame,
     Measure,
     PanelCtx,
@@ -60,6 +61,7 @@ from coverage_app.maps.sheet_layout import (
     Sizes,
     fit_extent,
     flow_panel,
+    markers_will_move,
     place_markers,
 )
 from coverage_app.maps.style import (
@@ -272,10 +274,9 @@ def _plan(sheet: _Sheet, orientation: str, paper: str, bounds: tuple[float, floa
         true_xy = np.column_stack([spx[in_frame], spy[in_frame]]) if len(msites) else np.zeros((0, 2))
         radius = np.array([sz.marker / 2 * (1.3 if f == "ter" else 1.0) * style.form_marker_scale.get(f, 1.0)
                            for f in msites["main_form"]]) if len(msites) else np.zeros(0)
-        qx, qy = place_markers(true_xy[:, 0], true_xy[:, 1], radius, gap=0.5 * base.scale, frame=frame,
-                               groups=msites["kod_obce"].astype(str).to_numpy() if len(msites) else None)
-        pos_xy = np.column_stack([qx, qy]) if len(msites) else np.zeros((0, 2))
-        displaced = np.hypot(*(pos_xy - true_xy).T) > 0.05 if len(msites) else np.zeros(0, dtype=bool)
+        groups = msites["kod_obce"].astype(str).to_numpy() if len(msites) else None
+        # whether markers will move decides a legend row; they are placed once the layout fits
+        moves = markers_will_move(true_xy, radius, 0.5 * base.scale, frame, groups)
         on_map = set(int(n) for n in msites["number"])
         secret_rows = entries[entries["secret"] & ~entries["number"].isin(on_map)]
         outside_rows = entries[~entries["number"].isin(on_map) & ~entries["secret"]]
@@ -283,7 +284,7 @@ def _plan(sheet: _Sheet, orientation: str, paper: str, bounds: tuple[float, floa
         col_gap = 4.0 * base.scale
         col_w = (panel_rect[2] - (ncols - 1) * col_gap) / ncols
         items = legend(msites=msites, outside_rows=outside_rows, secret_rows=secret_rows, sz=sz, col_w=col_w,
-                       compact=compact, displaced=bool(displaced.any()))
+                       compact=compact, displaced=moves)
         columns = [(panel_rect[0] + i * (col_w + col_gap), panel_rect[1], col_w, panel_rect[3]) for i in range(ncols)]
         flowed = flow_panel(items, columns)
         if flowed is None:
@@ -291,6 +292,9 @@ def _plan(sheet: _Sheet, orientation: str, paper: str, bounds: tuple[float, floa
                 continue
             warnings.warn(t("print.warn.overflow", "cs", paper=paper), UserWarning, stacklevel=4)
             flowed = flow_panel(items, [(c[0], c[1] - 1e4, c[2], c[3] + 1e4) for c in columns]) or []
+        qx, qy = place_markers(true_xy[:, 0], true_xy[:, 1], radius, gap=0.5 * base.scale, frame=frame, groups=groups)
+        pos_xy = np.column_stack([qx, qy]) if len(msites) else np.zeros((0, 2))
+        displaced = np.hypot(*(pos_xy - true_xy).T) > MOVED_MM if len(msites) else np.zeros(0, dtype=bool)
         return Plan(sz=sz, map_rect=map_rect, frame=frame, msites=msites, true_xy=true_xy, pos_xy=pos_xy,
                      radius=radius, displaced=displaced, outside_rows=outside_rows, secret_rows=secret_rows,
                      flowed=flowed)

@@ -299,6 +299,29 @@ def place_markers(px: np.ndarray, py: np.ndarray, radius: np.ndarray, gap: float
     return pos[:, 0], pos[:, 1]
 
 
+#: A marker moved less than this (mm) keeps its place (no leader, no legend row).
+MOVED_MM = 0.05
+
+
+def markers_will_move(true_xy: np.ndarray, radius: np.ndarray, gap: float, frame: Frame,
+                      groups: np.ndarray | None = None) -> bool:
+    """Whether :func:`place_markers` will move any marker, without placing them: two markers of
+    one obec touch (closer than ``r_i + r_j + gap`` mm), two of different obce overlap (closer
+    than ``r_i + r_j + gap / 2``), or one is not 1 mm clear of the frame's edge (less
+    :data:`MOVED_MM`)."""
+    if not len(true_xy):
+        return False
+    radius = np.asarray(radius, float)
+    key = np.unique(np.asarray(groups, dtype=str), return_inverse=True)[1] if groups is not None else None
+    if len(_touching(true_xy, radius, gap, same=key)) or len(_touching(true_xy, radius, gap * 0.5)):
+        return True
+    fx, fy, fw, fh = frame.rect
+    lo, hi = true_xy - radius[:, None], true_xy + radius[:, None]
+    clear = 1.0 - MOVED_MM  # a shift under MOVED_MM is no move
+    return bool((lo[:, 0] < fx + clear).any() or (lo[:, 1] < fy + clear).any() or (hi[:, 0] > fx + fw - clear).any()
+                or (hi[:, 1] > fy + fh - clear).any())
+
+
 def _touching(pos: np.ndarray, radius: np.ndarray, gap: float, same: np.ndarray | None = None) -> np.ndarray:
     """Index pairs ``(i, j)``, ``i < j``, of markers closer than ``r_i + r_j + gap`` (mm), of the
     same group only when ``same`` (group numbers) is given; shape ``(k, 2)``."""
