@@ -34,7 +34,8 @@ from benchmarks.bench_app_whatif import start_server, stop_server  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 
 
-def _app_round(browser, base: str, width: int, height: int, touch: bool) -> tuple[float, float]:
+def open_public_page(browser, base: str, width: int, height: int, touch: bool):
+    """A fresh visitor's public page, ready to type an obec: ``(context, page, seconds to ready)``."""
     ctx = browser.new_context(viewport={"width": width, "height": height}, has_touch=touch, is_mobile=touch)
     page = ctx.new_page()
     page.set_default_timeout(120_000)
@@ -42,7 +43,11 @@ def _app_round(browser, base: str, width: int, height: int, touch: bool) -> tupl
     page.goto(f"{base}/kde-najdu-pomoc")
     page.get_by_label("Moje obec").wait_for()
     page.get_by_text("Napište obec a uvidíte").wait_for()
-    first = time.perf_counter() - t0
+    return ctx, page, time.perf_counter() - t0
+
+
+def _app_round(browser, base: str, width: int, height: int, touch: bool) -> tuple[float, float]:
+    ctx, page, first = open_public_page(browser, base, width, height, touch)
     box = page.get_by_label("Moje obec")
     box.click()
     box.fill("nesvacilka")

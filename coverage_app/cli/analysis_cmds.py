@@ -96,7 +96,9 @@ def import_(municipalities, points, population, age_shares, services, previous_s
     if roads is not None:
         meta["roads_source"] = roads.name
         meta["roads_snap_tolerance_m"] = str(tol)
-        meta.update(_roads_credit(roads))
+        from coverage_app.io.osm_download import roads_credit as credit_of
+
+        meta.update(credit_of(roads))
         if roads_credit:
             meta["roads_attribution"] = roads_credit.strip()
     timetable = None
@@ -210,13 +212,6 @@ def analyze(municipalities, points, population, age_shares, services, custom_kin
         click.echo(p.format(lang), err=True)
     _summary(result, lang)
     click.echo(t("cli.written", lang, path=out))
-
-
-def _roads_credit(roads: Path) -> dict[str, str]:
-    """Licence and date of the roads, for credits (see :func:`coverage_app.io.osm_download.roads_credit`)."""
-    from coverage_app.io.osm_download import roads_credit
-
-    return roads_credit(roads)
 
 
 def _reference_day(ref_date: str | None, lang: str) -> dt.date | None:

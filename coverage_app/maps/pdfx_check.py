@@ -235,15 +235,20 @@ def transparency(path: str | Path) -> list[str]:
     into one picture for PDF/X-1a, type and lines included, so the print shop is not given one."""
     from pypdf import PdfReader
 
-    found = []
-    for number, page in enumerate(PdfReader(path).pages, start=1):
-        walker = _Walker("X-3")
-        walker.resources(page.get("/Resources"), "obsah")
-        group = page.get("/Group")
-        if group is not None and str(group.get_object().get("/S")) == "/Transparency":
-            walker.add("obsah", "skupina průhlednosti", transparency=True)
-        found += [f"strana {number}: {text}" for text in walker.transparency]
-    return found
+    return [f"strana {number}: {text}" for number, page in enumerate(PdfReader(path).pages, start=1)
+            for text in _walk_page(page, "X-3", content=False).transparency]
+
+
+def _walk_page(page, standard: str, content: bool = True) -> _Walker:
+    """A page's resources (and, with ``content``, its content stream) walked for ``standard``."""
+    walker = _Walker(standard)
+    group = page.get("/Group")
+    if group is not None and str(group.get_object().get("/S")) == "/Transparency":
+        walker.add("obsah", "skupina průhlednosti", transparency=True)
+    walker.resources(page.get("/Resources"), "obsah")
+    if content:
+        walker.content(page, "obsah")
+    return walker
 
 
 def _page_problems(page, standard: str) -> list[str]:
@@ -263,10 +268,4 @@ def _page_problems(page, standard: str) -> list[str]:
         found.append("ořezový rámeček musí ležet ve spadávce a ta v rozměru strany")
     if page.get("/Annots"):
         found.append("strana má anotace")
-    group = page.get("/Group")
-    if group is not None and str(group.get_object().get("/S")) == "/Transparency":
-        found.append("skupina průhlednosti")
-    walker = _Walker(standard)
-    walker.resources(page.get("/Resources"), "obsah")
-    walker.content(page, "obsah")
-    return found + [p.split(": ", 1)[1] for p in walker.problems]
+    return found + [p.split(": ", 1)[1] for p in _walk_page(page, standard).problems]
